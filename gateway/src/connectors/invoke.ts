@@ -1,0 +1,81 @@
+import {
+  ConnectorError,
+  createRedactingLogger,
+  isConnectorError,
+  redactString,
+  type ConnectorHost,
+  type ConnectorLogger,
+  type ConnectorSession,
+  type PropertyValues,
+  type RetryPolicy,
+} from "@uko/connector-sdk";
+import type { LoadedConnector } from "./registry.js";
+
+export interface InvokeOptions {
+  timeoutMs: number;
+  logger: ConnectorLogger;
+  retry?: RetryPolicy;
+  clock?: { now(): Date };
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/**
+ * Runs one piece of connector work (connect, then `work` on the session, then close) under a
+ * deadline. Whatever the connector does — throw anything, hang, ignore the abort signal — the
+ * caller gets a result or a ConnectorError in time, and no secret in its message.
+ */
+export async function withSession<T>(
+  connector: LoadedConnector,
+  properties: PropertyValues,
+  secrets: readonly string[],
+  options: InvokeOptions,
+  work: (session: ConnectorSession, host: ConnectorHost) => Promise<T>,
+): Promise<T> {
+  const clock = options.clock ?? { now: () => new Date() };
+  const controller = new AbortController();
+  const logger = createRedactingLogger(options.logger, secrets);
+  const host: ConnectorHost = {
+    logger,
+    clock,
+    signal: controller.signal,
+    deadline: new Date(clock.now().getTime() + options.timeoutMs),
+    retry: options.retry ?? DEFAULT_RETRY,
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new ConnectorError("UNREACHABLE", `The keystore did not answer within ${formatSeconds(options.timeoutMs)}`));
+    }, options.timeoutMs);
+  });
+  const run = async () => {
+    const session = await connector.definition.connect(properties, host);
+    try {
+      return await work(session, host);
+    } finally {
+      // A failing close must not hide the result; it is only worth a log line.
+      session.close?.().catch((error: unknown) => logger.warn("connector session close failed", { error }));
+    }
+  };
+  try {
+    return await Promise.race([run(), deadline]);
+  } catch (error) {
+    throw toConnectorError(error, secrets, logger, connector.definition.type);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+function toConnectorError(error: unknown, secrets: readonly string[], logger: ConnectorLogger, type: string): ConnectorError {
+  if (isConnectorError(error)) {
+    return new ConnectorError(error.code, redactString(error.message, secrets), { properties: error.properties, retryable: error.retryable });
+  }
+  logger.error("connector failed unexpectedly", { type, error });
+  return new ConnectorError("REMOTE_ERROR", `The ${type} connector failed unexpectedly; the gateway log has the details`);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}

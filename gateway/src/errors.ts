@@ -1,0 +1,94 @@
+/**
+ * The expected failures of the domain. Services throw them; the GraphQL layer turns each into a
+ * typed member of the mutation's result union. None of them ever carries a secret.
+ */
+export interface FieldIssue {
+  /** Path of the bad field inside the mutation's input, e.g. ["input", "properties", "awsRegion"]. */
+  readonly path: readonly string[];
+  readonly message: string;
+  readonly code: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class ValidationError extends DomainError {
+  readonly code = "VALIDATION_FAILED";
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(issues.length === 1 ? issues[0]!.message : `${issues.length} fields are not valid: ${issues.map((i) => i.path.at(-1)).join(", ")}`);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = "NOT_FOUND";
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+    readonly path: readonly string[] = ["input", "id"],
+  ) {
+    super(`No ${resource} with id ${id}`);
+  }
+}
+
+export class VersionConflictError extends DomainError {
+  readonly code = "VERSION_CONFLICT";
+  constructor(
+    readonly resource: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(`The ${resource} was changed by someone else: you expected version ${expectedVersion}, it is at version ${currentVersion}. Read it again and retry.`);
+  }
+}
+
+export class DuplicateNameError extends DomainError {
+  readonly code = "DUPLICATE_NAME";
+  constructor(
+    readonly resource: string,
+    readonly takenName: string,
+  ) {
+    super(`A ${resource} named "${takenName}" already exists`);
+  }
+}
+
+export class ImmutablePropertiesError extends DomainError {
+  readonly code = "IMMUTABLE_PROPERTIES";
+  constructor(readonly properties: readonly string[]) {
+    super(`These properties are locked after connecting and cannot be changed: ${properties.join(", ")}`);
+  }
+}
+
+export class KeystoreAlreadyConnectedError extends DomainError {
+  readonly code = "KEYSTORE_ALREADY_CONNECTED";
+  constructor(
+    readonly keystoreId: string,
+    readonly keystoreName: string,
+    readonly vaultId: string,
+    readonly vaultName: string,
+  ) {
+    super(`This remote keystore is already connected as "${keystoreName}" in vault "${vaultName}"`);
+  }
+}
+
+export class VaultNotEmptyError extends DomainError {
+  readonly code = "VAULT_NOT_EMPTY";
+  constructor(
+    readonly vaultName: string,
+    readonly keystoreNames: readonly string[],
+    readonly keystoreCount: number,
+  ) {
+    super(
+      `Vault "${vaultName}" still contains ${keystoreCount} keystore${keystoreCount === 1 ? "" : "s"} (${keystoreNames.join(", ")}${
+        keystoreCount > keystoreNames.length ? ", …" : ""
+      }); disconnect them first`,
+    );
+  }
+}
+
+export class UnknownKeystoreTypeError extends DomainError {
+  readonly code = "UNKNOWN_KEYSTORE_TYPE";
+  constructor(readonly type: string) {
+    super(`No connector for keystore type "${type}" is loaded`);
+  }
+}

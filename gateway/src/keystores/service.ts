@@ -1,0 +1,299 @@
+import { randomUUID } from "node:crypto";
+import { isConnectorError, validateProperties, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
+import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
+import type { RootKey } from "../crypto/seal.js";
+import type { Db } from "../db/client.js";
+import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import {
+  DuplicateNameError,
+  ImmutablePropertiesError,
+  KeystoreAlreadyConnectedError,
+  NotFoundError,
+  UnknownKeystoreTypeError,
+  VersionConflictError,
+} from "../errors.js";
+import { IssueCollector, isUuid } from "../validation.js";
+import { description } from "../vaults/rules.js";
+import { runConnectionTest, type ConnectionTestResult, type Health } from "./connection-test.js";
+import { openSecrets, propertyPath, remoteIdentity, sealSecrets, secretStrings, splitSecrets } from "./properties.js";
+import { keystoreGroups, keystoreName } from "./rules.js";
+
+export interface KeystoreServiceOptions {
+  db: Db;
+  rootKey: RootKey;
+  registry: ConnectorRegistry;
+  logger: ConnectorLogger;
+  connectorTimeoutMs: number;
+}
+
+/** Connection properties as given: the keystore type and values keyed by wire name. */
+export interface GivenProperties {
+  type: string;
+  values: Record<string, PropertyValue | null | undefined>;
+}
+
+export type KeystoreOrderField = "name" | "type" | "createdAt" | "updatedAt";
+export interface KeystoreListArgs extends PageArgs {
+  filter?: { vaultId?: string | null; type?: string | null; group?: string | null; health?: Health | null; namePrefix?: string | null } | null;
+  orderBy?: { field: KeystoreOrderField; direction: "asc" | "desc" } | null;
+}
+
+const withGroups = { groups: { orderBy: { position: "asc" } } } as const;
+
+/**
+ * Keystore connections: the rules of connecting, editing, testing and disconnecting. Every
+ * remote call happens after the local checks and before the write, so a refused request leaves
+ * neither a row nor a remote object behind.
+ */
+export class KeystoreService {
+  constructor(private readonly o: KeystoreServiceOptions) {}
+
+  async connect(input: { vaultId: string; name: string; description?: string | null; groups?: string[] | null; properties: GivenProperties }) {
+    const v = new IssueCollector();
+    if (!isUuid(input.vaultId)) v.add({ path: ["input", "vaultId"], message: "vaultId must be a UUID", code: "INVALID_ID" });
+    const name = v.check(keystoreName, input.name, ["input", "name"]);
+    const desc = v.check(description, input.description ?? "", ["input", "description"]);
+    const groups = v.check(keystoreGroups, input.groups ?? [], ["input", "groups"]);
+    const connector = this.connector(input.properties.type);
+    const values = this.checkProperties(v, connector, input.properties.values, {});
+    v.throwIfAny();
+
+    const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
+    if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
+    const identity = remoteIdentity(connector, values!);
+    await this.requireUnique(name!, identity);
+
+    const { clear, secrets } = splitSecrets(connector, values!);
+    const test = await this.test(connector, values!, secrets, true);
+    const id = randomUUID();
+    try {
+      return await this.o.db.keystore.create({
+        data: {
+          id,
+          vaultId: vault.id,
+          name: name!,
+          description: desc!,
+          type: connector.definition.type,
+          remoteIdentity: identity,
+          properties: JSON.stringify(clear),
+          sealedSecrets: sealSecrets(this.o.rootKey, id, secrets),
+          secretNames: JSON.stringify(Object.keys(secrets)),
+          groups: { create: groups!.map((g, position) => ({ name: g, position })) },
+          ...statusColumns(test),
+        },
+        include: withGroups,
+      });
+    } catch (error) {
+      // Lost a race with a concurrent connect: report it as the check above would have.
+      if (isUniqueViolation(error)) await this.requireUnique(name!, identity);
+      throw error;
+    }
+  }
+
+  async update(input: {
+    id: string;
+    expectedVersion: number;
+    name?: string | null;
+    description?: string | null;
+    groups?: string[] | null;
+    properties?: GivenProperties | null;
+  }) {
+    const v = new IssueCollector();
+    const name = input.name == null ? undefined : v.check(keystoreName, input.name, ["input", "name"]);
+    const desc = input.description == null ? undefined : v.check(description, input.description, ["input", "description"]);
+    const groups = input.groups == null ? undefined : v.check(keystoreGroups, input.groups, ["input", "groups"]);
+    const current = await this.requireVersion(input.id, input.expectedVersion);
+    const connector = this.connector(current.type);
+    const currentValues = { ...JSON.parse(current.properties), ...openSecrets(this.o.rootKey, current.id, current.sealedSecrets) } as PropertyValues;
+
+    let merged: PropertyValues | undefined;
+    if (input.properties) {
+      if (input.properties.type !== current.type) {
+        v.add({
+          path: ["input", "properties"],
+          message: `This keystore is of type ${current.type}: give its properties as properties.${connector.inputName}`,
+          code: "WRONG_KEYSTORE_TYPE",
+        });
+      } else {
+        const given = this.checkProperties(v, connector, input.properties.values, { partial: true });
+        if (given) {
+          v.throwIfAny();
+          const locked = connector.definition.properties
+            .filter((d) => d.immutable && given[d.name] !== undefined && given[d.name] !== currentValues[d.name])
+            .map((d) => d.name);
+          if (locked.length > 0) throw new ImmutablePropertiesError(locked);
+          merged = this.derive(v, connector, { ...withoutDerived(connector, currentValues), ...given });
+        }
+      }
+    }
+    v.throwIfAny();
+    if (name !== undefined && name !== current.name) await this.requireUnique(name, undefined);
+
+    let status = {};
+    let propertyColumns = {};
+    if (merged) {
+      const { clear, secrets } = splitSecrets(connector, merged);
+      status = statusColumns(await this.test(connector, merged, secrets, false));
+      propertyColumns = {
+        properties: JSON.stringify(clear),
+        sealedSecrets: sealSecrets(this.o.rootKey, current.id, secrets),
+        secretNames: JSON.stringify(Object.keys(secrets)),
+      };
+    }
+    await this.o.db.$transaction(async (tx) => {
+      const { count } = await tx.keystore.updateMany({
+        where: { id: current.id, version: input.expectedVersion },
+        data: { name, description: desc, ...propertyColumns, ...status, version: { increment: 1 } },
+      });
+      if (count === 0) throw new VersionConflictError("keystore", input.expectedVersion, current.version + 1);
+      if (groups) {
+        await tx.keystoreGroup.deleteMany({ where: { keystoreId: current.id } });
+        await tx.keystoreGroup.createMany({ data: groups.map((g, position) => ({ keystoreId: current.id, name: g, position })) });
+      }
+    });
+    return (await this.get(current.id))!;
+  }
+
+  async disconnect(input: { id: string; expectedVersion: number }) {
+    const current = await this.requireVersion(input.id, input.expectedVersion);
+    const { count } = await this.o.db.keystore.deleteMany({ where: { id: current.id, version: input.expectedVersion } });
+    if (count === 0) throw new VersionConflictError("keystore", input.expectedVersion, current.version + 1);
+    return current;
+  }
+
+  /** Tests properties that are not saved: nothing is stored, nothing is created remotely. */
+  async testProperties(properties: GivenProperties): Promise<ConnectionTestResult> {
+    const v = new IssueCollector();
+    const connector = this.connector(properties.type);
+    const values = this.checkProperties(v, connector, properties.values, {});
+    v.throwIfAny();
+    return this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
+  }
+
+  /** Tests a connected keystore now and records the outcome as its status. */
+  async refreshStatus(id: string): Promise<ConnectionTestResult> {
+    const keystore = isUuid(id) ? await this.o.db.keystore.findUnique({ where: { id } }) : null;
+    if (!keystore) throw new NotFoundError("keystore", id);
+    return this.checkAndRecord(keystore);
+  }
+
+  /** Used by the background checker, which already holds the row. */
+  async checkAndRecord(keystore: { id: string; type: string; properties: string; sealedSecrets: Uint8Array | null }): Promise<ConnectionTestResult> {
+    const connector = this.o.registry.get(keystore.type);
+    const secrets = openSecrets(this.o.rootKey, keystore.id, keystore.sealedSecrets);
+    const result: ConnectionTestResult = connector
+      ? await this.test(connector, { ...JSON.parse(keystore.properties), ...secrets }, secrets, false)
+      : {
+          ok: false,
+          health: "CONFIGURATION_ERROR",
+          message: `No connector for keystore type "${keystore.type}" is loaded; add its package to UKO_CONNECTORS`,
+          checks: [],
+          missingPermissions: [],
+          answered: false,
+          testedAt: new Date(),
+        };
+    // Status is observed, not edited: it does not bump the version users update against.
+    await this.o.db.keystore.updateMany({ where: { id: keystore.id }, data: statusColumns(result) });
+    return result;
+  }
+
+  async get(id: string) {
+    if (!isUuid(id)) return null;
+    return this.o.db.keystore.findUnique({ where: { id }, include: withGroups });
+  }
+
+  async list(args: KeystoreListArgs) {
+    const first = pageSize(args);
+    const f = args.filter ?? {};
+    const order = args.orderBy ?? { field: "name", direction: "asc" };
+    const where = {
+      ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+      ...(f.type ? { type: f.type } : {}),
+      ...(f.health ? { health: f.health } : {}),
+      ...(f.namePrefix ? { name: { startsWith: f.namePrefix } } : {}),
+      ...(f.group ? { groups: { some: { name: f.group } } } : {}),
+    };
+    const keyset = keysetQuery(order.field, order.direction, args.after);
+    const rows = await this.o.db.keystore.findMany({
+      where: { AND: [where, keyset.where] },
+      orderBy: keyset.orderBy,
+      take: first + 1,
+      include: withGroups,
+    });
+    return { ...toPage(rows, first, order.field, args.after), totalCount: () => this.o.db.keystore.count({ where }) };
+  }
+
+  private connector(type: string): LoadedConnector {
+    const connector = this.o.registry.get(type);
+    if (!connector) throw new UnknownKeystoreTypeError(type);
+    return connector;
+  }
+
+  /** Validates given values (and, for a full set, derives); reports issues at their input paths. */
+  private checkProperties(
+    v: IssueCollector,
+    connector: LoadedConnector,
+    given: GivenProperties["values"],
+    options: { partial?: boolean },
+  ): PropertyValues | undefined {
+    const result = validateProperties(connector.definition.properties, given, { partial: options.partial, applyDefaults: !options.partial });
+    for (const issue of result.issues) v.add({ path: propertyPath(connector, issue.property), message: issue.message, code: issue.code });
+    if (result.issues.length > 0) return undefined;
+    return options.partial ? result.values : this.derive(v, connector, result.values);
+  }
+
+  private derive(v: IssueCollector, connector: LoadedConnector, values: PropertyValues): PropertyValues | undefined {
+    if (!connector.definition.derive) return values;
+    try {
+      return { ...values, ...connector.definition.derive(values) };
+    } catch (error) {
+      const properties = isConnectorError(error) && error.properties.length ? error.properties : [];
+      const message = isConnectorError(error) ? error.message : "The connector could not read these properties";
+      if (properties.length === 0) v.add({ path: ["input", "properties", connector.inputName], message, code: "INVALID" });
+      for (const p of properties) v.add({ path: propertyPath(connector, p), message, code: "INVALID" });
+      return undefined;
+    }
+  }
+
+  private test(connector: LoadedConnector, values: PropertyValues, secrets: PropertyValues, firstConnect: boolean) {
+    return runConnectionTest(connector, values, secretStrings(secrets), {
+      timeoutMs: this.o.connectorTimeoutMs,
+      logger: this.o.logger,
+      firstConnect,
+    });
+  }
+
+  private async requireUnique(name: string, identity: string | undefined): Promise<void> {
+    const byName = await this.o.db.keystore.findUnique({ where: { name }, select: { id: true } });
+    if (byName) throw new DuplicateNameError("keystore", name);
+    if (identity === undefined) return;
+    const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: identity }, include: { vault: true } });
+    if (same) throw new KeystoreAlreadyConnectedError(same.id, same.name, same.vault.id, same.vault.name);
+  }
+
+  private async requireVersion(id: string, expectedVersion: number) {
+    const keystore = isUuid(id) ? await this.o.db.keystore.findUnique({ where: { id } }) : null;
+    if (!keystore) throw new NotFoundError("keystore", id);
+    if (keystore.version !== expectedVersion) throw new VersionConflictError("keystore", expectedVersion, keystore.version);
+    return keystore;
+  }
+}
+
+function statusColumns(test: ConnectionTestResult) {
+  return {
+    health: test.health,
+    statusMessage: test.message,
+    checkedAt: test.testedAt,
+    ...(test.answered ? { lastHeartbeat: test.testedAt } : {}),
+    lastTest: JSON.stringify({ checks: test.checks, missingPermissions: test.missingPermissions }),
+  };
+}
+
+function withoutDerived(connector: LoadedConnector, values: PropertyValues): PropertyValues {
+  const derived = new Set(connector.definition.properties.filter((d) => d.derived).map((d) => d.name));
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !derived.has(k)));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,49 @@
+import { createServer } from "node:http";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { createGateway } from "./server.js";
+
+/** `npm start`: validate configuration, prepare the database, serve. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await createGateway(config, { logger });
+  if (gateway.createdRootKeyFile) {
+    console.log(
+      `Created a root key at ${gateway.createdRootKeyFile} (owner-only). Back it up: without it no secret can be opened. To supply your own, set UKO_ROOT_KEY or UKO_ROOT_KEY_FILE.`,
+    );
+  }
+  const types = gateway.services.registry.all().map((c) => c.definition.type);
+  if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
+  gateway.healthChecker.start();
+  const server = createServer(gateway.yoga);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    logger.info({ port, connectors: types, migrations: gateway.appliedMigrations }, "gateway listening");
+    console.log(`UKO gateway on http://localhost:${port}/graphql (keystore types: ${types.join(", ") || "none"})`);
+  });
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void gateway.close().finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`The gateway could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

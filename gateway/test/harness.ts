@@ -1,0 +1,159 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import pg from "pg";
+import pino from "pino";
+import referenceConnector from "@uko/connector-reference";
+import type { GatewayConfig } from "../src/config.js";
+import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import { createGateway, type Gateway } from "../src/server.js";
+
+/**
+ * A real gateway in-process, on a fresh SQLite file or a fresh PostgreSQL database, with the
+ * reference connector loaded. Responses and log lines are kept for the secret scans.
+ */
+export type Provider = "sqlite" | "postgresql";
+
+const PG_BASE = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+let pgAvailable: Promise<string | undefined> | undefined;
+
+/** undefined when PostgreSQL is reachable, else why not. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  pgAvailable ??= (async () => {
+    const client = new pg.Client({ connectionString: PG_BASE, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.end();
+      return undefined;
+    } catch (error) {
+      return `PostgreSQL at ${PG_BASE} is not reachable (${(error as Error).message}); .ci/run starts it`;
+    }
+  })();
+  return pgAvailable;
+}
+
+/** The databases to run a suite against: SQLite always, PostgreSQL when reachable. */
+export async function providers(): Promise<Provider[]> {
+  const reason = await postgresUnavailable();
+  if (reason) {
+    if (process.env.CI) throw new Error(reason);
+    console.warn(`skipping the PostgreSQL runs: ${reason}`);
+    return ["sqlite"];
+  }
+  return ["sqlite", "postgresql"];
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  config: GatewayConfig;
+  logs: string[];
+  responses: string[];
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** A query marked with `# expect-errors` may return top-level errors; any other throws on them. */
+function allowErrors(query: string): boolean {
+  return query.includes("# expect-errors");
+}
+
+export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), "uko-test-"));
+  let dropDatabase = async () => {};
+  let databaseUrl = `file:${join(dataDir, "uko.db")}`;
+  if (provider === "postgresql") {
+    const name = `uko_test_${randomUUID().replace(/-/g, "")}`;
+    const admin = new pg.Client({ connectionString: PG_BASE });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(PG_BASE);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: PG_BASE });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const config: GatewayConfig = {
+    port: 0,
+    dataDir,
+    databaseUrl,
+    rootKey: randomBytes(32).toString("base64"),
+    connectors: [],
+    healthIntervalSeconds: 0,
+    connectorTimeoutMs: 1500,
+    logLevel: "debug",
+    ...overrides,
+  };
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const gateway = await createGateway(config, {
+    registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector)]),
+    logger: pino({ level: "debug" }, sink),
+  });
+  const responses: string[] = [];
+  const fetchPath = async (path: string, init?: RequestInit) => {
+    const response = await gateway.yoga.fetch(`http://localhost${path}`, init);
+    const text = await response.text();
+    responses.push(text);
+    return new Response(text, { status: response.status, headers: response.headers });
+  };
+  return {
+    gateway,
+    config,
+    logs,
+    responses,
+    fetch: fetchPath,
+    async gql(query, variables) {
+      const body = JSON.stringify({ query, variables });
+      const response = await fetchPath("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+        body,
+      });
+      const json = (await response.json()) as { errors?: unknown };
+      if (json.errors && !allowErrors(query)) throw new Error(`GraphQL errors: ${JSON.stringify(json.errors)}`);
+      return json as never;
+    },
+    async close() {
+      await gateway.close();
+      await dropDatabase();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const KEYSTORE_FIELDS = `
+  id name description type groups version
+  vault { id name }
+  status { health message lastHeartbeat checkedAt }
+  properties { name value isSet secret immutable derived }
+  ... on ReferenceKeystore { referenceInstance referenceLocation referenceSimulate referenceLatencyMs referenceInstanceId }
+`;
+
+const ERROR_SELECTIONS: Record<string, string> = {
+  ValidationError: "issues { path message code }",
+  VersionConflictError: "expectedVersion currentVersion",
+  NotFoundError: "resource id path",
+  ImmutablePropertiesError: "properties",
+  KeystoreAlreadyConnectedError: "keystoreId keystoreName vaultName vaultId",
+  VaultNotEmptyError: "keystoreCount keystoreNames",
+  DuplicateNameError: "name",
+  UnknownKeystoreTypeError: "type",
+};
+
+/** The selection of a result union's typed errors (GraphQL refuses spreads of non-members). */
+export function errorFields(...types: (keyof typeof ERROR_SELECTIONS)[]): string {
+  return `__typename ... on Error { message code } ${types.map((t) => `... on ${t} { ${ERROR_SELECTIONS[t]} }`).join(" ")}`;
+}

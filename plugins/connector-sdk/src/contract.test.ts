@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { createRedactingLogger, defineConnector, property, validateConnectorDefinition, validateProperties } from "./index.js";
+
+const valid = {
+  type: "demo_store",
+  displayName: "Demo",
+  description: "A demo.",
+  properties: [
+    property.string("demo_region", { label: "Region", description: "Where.", required: true, immutable: true, pattern: "[a-z]+-[0-9]", normalize: (v) => String(v).replace(/_/g, "-") }),
+    property.string("demo_secret", { label: "Secret", description: "Key.", required: true, secret: true, maxLength: 10 }),
+    property.string("demo_derived", { label: "Derived", description: "From region.", derived: true }),
+  ],
+  identifyingProperties: ["demo_region"],
+  requiredPermissions: [{ name: "demo:Read", description: "Reads." }],
+  capabilities: { algorithms: [{ algorithm: "aes" as const, sizes: ["256"] }], operations: [] },
+  derive: () => ({ demo_derived: "x" }),
+  connect: () => ({ test: async () => ({ checks: [] }) }),
+};
+
+describe("connector definitions", () => {
+  it("accepts a valid definition", () => {
+    expect(validateConnectorDefinition(defineConnector(valid))).toEqual([]);
+  });
+
+  it("refuses bad flag combinations, duplicates and missing texts, naming connector and property", () => {
+    const problems = validateConnectorDefinition(
+      defineConnector({
+        ...valid,
+        description: "",
+        properties: [
+          ...valid.properties,
+          { ...property.string("demo_both", { label: "Both", description: "x", secret: true, derived: true }) },
+          { ...property.string("demo_req", { label: "Req", description: "x", required: true, derived: true }) },
+          property.string("demo_secret", { label: "Again", description: "dup" }),
+          property.string("demo_nolabel", { label: "", description: "x" }),
+        ],
+        identifyingProperties: ["demo_secret", "nope"],
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'connector "demo_store": description is missing',
+        'connector "demo_store", property "demo_both": cannot be both secret and derived: a derived value is shown, a secret never is',
+        'connector "demo_store", property "demo_req": cannot be both required and derived: users do not supply derived values',
+        'connector "demo_store", property "demo_secret": is declared twice',
+        'connector "demo_store", property "demo_nolabel": label is missing',
+        'connector "demo_store": identifying property "nope" is not declared',
+      ]),
+    );
+  });
+
+  it("refuses another contract version and things that are not definitions", () => {
+    expect(validateConnectorDefinition({ ...defineConnector(valid), contractVersion: 99 })[0]).toContain("contract version 99");
+    expect(validateConnectorDefinition(undefined)[0]).toContain("not a connector definition");
+  });
+});
+
+describe("property validation", () => {
+  it("normalises, checks patterns and lengths, and refuses derived and unknown values", () => {
+    const { values, issues } = validateProperties(valid.properties, { demo_region: "eu_1", demo_secret: "x".repeat(11), demo_derived: "set", other: "y" });
+    expect(values.demo_region).toBe("eu-1");
+    expect(issues.map((i) => [i.property, i.code])).toEqual([
+      ["other", "UNKNOWN"],
+      ["demo_secret", "TOO_LONG"],
+      ["demo_derived", "DERIVED"],
+    ]);
+  });
+
+  it("reports missing required values unless partial", () => {
+    expect(validateProperties(valid.properties, {}).issues.map((i) => i.code)).toEqual(["REQUIRED", "REQUIRED"]);
+    expect(validateProperties(valid.properties, {}, { partial: true }).issues).toEqual([]);
+  });
+});
+
+describe("redacting logger", () => {
+  it("removes every secret from messages and nested fields", () => {
+    const lines: unknown[] = [];
+    const sink = { debug: () => {}, info: (m: string, f?: unknown) => lines.push([m, f]), warn: () => {}, error: () => {} };
+    const logger = createRedactingLogger(sink, ["s3cr3t", "s3cr3t-longer"]);
+    logger.info("key s3cr3t-longer used", { nested: { list: ["a s3cr3t b"] }, error: new Error("bad s3cr3t") });
+    expect(JSON.stringify(lines)).not.toContain("s3cr3t");
+    expect(JSON.stringify(lines)).toContain("[REDACTED]");
+  });
+});

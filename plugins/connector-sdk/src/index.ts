@@ -1,0 +1,22 @@
+export { CONTRACT_VERSION, defineConnector } from "./definition.js";
+export type {
+  CheckKind,
+  CheckOutcome,
+  ConnectionCheck,
+  ConnectionTestReport,
+  ConnectorCapabilities,
+  ConnectorDefinition,
+  ConnectorSession,
+  ConnectorSpec,
+  KeyAlgorithm,
+  RequiredPermission,
+} from "./definition.js";
+export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError } from "./errors.js";
+export type { ConnectorErrorCode, ConnectorErrorOptions } from "./errors.js";
+export { backoffDelayMs, createRedactingLogger, redactString } from "./host.js";
+export type { ConnectorHost, ConnectorLogger, RetryPolicy } from "./host.js";
+export { camelCase, property } from "./properties.js";
+export type { PropertyDefinition, PropertyValue, PropertyValues, PropertyValueType } from "./properties.js";
+export { validateConnectorDefinition } from "./validate-definition.js";
+export { validateProperties } from "./validate-properties.js";
+export type { PropertyIssue, PropertyValidation } from "./validate-properties.js";

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import {
+  ConnectorError,
+  defineConnector,
+  property,
+  type ConnectionCheck,
+  type ConnectorHost,
+  type PropertyValues,
+} from "@uko/connector-sdk";
+import { referenceBackend } from "./backend.js";
+
+export const SIMULATIONS = ["none", "bad_credentials", "missing_permissions", "unreachable", "slow", "hang", "throw"] as const;
+
+const PERMISSIONS = [
+  { name: "keys.list", description: "List the keys in the instance" },
+  { name: "keys.import", description: "Import key material into a new key" },
+  { name: "keys.update", description: "Enable, disable and tag keys" },
+  { name: "keys.delete", description: "Schedule the deletion of keys" },
+];
+
+/**
+ * The smallest complete connector, and the one the gateway's own tests use. Read it first when
+ * writing a connector: declare the properties once, derive what can be derived, and let every
+ * failure leave as a ConnectorError.
+ */
+export default defineConnector({
+  type: "reference",
+  displayName: "Reference keystore",
+  description: "An in-memory keystore for tests and demonstrations, with switchable failures. Holds nothing after a restart.",
+  properties: [
+    property.string("reference_instance", {
+      label: "Instance name",
+      description: "Names the in-memory instance to connect to.",
+      required: true,
+      immutable: true,
+      minLength: 2,
+      maxLength: 64,
+      pattern: "[a-z0-9][a-z0-9-]*",
+      patternMessage: "Instance name may contain lowercase letters, digits and hyphens, starting with a letter or digit",
+    }),
+    property.enumeration("reference_location", {
+      label: "Location",
+      description: "Where the instance runs.",
+      immutable: true,
+      enumValues: ["local", "eu", "us"],
+      default: "local",
+    }),
+    property.string("reference_api_key", {
+      label: "API key",
+      description: "The key that authenticates the gateway to the instance.",
+      required: true,
+      secret: true,
+      minLength: 8,
+      maxLength: 128,
+    }),
+    property.enumeration("reference_simulate", {
+      label: "Simulated failure",
+      description: "Makes every call fail in the chosen way, to try the gateway's error handling.",
+      enumValues: SIMULATIONS,
+      default: "none",
+    }),
+    property.integer("reference_latency_ms", {
+      label: "Added latency (ms)",
+      description: "Delay added to every call, to try deadlines and parallelism.",
+      minimum: 0,
+      maximum: 600_000,
+      default: 0,
+    }),
+    property.string("reference_instance_id", {
+      label: "Instance id",
+      description: "Stable id of the instance, derived from its name and location.",
+      derived: true,
+    }),
+  ],
+  identifyingProperties: ["reference_instance", "reference_location"],
+  requiredPermissions: PERMISSIONS,
+  capabilities: {
+    algorithms: [
+      { algorithm: "aes", sizes: ["128", "256"] },
+      { algorithm: "hmac", sizes: ["256"] },
+    ],
+    operations: [],
+  },
+  derive(properties: Readonly<PropertyValues>): PropertyValues {
+    const seed = `${String(properties.reference_location ?? "local")}/${String(properties.reference_instance)}`;
+    return { reference_instance_id: `ri-${createHash("sha256").update(seed).digest("hex").slice(0, 16)}` };
+  },
+  connect(properties: Readonly<PropertyValues>) {
+    const instance = String(properties.reference_instance);
+    const simulate = String(properties.reference_simulate ?? "none");
+    const latencyMs = Number(properties.reference_latency_ms ?? 0);
+    const call = async (host: ConnectorHost) => {
+      await delay(simulate === "slow" ? Math.max(latencyMs, 5_000) : latencyMs, host.signal);
+      switch (simulate) {
+        case "hang":
+          // Ignores the abort signal on purpose: the gateway must survive a connector that never answers.
+          return new Promise<never>(() => {});
+        case "throw":
+          // Carries the key on purpose, as careless SDK errors do: the gateway must scrub it.
+          throw new TypeError(`reference connector crashed (simulated) using key ${String(properties.reference_api_key)}`);
+        case "unreachable":
+          throw new ConnectorError("UNREACHABLE", `Instance ${instance} does not answer (simulated)`);
+        case "bad_credentials":
+          throw new ConnectorError("AUTHENTICATION_FAILED", `Instance ${instance} refused the API key (simulated)`, {
+            properties: ["reference_api_key"],
+          });
+      }
+      const remote = referenceBackend.get(instance);
+      if (remote.apiKey !== undefined && remote.apiKey !== properties.reference_api_key) {
+        throw new ConnectorError("AUTHENTICATION_FAILED", `Instance ${instance} refused the API key`, { properties: ["reference_api_key"] });
+      }
+      return remote;
+    };
+    return {
+      async test(host: ConnectorHost) {
+        const remote = await call(host);
+        host.logger.debug("tested reference instance", { instance });
+        const denied = new Set(remote.deniedPermissions);
+        if (simulate === "missing_permissions") denied.add("keys.import");
+        const checks: ConnectionCheck[] = [
+          { name: "reachability", kind: "reachability", outcome: "passed", message: `Instance ${instance} answered` },
+          { name: "authentication", kind: "authentication", outcome: "passed", message: "The API key was accepted" },
+          ...PERMISSIONS.map(
+            (p): ConnectionCheck => ({
+              name: `permission:${p.name}`,
+              kind: "permission",
+              permission: p.name,
+              outcome: denied.has(p.name) ? "failed" : "passed",
+              message: denied.has(p.name) ? `${p.name} is not granted` : `${p.name} is granted`,
+            }),
+          ),
+        ];
+        return { checks };
+      },
+    };
+  },
+});
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(new ConnectorError("UNREACHABLE", "The call was abandoned at its deadline"));
+      },
+      { once: true },
+    );
+  });
+}
