@@ -104,7 +104,7 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
   });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {
-    const response = await gateway.yoga.fetch(`http://localhost${path}`, init);
+    const response = await gateway.yoga.fetch(new URL(path, "http://localhost"), init as never);
     const text = await response.text();
     responses.push(text);
     return new Response(text, { status: response.status, headers: response.headers });

@@ -19,7 +19,7 @@ describe.each(await providers())("keystores on %s", (provider) => {
   let vaultId: string;
   let otherVaultId: string;
   let n = 0;
-  const props = (over: Record<string, unknown> = {}) => ({ reference: { referenceInstance: `inst-${++n}`, referenceApiKey: "correct-horse-battery", ...over } });
+  const props = (over: Record<string, unknown> = {}): { reference: Record<string, unknown> } => ({ reference: { referenceInstance: `inst-${++n}`, referenceApiKey: "correct-horse-battery", ...over } });
   const connect = async (over: Record<string, unknown> = {}, properties = props()) =>
     (await t.gql(CONNECT, { input: { vaultId, name: `ks-${++n}`, groups: ["prod"], properties, ...over } })).data.connectKeystore;
   const count = async () => (await t.gql(`{ keystores { totalCount } }`)).data.keystores.totalCount as number;
