@@ -3,7 +3,7 @@
  * against reading the same rows straight from SQLite, in the same run. Prints the ratio and the
  * number of SQL statements the GraphQL request cost.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import referenceConnector from "@uko/connector-reference";
 import pino from "pino";
 import { ConnectorRegistry, register } from "../src/connectors/registry.js";
 import { createGateway } from "../src/server.js";
+import { seedKeystores } from "../test/harness.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
 const file = join(dataDir, "uko.db");
@@ -19,20 +20,7 @@ const gateway = await createGateway(
   { port: 0, dataDir, databaseUrl: `file:${file}`, rootKey: randomBytes(32).toString("base64"), connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs: 1000, logLevel: "silent" },
   { registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector)]), logger: pino({ level: "silent" }) },
 );
-const db = gateway.database.db;
-for (let v = 0; v < 10; v++) {
-  const vault = await db.vault.create({ data: { name: `Vault ${v}` } });
-  const rows = Array.from({ length: 100 }, (_, i) => ({
-    id: randomUUID(),
-    vaultId: vault.id,
-    name: `keystore-${v}-${String(i).padStart(3, "0")}`,
-    type: "reference",
-    remoteIdentity: `${v}/${i}`,
-    properties: JSON.stringify({ reference_instance: `i-${v}-${i}`, reference_location: "local" }),
-  }));
-  await db.keystore.createMany({ data: rows });
-  await db.keystoreGroup.createMany({ data: rows.map((r) => ({ keystoreId: r.id, name: "prod", position: 0 })) });
-}
+await seedKeystores(gateway.database.db, 10, 100);
 
 const query = JSON.stringify({
   query: `{ keystores(first: 100) { totalCount nodes { id name type groups vault { id name } status { health message } ... on ReferenceKeystore { referenceInstance } } } }`,

@@ -157,3 +157,20 @@ const ERROR_SELECTIONS: Record<string, string> = {
 export function errorFields(...types: (keyof typeof ERROR_SELECTIONS)[]): string {
   return `__typename ... on Error { message code } ${types.map((t) => `... on ${t} { ${ERROR_SELECTIONS[t]} }`).join(" ")}`;
 }
+
+/** Writes `vaults` vaults of `perVault` reference keystores (group "prod") straight to the database. */
+export async function seedKeystores(db: Gateway["database"]["db"], vaults: number, perVault: number): Promise<void> {
+  for (let v = 0; v < vaults; v++) {
+    const vault = await db.vault.create({ data: { name: `Vault ${v}` } });
+    const rows = Array.from({ length: perVault }, (_, i) => ({
+      id: randomUUID(),
+      vaultId: vault.id,
+      name: `keystore-${v}-${String(i).padStart(4, "0")}`,
+      type: "reference",
+      remoteIdentity: `${v}/${i}`,
+      properties: JSON.stringify({ reference_instance: `i-${v}-${i}`, reference_location: "local" }),
+    }));
+    await db.keystore.createMany({ data: rows });
+    await db.keystoreGroup.createMany({ data: rows.map((r) => ({ keystoreId: r.id, name: "prod", position: 0 })) });
+  }
+}

@@ -1,27 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { providers, startTestGateway, type TestGateway } from "./harness.js";
+import { providers, seedKeystores, startTestGateway, type TestGateway } from "./harness.js";
 
 /** A page of keystores with their vaults, groups and status costs the same statements at 10 and 100 rows. */
 describe.each(await providers())("list queries on %s", (provider) => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(provider);
-    const db = t.gateway.database.db;
-    for (let v = 0; v < 10; v++) {
-      const vault = await db.vault.create({ data: { name: `V${v}` } });
-      await db.keystore.createMany({
-        data: Array.from({ length: 12 }, (_, i) => ({
-          id: crypto.randomUUID(),
-          vaultId: vault.id,
-          name: `ks-${v}-${i}`,
-          type: "reference",
-          remoteIdentity: `${v}-${i}`,
-          properties: JSON.stringify({ reference_instance: `i${v}${i}` }),
-        })),
-      });
-    }
-    const ids = await db.keystore.findMany({ select: { id: true } });
-    await db.keystoreGroup.createMany({ data: ids.map((k) => ({ keystoreId: k.id, name: "prod", position: 0 })) });
+    await seedKeystores(t.gateway.database.db, 10, 12);
   });
   afterAll(() => t?.close());
 
