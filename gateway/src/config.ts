@@ -12,13 +12,15 @@ export interface GatewayConfig {
   healthIntervalSeconds: number;
   /** Longest a single connector call may take. */
   connectorTimeoutMs: number;
+  /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
+  destroyWaitSeconds?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
 }
 
 /** Loaded when UKO_CONNECTORS is not set: the connectors that ship with the gateway. */
-export const BUILT_IN_CONNECTORS: readonly string[] = [];
+export const BUILT_IN_CONNECTORS: readonly string[] = ["@uko/connector-aws-kms"];
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -36,6 +38,7 @@ const schema = z.object({
   UKO_HEALTH_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(300),
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
+  UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -67,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectors,
     healthIntervalSeconds: e.UKO_HEALTH_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
+    destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,12 +3,21 @@ import type { Db } from "./db/client.js";
 import type { Services } from "./services.js";
 
 type VaultRow = NonNullable<Awaited<ReturnType<Db["vault"]["findUnique"]>>>;
+type KeystoreWithGroups = NonNullable<Awaited<ReturnType<Services["keystores"]["get"]>>>;
+type TemplateRow = NonNullable<Awaited<ReturnType<Db["keyTemplate"]["findUnique"]>>>;
+export type Verification = { method: string; value: string };
 
 /** Per-request state: services, and loaders that batch relation reads into one query each. */
 export interface Context {
   services: Services;
   requestId: string;
-  loaders: { vaultById: DataLoader<string, VaultRow | null> };
+  loaders: {
+    vaultById: DataLoader<string, VaultRow | null>;
+    keystoreById: DataLoader<string, KeystoreWithGroups | null>;
+    templateById: DataLoader<string, TemplateRow | null>;
+    /** A managed key's verification value, by `${keyId}/${version}`. */
+    verification: DataLoader<string, Verification | null>;
+  };
 }
 
 export function createContext(services: Services, requestId: string): Context {
@@ -20,6 +29,25 @@ export function createContext(services: Services, requestId: string): Context {
         const rows = await services.db.vault.findMany({ where: { id: { in: [...ids] } } });
         const byId = new Map(rows.map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id) ?? null);
+      }),
+      keystoreById: new DataLoader(async (ids) => {
+        const rows = await services.db.keystore.findMany({ where: { id: { in: [...ids] } }, include: { groups: { orderBy: { position: "asc" } } } });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+      templateById: new DataLoader(async (ids) => {
+        const rows = await services.db.keyTemplate.findMany({ where: { id: { in: [...ids] } } });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+      verification: new DataLoader(async (refs) => {
+        const pairs = refs.map((r) => r.split("/") as [string, string]);
+        const rows = await services.db.managedKeyVersion.findMany({
+          where: { OR: pairs.map(([managedKeyId, n]) => ({ managedKeyId, number: Number(n) })) },
+          select: { managedKeyId: true, number: true, verificationValue: true },
+        });
+        const byRef = new Map(rows.map((r) => [`${r.managedKeyId}/${r.number}`, JSON.parse(r.verificationValue) as Verification]));
+        return refs.map((r) => byRef.get(r) ?? null);
       }),
     },
   };

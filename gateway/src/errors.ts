@@ -77,12 +77,17 @@ export class VaultNotEmptyError extends DomainError {
     readonly vaultName: string,
     readonly keystoreNames: readonly string[],
     readonly keystoreCount: number,
+    readonly templateNames: readonly string[] = [],
+    readonly templateCount: number = 0,
   ) {
-    super(
-      `Vault "${vaultName}" still contains ${keystoreCount} keystore${keystoreCount === 1 ? "" : "s"} (${keystoreNames.join(", ")}${
-        keystoreCount > keystoreNames.length ? ", …" : ""
-      }); disconnect them first`,
-    );
+    const some = (count: number, names: readonly string[], what: string) =>
+      `${count} ${what}${count === 1 ? "" : "s"} (${names.join(", ")}${count > names.length ? ", …" : ""})`;
+    const left = [
+      ...(keystoreCount > 0 ? [some(keystoreCount, keystoreNames, "keystore")] : []),
+      ...(templateCount > 0 ? [some(templateCount, templateNames, "key template")] : []),
+    ];
+    const todo = [...(keystoreCount > 0 ? ["disconnect"] : []), ...(templateCount > 0 ? ["delete"] : [])].join(" or ");
+    super(`Vault "${vaultName}" still contains ${left.join(" and ")}; ${todo} them first`);
   }
 }
 
@@ -90,5 +95,15 @@ export class UnknownKeystoreTypeError extends DomainError {
   readonly code = "UNKNOWN_KEYSTORE_TYPE";
   constructor(readonly type: string) {
     super(`No connector for keystore type "${type}" is loaded`);
+  }
+}
+
+export class TemplateInUseError extends DomainError {
+  readonly code = "TEMPLATE_IN_USE";
+  constructor(
+    readonly templateName: string,
+    readonly keyCount: number,
+  ) {
+    super(`Template "${templateName}" still has ${keyCount} managed key${keyCount === 1 ? "" : "s"}; destroy and delete ${keyCount === 1 ? "it" : "them"} first`);
   }
 }

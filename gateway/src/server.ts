@@ -14,6 +14,7 @@ import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
+import { queryShapeLimits } from "./query-shape.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { asConnectorLogger, createLogger } from "./logger.js";
@@ -51,7 +52,13 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       logger: asConnectorLogger(logger.child({ component: "connector" })),
       connectorTimeoutMs: config.connectorTimeoutMs,
       prices: loadPriceList(config.priceListFile),
+      ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
     });
+    // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
+    const resuming = services.keys.resumePending().then(
+      (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
+      (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
+    );
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: buildSchema(registry),
@@ -63,7 +70,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       logging: false,
       maskedErrors: { isDev: false, maskError: maskError(logger) },
       context: ({ request }) => createContext(services, requestIdOf(request)),
-      plugins: [bodyLimit(), requestIds(logger), healthEndpoints(database)],
+      plugins: [bodyLimit(), queryShapeLimits(), requestIds(logger), healthEndpoints(database)],
     });
     return {
       yoga,
@@ -74,6 +81,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       appliedMigrations,
       close: async () => {
         await healthChecker.stop();
+        await resuming;
         await database.db.$disconnect();
       },
     };

@@ -3,7 +3,9 @@ import type { ConnectorRegistry } from "./connectors/registry.js";
 import type { RootKey } from "./crypto/seal.js";
 import type { Db } from "./db/client.js";
 import type { PriceList } from "./keystores/cost.js";
+import { ManagedKeyService } from "./keys/service.js";
 import { KeystoreService } from "./keystores/service.js";
+import { TemplateService } from "./templates/service.js";
 import { VaultService } from "./vaults/service.js";
 
 /** Everything the API layer calls; resolvers stay thin and services own the rules. */
@@ -13,6 +15,8 @@ export interface Services {
   prices: PriceList;
   vaults: VaultService;
   keystores: KeystoreService;
+  templates: TemplateService;
+  keys: ManagedKeyService;
 }
 
 export function createServices(o: {
@@ -22,12 +26,16 @@ export function createServices(o: {
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
   prices: PriceList;
+  destroyWaitMs?: number;
 }): Services {
+  const keys = new ManagedKeyService(o);
   return {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
     vaults: new VaultService(o.db),
-    keystores: new KeystoreService(o),
+    keystores: new KeystoreService({ ...o, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
+    templates: new TemplateService(o),
+    keys,
   };
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import pino from "pino";
+import awsKmsConnector from "@uko/connector-aws-kms";
 import referenceConnector from "@uko/connector-reference";
 import type { GatewayConfig } from "../src/config.js";
 import { ConnectorRegistry, register } from "../src/connectors/registry.js";
@@ -12,7 +13,7 @@ import { createGateway, type Gateway } from "../src/server.js";
 
 /**
  * A real gateway in-process, on a fresh SQLite file or a fresh PostgreSQL database, with the
- * reference connector loaded. Responses and log lines are kept for the secret scans.
+ * reference and AWS KMS connectors loaded. Responses and log lines are kept for the secret scans.
  */
 export type Provider = "sqlite" | "postgresql";
 
@@ -99,7 +100,7 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
     },
   });
   const gateway = await createGateway(config, {
-    registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector)]),
+    registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector), register("@uko/connector-aws-kms", awsKmsConnector)]),
     logger: pino({ level: "debug" }, sink),
   });
   const responses: string[] = [];
@@ -172,5 +173,34 @@ export async function seedKeystores(db: Gateway["database"]["db"], vaults: numbe
     }));
     await db.keystore.createMany({ data: rows });
     await db.keystoreGroup.createMany({ data: rows.map((r) => ({ keystoreId: r.id, name: "prod", position: 0 })) });
+  }
+}
+
+/**
+ * Writes `count` active managed keys, each installed in every given keystore, straight to the
+ * database (with a template targeting group "prod"), for list statements and benchmarks.
+ */
+export async function seedManagedKeys(db: Gateway["database"]["db"], vaultId: string, keystores: { id: string; name: string }[], count: number): Promise<void> {
+  const template = await db.keyTemplate.create({
+    data: { vaultId, name: `seed-${randomUUID().slice(0, 8)}`, algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION", namingScheme: "seed-<n>", keystoreType: "reference", keystoreGroup: "prod" },
+  });
+  const BATCH = 1000;
+  for (let start = 0; start < count; start += BATCH) {
+    const keys = Array.from({ length: Math.min(BATCH, count - start) }, (_, i) => ({
+      id: randomUUID(),
+      vaultId,
+      templateId: template.id,
+      label: `key-${String(start + i).padStart(7, "0")}`,
+      state: "ACTIVE" as const,
+      algorithm: "AES" as const,
+      size: "256",
+      nameInKeystores: `seed-${start + i}`,
+      alignedRevision: 1,
+    }));
+    await db.managedKey.createMany({ data: keys });
+    await db.managedKeyVersion.createMany({ data: keys.map((k) => ({ managedKeyId: k.id, number: 1, sealedMaterial: new Uint8Array(1), verificationValue: '{"method":"kcv-aes-zero","value":"000000"}' })) });
+    await db.keyInstance.createMany({
+      data: keys.flatMap((k) => keystores.map((ks) => ({ managedKeyId: k.id, keystoreId: ks.id, keystoreName: ks.name, status: "ACTIVE" as const, syncFlag: "OK" as const, keyIdInKeystore: randomUUID() }))),
+    });
   }
 }

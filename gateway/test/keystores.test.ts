@@ -173,14 +173,18 @@ describe.each(await providers())("keystores on %s", (provider) => {
     const { keystoreTypes } = (await t.gql(`{ keystoreTypes { type displayName propertiesInputField graphqlTypeName
       properties { name graphqlName label valueType required secret immutable derived identifying minLength maxLength pattern enumValues default }
       requiredPermissions { name } capabilities { algorithms { algorithm sizes } } } }`)).data;
-    expect(keystoreTypes).toHaveLength(1);
-    const ref = keystoreTypes[0];
+    expect(keystoreTypes.map((k: { type: string }) => k.type).sort()).toEqual(["aws_kms", "reference"]);
+    const ref = keystoreTypes.find((k: { type: string }) => k.type === "reference");
     expect(ref).toMatchObject({ type: "reference", propertiesInputField: "reference", graphqlTypeName: "ReferenceKeystore" });
     const byName = Object.fromEntries(ref.properties.map((p: { name: string }) => [p.name, p]));
     expect(byName.reference_api_key).toMatchObject({ secret: true, required: true, valueType: "STRING", minLength: 8 });
     expect(byName.reference_instance).toMatchObject({ immutable: true, identifying: true, pattern: "[a-z0-9][a-z0-9-]*" });
     expect(byName.reference_location).toMatchObject({ valueType: "ENUM", enumValues: ["local", "eu", "us"], default: "local" });
     expect(byName.reference_instance_id).toMatchObject({ derived: true, required: false });
+    const aws = keystoreTypes.find((k: { type: string }) => k.type === "aws_kms");
+    expect(aws).toMatchObject({ displayName: "AWS keystore", propertiesInputField: "awsKms", graphqlTypeName: "AwsKmsKeystore" });
+    expect(aws.requiredPermissions.map((p: { name: string }) => p.name)).toContain("kms:ImportKeyMaterial");
+    expect(aws.capabilities.algorithms).toContainEqual({ algorithm: "rsa", sizes: ["2048", "3072", "4096"] });
   });
 
   it("estimates cost: the first external keystore is free, later ones are charged", async () => {

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "./harness.js";
 
@@ -33,22 +34,42 @@ describe("hostile requests", () => {
   it("refuses very wide queries with a typed limit error", async () => {
     const normal = await t.gql(`{ keystores { edges { node { vault { id } } } } }`);
     expect(normal.errors).toBeUndefined();
-    const wide = Array.from({ length: 300 }, (_, i) => `a${i}: vaults { totalCount }`).join(" ");
+    const wide = Array.from({ length: 45 }, (_, i) => `a${i}: keystores(first: 100) { nodes { id name groups properties { name value } vault { id name description } } }`).join(" ");
     const breadth = await t.gql(`{ ${wide} } # expect-errors`);
     expect(breadth.errors?.[0]?.message).toMatch(/maximum (complexity|breadth)/);
     expect(breadth.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
   });
 
-  it("masks unexpected errors and keeps a request id", async () => {
+  it("masks unexpected errors, and the log has the real one under the same error id", async () => {
     const response = await post(JSON.stringify({ query: `{ vaults { totalCount } }` }));
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    await t.gateway.database.db.$disconnect();
-    const broken = await t.gql(`{ vaults { totalCount } } # expect-errors`);
-    // Prisma reconnects on demand, so force a failure another way if this one succeeded.
-    if (broken.errors) {
-      expect(broken.errors[0]!.message).toBe("Unexpected error.");
-      expect(broken.errors[0]!.extensions?.requestId).toBeDefined();
+    // A database that lost a table: the kind of fault no resolver expects.
+    await t.gateway.database.db.$executeRawUnsafe(`ALTER TABLE "Vault" RENAME TO "VaultGone"`);
+    try {
+      const broken = await t.gql(`{ vaults { totalCount } } # expect-errors`);
+      const error = broken.errors![0]!;
+      expect(error.message).toBe("Unexpected error.");
+      expect(error.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(error.extensions?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.stringify(broken)).not.toMatch(/VaultGone|no such table|prisma/i);
+      const logged = t.logs.find((l) => l.includes(String(error.extensions?.errorId)) && l.includes("unexpected error"));
+      expect(logged).toMatch(/Vault/);
+    } finally {
+      await t.gateway.database.db.$executeRawUnsafe(`ALTER TABLE "VaultGone" RENAME TO "Vault"`);
     }
+  });
+
+  it("refuses deeply nested introspection and alias floods, but serves GraphiQL's introspection", async () => {
+    const graphiql = await t.gql(getIntrospectionQuery());
+    expect(graphiql.data.__schema.types.length).toBeGreaterThan(20);
+    const nested = await t.gql(`{ __schema { types { fields { type { fields { type { fields { name } } } } } } } } # expect-errors`);
+    expect(nested.errors?.[0]?.message).toMatch(/Introspection lists may be nested 3 deep; this query nests them 4 deep/);
+    expect(nested.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    const viaFragment = await t.gql(`{ __type(name: "Vault") { ...F } } fragment F on __Type { fields { type { fields { type { fields { type { fields { name } } } } } } } } # expect-errors`);
+    expect(viaFragment.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    const aliases = Array.from({ length: 51 }, (_, i) => `a${i}: __typename`).join(" ");
+    const flood = await t.gql(`{ ${aliases} } # expect-errors`);
+    expect(flood.errors?.[0]?.message).toMatch(/at most 50 aliases; this one uses 51/);
   });
 
   it("serves health endpoints", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { providers, seedKeystores, startTestGateway, type TestGateway } from "./harness.js";
+import { providers, seedKeystores, seedManagedKeys, startTestGateway, type TestGateway } from "./harness.js";
 
 /** A page of keystores with their vaults, groups and status costs the same statements at 10 and 100 rows. */
 describe.each(await providers())("list queries on %s", (provider) => {
@@ -23,5 +23,36 @@ describe.each(await providers())("list queries on %s", (provider) => {
     expect(ten).toBeGreaterThan(0);
     expect(hundred).toBe(ten);
     expect(hundred).toBeLessThanOrEqual(5);
+  });
+});
+
+describe.each(await providers())("managed key lists on %s", (provider) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(provider);
+    await seedKeystores(t.gateway.database.db, 1, 3);
+    const db = t.gateway.database.db;
+    const vault = await db.vault.findFirstOrThrow();
+    await seedManagedKeys(db, vault.id, await db.keystore.findMany({ select: { id: true, name: true } }), 120);
+  });
+  afterAll(() => t?.close());
+
+  const statementsFor = async (first: number) => {
+    const before = t.gateway.database.statements.count;
+    const result = await t.gql(
+      `query($first: Int) { managedKeys(first: $first) { totalCount nodes { id label state usable aligned vault { name } template { name }
+        verificationPattern { value } statusInKeystores { status syncFlag keystore { name groups } } } } }`,
+      { first },
+    );
+    expect(result.data.managedKeys.nodes).toHaveLength(first);
+    expect(result.data.managedKeys.nodes[0].statusInKeystores).toHaveLength(3);
+    return t.gateway.database.statements.count - before;
+  };
+
+  it("a page of keys with their status in keystores costs a constant number of statements", async () => {
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(hundred).toBe(ten);
+    expect(hundred).toBeLessThanOrEqual(8);
   });
 });

@@ -14,6 +14,8 @@ export interface ConnectionTestResult {
   answered: boolean;
   testedAt: Date;
   errorCode?: string;
+  /** The account behind the credentials, when the test learned it: part of the remote keystore's identity. */
+  account?: string;
 }
 
 /** Codes meaning the keystore answered but the connection settings are wrong. */
@@ -35,7 +37,8 @@ export async function runConnectionTest(
       if (options.firstConnect) await session.onConnect?.(host);
       return session.test(host);
     });
-    return summarise([...report.checks], testedAt);
+    const result = summarise([...report.checks], testedAt);
+    return report.account ? { ...result, account: report.account } : result;
   } catch (error) {
     if (!isConnectorError(error)) throw error;
     return fromError(error, testedAt);

@@ -30,11 +30,16 @@ export function openSecrets(rootKey: RootKey, keystoreId: string, sealed: Uint8A
 }
 
 /**
- * A stable digest of the connector type and its identifying property values: two rows with the
- * same digest are the same remote keystore. A digest, so the column reveals no property value.
+ * A stable digest that names the remote keystore: the connector type, its identifying property
+ * values, and the account behind the credentials when a connection test learned it (else the
+ * connector's stand-in properties for it). Two rows with the same digest are the same remote
+ * keystore. A digest, so the column reveals no property value.
  */
-export function remoteIdentity(connector: LoadedConnector, values: PropertyValues): string {
-  const parts = connector.definition.identifyingProperties.map((name) => [name, values[name] ?? null]);
+export function remoteIdentity(connector: LoadedConnector, values: PropertyValues, account?: string): string {
+  const { identifyingProperties, identityFallbackProperties = [] } = connector.definition;
+  const parts: unknown[] = identifyingProperties.map((name) => [name, values[name] ?? null]);
+  if (account !== undefined) parts.push(["account", account]);
+  else parts.push(...identityFallbackProperties.map((name) => [name, values[name] ?? null]));
   return createHash("sha256")
     .update(JSON.stringify([connector.definition.type, parts]))
     .digest("hex");

@@ -15,6 +15,7 @@ import {
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
 import { runConnectionTest, type ConnectionTestResult, type Health } from "./connection-test.js";
+import type { DisconnectMode } from "../keys/service.js";
 import { openSecrets, propertyPath, remoteIdentity, sealSecrets, secretStrings, splitSecrets } from "./properties.js";
 import { keystoreGroups, keystoreName } from "./rules.js";
 
@@ -24,6 +25,8 @@ export interface KeystoreServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  /** Takes the keys out of a keystore before it is disconnected, per mode; throws to refuse. */
+  releaseKeys?: (keystoreId: string, mode: DisconnectMode) => Promise<void>;
 }
 
 /** Connection properties as given: the keystore type and values keyed by wire name. */
@@ -60,11 +63,13 @@ export class KeystoreService {
 
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
     if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
-    const identity = remoteIdentity(connector, values!);
-    await this.requireUnique(name!, identity);
+    // Checked before and after the test: the test may learn the account, which names the remote keystore better.
+    await this.requireUnique(name!, remoteIdentity(connector, values!));
 
     const { clear, secrets } = splitSecrets(connector, values!);
     const test = await this.test(connector, values!, secrets, true);
+    const identity = remoteIdentity(connector, values!, test.account);
+    await this.requireUnique(undefined, identity);
     const id = randomUUID();
     try {
       return await this.o.db.keystore.create({
@@ -133,8 +138,13 @@ export class KeystoreService {
     let propertyColumns = {};
     if (merged) {
       const { clear, secrets } = splitSecrets(connector, merged);
-      status = statusColumns(await this.test(connector, merged, secrets, false));
+      const test = await this.test(connector, merged, secrets, false);
+      status = statusColumns(test);
+      // New credentials may belong to another account: then this is another remote keystore.
+      const identity = remoteIdentity(connector, merged, test.account);
+      if (identity !== current.remoteIdentity) await this.requireUnique(undefined, identity, current.id);
       propertyColumns = {
+        remoteIdentity: identity,
         properties: JSON.stringify(clear),
         sealedSecrets: sealSecrets(this.o.rootKey, current.id, secrets),
         secretNames: JSON.stringify(Object.keys(secrets)),
@@ -145,7 +155,7 @@ export class KeystoreService {
         where: { id: current.id, version: input.expectedVersion },
         data: { name, description: desc, ...propertyColumns, ...status, version: { increment: 1 } },
       });
-      if (count === 0) throw new VersionConflictError("keystore", input.expectedVersion, current.version + 1);
+      if (count === 0) await this.conflict(current.id, input.expectedVersion);
       if (groups) {
         await tx.keystoreGroup.deleteMany({ where: { keystoreId: current.id } });
         await tx.keystoreGroup.createMany({ data: groups.map((g, position) => ({ keystoreId: current.id, name: g, position })) });
@@ -154,10 +164,11 @@ export class KeystoreService {
     return (await this.get(current.id))!;
   }
 
-  async disconnect(input: { id: string; expectedVersion: number }) {
+  async disconnect(input: { id: string; expectedVersion: number; mode?: DisconnectMode | null }) {
     const current = await this.requireVersion(input.id, input.expectedVersion);
+    await this.o.releaseKeys?.(current.id, input.mode ?? "RESTRICT");
     const { count } = await this.o.db.keystore.deleteMany({ where: { id: current.id, version: input.expectedVersion } });
-    if (count === 0) throw new VersionConflictError("keystore", input.expectedVersion, current.version + 1);
+    if (count === 0) await this.conflict(current.id, input.expectedVersion);
     return current;
   }
 
@@ -263,12 +274,21 @@ export class KeystoreService {
     });
   }
 
-  private async requireUnique(name: string, identity: string | undefined): Promise<void> {
-    const byName = await this.o.db.keystore.findUnique({ where: { name }, select: { id: true } });
-    if (byName) throw new DuplicateNameError("keystore", name);
+  private async requireUnique(name: string | undefined, identity: string | undefined, self?: string): Promise<void> {
+    if (name !== undefined) {
+      const byName = await this.o.db.keystore.findUnique({ where: { name }, select: { id: true } });
+      if (byName) throw new DuplicateNameError("keystore", name);
+    }
     if (identity === undefined) return;
     const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: identity }, include: { vault: true } });
-    if (same) throw new KeystoreAlreadyConnectedError(same.id, same.name, same.vault.id, same.vault.name);
+    if (same && same.id !== self) throw new KeystoreAlreadyConnectedError(same.id, same.name, same.vault.id, same.vault.name);
+  }
+
+  /** Lost a race with another edit: report the version it is at now. */
+  private async conflict(id: string, expectedVersion: number): Promise<never> {
+    const now = await this.o.db.keystore.findUnique({ where: { id }, select: { version: true } });
+    if (!now) throw new NotFoundError("keystore", id);
+    throw new VersionConflictError("keystore", expectedVersion, now.version);
   }
 
   private async requireVersion(id: string, expectedVersion: number) {

@@ -14,6 +14,7 @@ import {
   type FieldIssue,
 } from "../errors.js";
 import type { Page } from "../db/paginate.js";
+import { KeystoreHasKeysError, KeystoreReleaseError } from "../keys/errors.js";
 
 /** Types every domain's schema uses: scalars, the typed errors, connections. */
 export function defineCommon(builder: Builder) {
@@ -84,9 +85,18 @@ export function defineCommon(builder: Builder) {
   errorType(VaultNotEmptyError, "VaultNotEmptyError", "A vault is deleted only when empty.", (t) => ({
     keystoreCount: t.exposeInt("keystoreCount", { description: "How many keystores are left in it." }),
     keystoreNames: t.exposeStringList("keystoreNames", { description: "The first few of them, by name." }),
+    templateCount: t.exposeInt("templateCount", { description: "How many key templates are left in it (archived ones too)." }),
+    templateNames: t.exposeStringList("templateNames", { description: "The first few of them, by name." }),
   }));
   errorType(UnknownKeystoreTypeError, "UnknownKeystoreTypeError", "No connector for that keystore type is loaded.", (t) => ({
     type: t.exposeString("type", { description: "The type asked for." }),
+  }));
+
+  errorType(KeystoreHasKeysError, "KeystoreHasKeysError", "Live keys (neither pre-active nor destroyed) target the keystore; disconnect with another mode, or deal with the keys first.", (t) => ({
+    keyLabels: t.exposeStringList("keyLabels", { description: "Those keys." }),
+  }));
+  errorType(KeystoreReleaseError, "KeystoreReleaseError", "Disconnecting with DEACTIVATE or DESTROY failed for some keys, so the keystore stays connected.", (t) => ({
+    keyLabels: t.exposeStringList("keyLabels", { description: "The keys whose copies could not be changed." }),
   }));
 
   const SortDirection = builder.enumType("SortDirection", {
@@ -104,7 +114,7 @@ export function defineCommon(builder: Builder) {
     }),
   });
 
-  return { ErrorInterface, SortDirection, PageInfo };
+  return { ErrorInterface, SortDirection, PageInfo, errorType };
 }
 
 export type Common = ReturnType<typeof defineCommon>;

@@ -7,6 +7,8 @@ import { defineKeystoreObjects } from "./keystore/keystore.js";
 import { defineKeystoreTypes } from "./keystore/keystore-types.js";
 import { defineKeystoreOperations } from "./keystore/operations.js";
 import { definePropertiesInput } from "./keystore/properties-input.js";
+import { defineManagedKeys } from "./key/managed-key.js";
+import { defineKeyTemplates } from "./template/template.js";
 import { defineVaults } from "./vault/vault.js";
 
 /** The whole schema for a set of loaded connectors. */
@@ -18,5 +20,7 @@ export function buildSchema(registry: ConnectorRegistry): GraphQLSchema {
   defineKeystoreTypes(builder);
   defineCostEstimate(builder);
   defineKeystoreOperations(builder, common, registry, { ...objects, resultNames }, definePropertiesInput(builder, registry));
+  const { KeyTemplate } = defineKeyTemplates(builder, common, registry, Vault);
+  defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, resultNames });
   return lexicographicSortSchema(builder.toSchema());
 }

@@ -41,11 +41,15 @@ export class VaultService {
   async delete(input: { id: string; expectedVersion: number }) {
     return this.db.$transaction(async (tx) => {
       const vault = await this.requireVersion(tx as Db, input.id, input.expectedVersion);
-      const [count, some] = await Promise.all([
+      const [count, some, templateCount, someTemplates] = await Promise.all([
         tx.keystore.count({ where: { vaultId: input.id } }),
         tx.keystore.findMany({ where: { vaultId: input.id }, select: { name: true }, orderBy: { name: "asc" }, take: 5 }),
+        tx.keyTemplate.count({ where: { vaultId: input.id } }),
+        tx.keyTemplate.findMany({ where: { vaultId: input.id }, select: { name: true }, orderBy: { name: "asc" }, take: 5 }),
       ]);
-      if (count > 0) throw new VaultNotEmptyError(vault.name, some.map((k) => k.name), count);
+      if (count > 0 || templateCount > 0) {
+        throw new VaultNotEmptyError(vault.name, some.map((k) => k.name), count, someTemplates.map((k) => k.name), templateCount);
+      }
       const { count: deleted } = await tx.vault.deleteMany({ where: { id: input.id, version: input.expectedVersion } });
       if (deleted === 0) await this.requireVersion(tx as Db, input.id, input.expectedVersion);
       return vault;

@@ -35,6 +35,7 @@ describe("connector definitions", () => {
           property.string("demo_nolabel", { label: "", description: "x" }),
         ],
         identifyingProperties: ["demo_secret", "nope"],
+        identityFallbackProperties: ["demo_secret", "demo_nolabel", "gone"],
       }),
     );
     expect(problems).toEqual(
@@ -45,6 +46,8 @@ describe("connector definitions", () => {
         'connector "demo_store", property "demo_secret": is declared twice',
         'connector "demo_store", property "demo_nolabel": label is missing',
         'connector "demo_store": identifying property "nope" is not declared',
+        'connector "demo_store": identity fallback property "demo_nolabel" must be required',
+        'connector "demo_store": identity fallback property "gone" is not declared',
       ]),
     );
   });

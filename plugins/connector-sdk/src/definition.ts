@@ -1,4 +1,5 @@
 import type { ConnectorHost } from "./host.js";
+import type { KeyOperations } from "./key-operations.js";
 import type { PropertyDefinition, PropertyValues } from "./properties.js";
 
 /**
@@ -13,6 +14,18 @@ export interface RequiredPermission {
   /** The remote system's own name for it, e.g. `kms:ImportKeyMaterial`. */
   readonly name: string;
   readonly description: string;
+}
+
+/** What a key's name in this keystore type may be (an AWS alias, an Azure key name). */
+export interface KeyNamingRules {
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** An ECMAScript regular expression source the whole name must match. */
+  readonly pattern: string;
+  /** Says what is allowed, in a person's words. */
+  readonly patternMessage: string;
+  /** Prefixes a name may not start with (AWS reserves `aws/`), compared case-insensitively. */
+  readonly reservedPrefixes?: readonly string[];
 }
 
 export interface ConnectorCapabilities {
@@ -37,6 +50,12 @@ export interface ConnectionCheck {
 
 export interface ConnectionTestReport {
   readonly checks: readonly ConnectionCheck[];
+  /**
+   * The account, tenant or instance behind the credentials, when the test could learn it (an
+   * AWS account id). With the identifying properties it names the remote keystore; without it,
+   * the `identityFallbackProperties` stand in.
+   */
+  readonly account?: string;
 }
 
 /** A live connection to one remote keystore, created by `connect`. */
@@ -48,6 +67,8 @@ export interface ConnectorSession {
   test(host: ConnectorHost): Promise<ConnectionTestReport>;
   /** First-connect setup in the remote system (e.g. Azure's import key). Must be idempotent. */
   onConnect?(host: ConnectorHost): Promise<void>;
+  /** The managed-key operations; absent for a keystore that can only be tested. */
+  readonly keys?: KeyOperations;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }
@@ -64,8 +85,22 @@ export interface ConnectorDefinition {
    * to connect one remote keystore twice, in any vault.
    */
   readonly identifyingProperties: readonly string[];
+  /**
+   * Properties that stand in for the account when a connection test could not learn it (for AWS,
+   * the access key id, which belongs to exactly one account). They may be mutable.
+   */
+  readonly identityFallbackProperties?: readonly string[];
   readonly requiredPermissions: readonly RequiredPermission[];
   readonly capabilities: ConnectorCapabilities;
+  /** Required when the connector has key operations: the names its keys may carry. */
+  readonly keyNaming?: KeyNamingRules;
+  /**
+   * Per-type options a key template may set for this keystore type (e.g. AWS's deletion waiting
+   * period), described and validated like connection properties. Neither secret nor derived.
+   */
+  readonly templateOptions?: readonly PropertyDefinition[];
+  /** The integer template option that holds how many days a destroyed key stays pending deletion. */
+  readonly pendingWindowOption?: string;
   /** Computes the `derived` properties from the given ones; throw ConnectorError INVALID_PROPERTIES if it cannot. */
   derive?(properties: Readonly<PropertyValues>): PropertyValues;
   /** Opens a session; must not contact the remote system beyond what creating a client needs. */

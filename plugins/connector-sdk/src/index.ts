@@ -9,6 +9,7 @@ export type {
   ConnectorSession,
   ConnectorSpec,
   KeyAlgorithm,
+  KeyNamingRules,
   RequiredPermission,
 } from "./definition.js";
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError } from "./errors.js";
@@ -20,3 +21,15 @@ export type { PropertyDefinition, PropertyValue, PropertyValues, PropertyValueTy
 export { validateConnectorDefinition } from "./validate-definition.js";
 export { validateProperties } from "./validate-properties.js";
 export type { PropertyIssue, PropertyValidation } from "./validate-properties.js";
+export type {
+  InstallKeyRequest,
+  KeyMaterial,
+  KeyOperations,
+  KeySpec,
+  Page,
+  PageRequest,
+  RemoteKey,
+  RemoteKeyState,
+} from "./key-operations.js";
+export { aesKeyUnwrapPad, aesKeyWrapPad, loadWrappingKey, rsaAesKeyUnwrap, rsaAesKeyWrap, rsaOaepWrap } from "./key-wrap.js";
+export type { OaepHash } from "./key-wrap.js";

@@ -47,6 +47,15 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
     else if (p.secret) add(`identifying property "${name}" cannot be secret`);
   }
 
+  const fallback = def.identityFallbackProperties;
+  if (fallback !== undefined && !Array.isArray(fallback)) add("identityFallbackProperties must be an array");
+  for (const name of Array.isArray(fallback) ? fallback : []) {
+    const p = properties?.find((q: PropertyDefinition) => q.name === name);
+    if (!p) add(`identity fallback property "${name}" is not declared`);
+    else if (p.secret) add(`identity fallback property "${name}" cannot be secret`);
+    else if (!p.required) add(`identity fallback property "${name}" must be required`);
+  }
+
   if (!Array.isArray(def.requiredPermissions)) add("requiredPermissions must be an array");
   for (const perm of def.requiredPermissions ?? []) {
     if (!nonEmpty(perm?.name) || !nonEmpty(perm?.description)) add("every required permission needs a name and a description");
@@ -58,6 +67,25 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
     for (const a of caps.algorithms) {
       if (!ALGORITHMS.has(a?.algorithm)) add(`capability algorithm "${String(a?.algorithm)}" is not one of aes, rsa, ec, hmac`);
       else if (!Array.isArray(a.sizes) || a.sizes.length === 0) add(`capability algorithm "${a.algorithm}" lists no sizes`);
+    }
+  }
+  if (Array.isArray(caps?.operations) && caps.operations.length > 0) {
+    const naming = def.keyNaming;
+    if (!naming || typeof naming.pattern !== "string" || !nonEmpty(naming.patternMessage) || !(naming.minLength >= 1) || !(naming.maxLength >= naming.minLength)) {
+      add("has key operations, so keyNaming needs minLength ≥ 1, maxLength ≥ minLength, a pattern and a patternMessage");
+    }
+  }
+  const options = def.templateOptions;
+  if (options !== undefined && !Array.isArray(options)) add("templateOptions must be an array of property descriptors");
+  const seenOptions = new Set<string>();
+  for (const o of Array.isArray(options) ? options : []) {
+    problems.push(...validateProperty(`${where}, template option`, o, seenOptions));
+    if (o?.secret || o?.derived || o?.required) add(`template option "${String(o?.name)}" cannot be secret, derived or required (give it a default)`);
+  }
+  if (def.pendingWindowOption !== undefined) {
+    const o = Array.isArray(options) ? options.find((p: PropertyDefinition) => p?.name === def.pendingWindowOption) : undefined;
+    if (!o || o.valueType !== "integer" || typeof o.default !== "number") {
+      add(`pendingWindowOption "${String(def.pendingWindowOption)}" must name an integer template option with a default`);
     }
   }
   return problems;

@@ -1,3 +1,5 @@
+import type { KeySpec, RemoteKeyState } from "@uko/connector-sdk";
+
 /**
  * The "remote system" behind the reference connector: named in-memory instances with an API key
  * and a set of granted permissions. Tests in the same process configure it directly; a gateway
@@ -6,6 +8,20 @@
 export interface ReferenceInstance {
   apiKey?: string;
   deniedPermissions: Set<string>;
+  /** The keys the instance holds, by key id. */
+  keys: Map<string, StoredKey>;
+}
+
+export interface StoredKey {
+  keyId: string;
+  name: string;
+  spec: KeySpec;
+  material: Buffer;
+  state: RemoteKeyState;
+  tags: Record<string, string>;
+  description?: string;
+  createdAt: Date;
+  deletionDate?: Date;
 }
 
 const instances = new Map<string, ReferenceInstance>();
@@ -13,7 +29,7 @@ const instances = new Map<string, ReferenceInstance>();
 // A gateway process is configured from outside: UKO_REFERENCE_INSTANCES='{"name":"api-key",...}'
 // makes those instances accept only their key (used by the end-to-end tests and the demo).
 for (const [name, apiKey] of Object.entries(parseInstances(process.env.UKO_REFERENCE_INSTANCES))) {
-  instances.set(name, { apiKey, deniedPermissions: new Set() });
+  instances.set(name, { apiKey, deniedPermissions: new Set(), keys: new Map() });
 }
 
 function parseInstances(text: string | undefined): Record<string, string> {
@@ -28,11 +44,14 @@ function parseInstances(text: string | undefined): Record<string, string> {
 export const referenceBackend = {
   /** Makes `name` accept only `apiKey` and deny the given permissions. */
   configure(name: string, options: { apiKey?: string; deniedPermissions?: readonly string[] }): void {
-    instances.set(name, { apiKey: options.apiKey, deniedPermissions: new Set(options.deniedPermissions ?? []) });
+    const keys = instances.get(name)?.keys ?? new Map<string, StoredKey>();
+    instances.set(name, { apiKey: options.apiKey, deniedPermissions: new Set(options.deniedPermissions ?? []), keys });
   },
-  /** An unconfigured instance accepts any API key and grants everything. */
+  /** An instance comes into being on first use; unconfigured, it accepts any API key and grants everything. */
   get(name: string): ReferenceInstance {
-    return instances.get(name) ?? { deniedPermissions: new Set() };
+    let instance = instances.get(name);
+    if (!instance) instances.set(name, (instance = { deniedPermissions: new Set(), keys: new Map() }));
+    return instance;
   },
   reset(): void {
     instances.clear();

@@ -8,6 +8,7 @@ import {
   type PropertyValues,
 } from "@uko/connector-sdk";
 import { referenceBackend } from "./backend.js";
+import { ReferenceKeyStore } from "./key-store.js";
 
 export const SIMULATIONS = ["none", "bad_credentials", "missing_permissions", "unreachable", "slow", "hang", "throw"] as const;
 
@@ -78,9 +79,27 @@ export default defineConnector({
     algorithms: [
       { algorithm: "aes", sizes: ["128", "256"] },
       { algorithm: "hmac", sizes: ["256"] },
+      { algorithm: "rsa", sizes: ["2048", "3072"] },
+      { algorithm: "ec", sizes: ["P-256", "P-384"] },
     ],
-    operations: [],
+    operations: ["installKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
   },
+  keyNaming: {
+    minLength: 2,
+    maxLength: 64,
+    pattern: "[A-Za-z0-9][A-Za-z0-9_-]*",
+    patternMessage: "Key names in the reference keystore are letters, digits, '-' and '_', starting with a letter or digit",
+  },
+  pendingWindowOption: "reference_pending_window_days",
+  templateOptions: [
+    property.integer("reference_pending_window_days", {
+      label: "Deletion waiting period (days)",
+      description: "How long a destroyed key stays pending deletion in the reference keystore.",
+      minimum: 1,
+      maximum: 30,
+      default: 1,
+    }),
+  ],
   derive(properties: Readonly<PropertyValues>): PropertyValues {
     const seed = `${String(properties.reference_location ?? "local")}/${String(properties.reference_instance)}`;
     return { reference_instance_id: `ri-${createHash("sha256").update(seed).digest("hex").slice(0, 16)}` };
@@ -111,7 +130,15 @@ export default defineConnector({
       }
       return remote;
     };
+    const keys = new ReferenceKeyStore(async (host, permission) => {
+      const remote = await call(host);
+      if (remote.deniedPermissions.has(permission) || (simulate === "missing_permissions" && permission === "keys.import")) {
+        throw new ConnectorError("PERMISSION_DENIED", `The API key may not ${permission} on instance ${instance}`);
+      }
+      return remote;
+    });
     return {
+      keys,
       async test(host: ConnectorHost) {
         const remote = await call(host);
         host.logger.debug("tested reference instance", { instance });

@@ -1,4 +1,4 @@
-import type { ConnectorCapabilities, PropertyDefinition, RequiredPermission } from "@uko/connector-sdk";
+import type { ConnectorCapabilities, KeyNamingRules, PropertyDefinition, RequiredPermission } from "@uko/connector-sdk";
 import { camelCase } from "@uko/connector-sdk";
 import type { Builder } from "../../builder.js";
 import type { LoadedConnector } from "../../connectors/registry.js";
@@ -66,6 +66,17 @@ export function defineKeystoreTypes(builder: Builder) {
     }),
   });
 
+  const KeyNaming = builder.objectRef<KeyNamingRules>("KeyNamingRules").implement({
+    description: "What a key's name in a keystore type may be; a key template's naming scheme must make such names.",
+    fields: (t) => ({
+      minLength: t.exposeInt("minLength", { description: "Fewest characters." }),
+      maxLength: t.exposeInt("maxLength", { description: "Most characters." }),
+      pattern: t.exposeString("pattern", { description: "A regular expression the whole name must match." }),
+      patternMessage: t.exposeString("patternMessage", { description: "What the pattern allows, in words." }),
+      reservedPrefixes: t.stringList({ description: "Prefixes a name may not start with, compared case-insensitively.", resolve: (k) => [...(k.reservedPrefixes ?? [])] }),
+    }),
+  });
+
   const KeystoreType = builder.objectRef<LoadedConnector>("KeystoreType").implement({
     description: "A loaded connector: one kind of keystore the gateway can connect.",
     fields: (t) => ({
@@ -82,6 +93,17 @@ export function defineKeystoreTypes(builder: Builder) {
       }),
       requiredPermissions: t.field({ type: [Permission], description: "What the credentials must be allowed to do.", resolve: (c) => [...c.definition.requiredPermissions] }),
       capabilities: t.field({ type: Capabilities, description: "What it can hold and do.", resolve: (c) => c.definition.capabilities }),
+      keyNaming: t.field({
+        type: KeyNaming,
+        nullable: true,
+        description: "The rules for key names in this type; null when it holds no managed keys.",
+        resolve: (c) => c.definition.keyNaming ?? null,
+      }),
+      templateOptions: t.field({
+        type: [PropertyDescriptor],
+        description: "The options a key template targeting this type may set (give them as TemplateOptionInput, by wire name), in form order.",
+        resolve: (c) => (c.definition.templateOptions ?? []).map((p) => ({ ...p, identifying: false })),
+      }),
     }),
   });
 

@@ -6,6 +6,7 @@ import { ConnectorLoadError } from "../../connectors/registry.js";
 import type { Db } from "../../db/client.js";
 import type { ConnectionTestResult } from "../../keystores/connection-test.js";
 import type { Common } from "../common.js";
+import { article } from "../text.js";
 import type { VaultRow } from "../vault/vault.js";
 
 export type KeystoreRow = NonNullable<Awaited<ReturnType<Db["keystore"]["findUnique"]>>> & { groups: { name: string }[] };
@@ -148,7 +149,7 @@ function defineTypedKeystore(builder: Builder, connector: LoadedConnector, Keyst
     if (RESERVED.has(camelCase(p.name))) throw new ConnectorLoadError(`${connector.packageName}: property "${p.name}" clashes with the Keystore field ${camelCase(p.name)}`);
   }
   builder.objectRef<KeystoreRow>(`${connector.typeName}Keystore`).implement({
-    description: `A ${connector.definition.displayName}: ${connector.definition.description}`,
+    description: `${article(connector.definition.displayName) === "an" ? "An" : "A"} ${connector.definition.displayName}: ${connector.definition.description}`,
     interfaces: [Keystore],
     fields: (t) =>
       Object.fromEntries(

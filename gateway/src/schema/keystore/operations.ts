@@ -8,6 +8,7 @@ import {
   ValidationError,
   VersionConflictError,
 } from "../../errors.js";
+import { KeystoreHasKeysError, KeystoreReleaseError } from "../../keys/errors.js";
 import type { defineKeystoreObjects, KeystoreRow } from "./keystore.js";
 import type { defineVaults } from "../vault/vault.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
@@ -91,11 +92,21 @@ export function defineKeystoreOperations(
       ...(properties ? { properties: t.field({ type: properties.KeystorePropertiesInput, description: "Properties to change." }) } : {}),
     }),
   });
+  const DisconnectMode = builder.enumType("KeystoreDisconnectMode", {
+    description: "What disconnecting does to the managed keys in the keystore.",
+    values: {
+      RESTRICT: { description: "Refuse while a key that is neither pre-active nor destroyed targets the keystore (the default)." },
+      DISCONNECT: { description: "Leave the keys' copies in the keystore as they are; the gateway stops managing them there." },
+      DEACTIVATE: { description: "Disable every key's copy in the keystore first; refuse if one cannot be disabled." },
+      DESTROY: { description: "Schedule the deletion of every key's copy in the keystore first; refuse if one cannot be scheduled. The keys stay in their other keystores." },
+    },
+  });
   const DisconnectInput = builder.inputType("DisconnectKeystoreInput", {
-    description: "The keystore to disconnect. The remote keystore is left untouched.",
+    description: "The keystore to disconnect. The remote keystore itself is left in place.",
     fields: (t) => ({
       id: t.id({ required: true, description: "The keystore." }),
       expectedVersion: t.int({ required: true, description: "The version you read." }),
+      mode: t.field({ type: DisconnectMode, defaultValue: "RESTRICT", description: "What happens to the managed keys in it (default RESTRICT)." }),
     }),
   });
   const RefreshInput = builder.inputType("RefreshKeystoreStatusInput", {
@@ -153,15 +164,15 @@ export function defineKeystoreOperations(
       type: Keystore,
       description: "Edits a keystore. Changed properties are tested again and the outcome becomes its status.",
       args: { input: t.arg({ type: UpdateInput, required: true, description: "The changes." }) },
-      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError], ...resultNames("UpdateKeystore", "keystore") },
+      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError], ...resultNames("UpdateKeystore", "keystore") },
       resolve: (_, { input }, ctx) =>
         ctx.services.keystores.update({ ...input, id: String(input.id), properties: toGiven((input as { properties?: unknown }).properties) }) as Promise<KeystoreRow>,
     }),
     disconnectKeystore: t.field({
       type: Keystore,
-      description: "Disconnects a keystore; the remote keystore is left untouched. Returns it as it was.",
+      description: "Disconnects a keystore; `mode` says what happens to the managed keys in it. Returns it as it was.",
       args: { input: t.arg({ type: DisconnectInput, required: true, description: "The keystore." }) },
-      errors: { types: [NotFoundError, VersionConflictError], ...resultNames("DisconnectKeystore", "keystore") },
+      errors: { types: [NotFoundError, VersionConflictError, KeystoreHasKeysError, KeystoreReleaseError], ...resultNames("DisconnectKeystore", "keystore") },
       resolve: async (_, { input }, ctx) => ({ ...(await ctx.services.keystores.disconnect({ ...input, id: String(input.id) })), groups: [] }),
     }),
     testKeystoreConnection: t.field({

@@ -2,6 +2,7 @@ import { camelCase, type PropertyValue } from "@uko/connector-sdk";
 import type { Builder } from "../../builder.js";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { ValidationError } from "../../errors.js";
+import { article } from "../text.js";
 import type { GivenProperties } from "../../keystores/service.js";
 
 /**
@@ -14,7 +15,7 @@ export function definePropertiesInput(builder: Builder, registry: ConnectorRegis
   const members = registry.all().map((connector) => {
     const settable = connector.definition.properties.filter((p) => !p.derived);
     const input = builder.inputType(`${connector.typeName}PropertiesInput`, {
-      description: `Connection properties of a ${connector.definition.displayName}.`,
+      description: `Connection properties of ${article(connector.definition.displayName)} ${connector.definition.displayName}.`,
       fields: (t) =>
         Object.fromEntries(
           settable.map((p) => {

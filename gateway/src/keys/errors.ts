@@ -1,0 +1,63 @@
+import { DomainError } from "../errors.js";
+import type { KeyAction, KeyState } from "./rules.js";
+
+/** An action the key's state does not allow, with the states that would. */
+export class KeyStateError extends DomainError {
+  readonly code = "KEY_STATE_CONFLICT";
+  constructor(
+    readonly action: KeyAction,
+    readonly state: KeyState,
+    readonly allowedStates: readonly KeyState[],
+    reason?: string,
+  ) {
+    super(reason ?? `A key in state ${state} cannot be ${pastTense(action)}; it must be ${allowedStates.join(" or ")}`);
+  }
+}
+
+/** No connected keystore matches the template's target in the key's vault. */
+export class NoTargetKeystoreError extends DomainError {
+  readonly code = "NO_TARGET_KEYSTORE";
+  constructor(
+    readonly keystoreType: string,
+    readonly keystoreGroup: string,
+  ) {
+    super(`No ${keystoreType} keystore in group "${keystoreGroup}" is connected in this vault; connect one or change the template's target`);
+  }
+}
+
+/** Keystores still hold copies that must reach pending deletion before the key can be deleted. */
+export class KeyStillInKeystoresError extends DomainError {
+  readonly code = "KEY_STILL_IN_KEYSTORES";
+  constructor(readonly keystoreNames: readonly string[]) {
+    super(`The key is not yet pending deletion in: ${keystoreNames.join(", ")}; run syncManagedKey, then delete`);
+  }
+}
+
+export class ArchivedTemplateError extends DomainError {
+  readonly code = "TEMPLATE_ARCHIVED";
+  constructor(readonly templateName: string) {
+    super(`Template "${templateName}" is archived and creates no keys; unarchive it first`);
+  }
+}
+
+function pastTense(action: KeyAction): string {
+  return { activate: "activated", deactivate: "deactivated", destroy: "destroyed", delete: "deleted", align: "aligned", sync: "synced" }[action];
+}
+
+/** A keystore is disconnected (RESTRICT mode) only when no live key targets it. */
+export class KeystoreHasKeysError extends DomainError {
+  readonly code = "KEYSTORE_HAS_KEYS";
+  constructor(readonly keyLabels: readonly string[]) {
+    super(
+      `Keys that are neither pre-active nor destroyed target this keystore: ${keyLabels.join(", ")}. Deactivate or destroy them, or disconnect with mode DISCONNECT, DEACTIVATE or DESTROY`,
+    );
+  }
+}
+
+/** Disconnecting with DEACTIVATE or DESTROY needs every copy changed first; some could not be. */
+export class KeystoreReleaseError extends DomainError {
+  readonly code = "KEYSTORE_RELEASE_FAILED";
+  constructor(readonly keyLabels: readonly string[]) {
+    super(`The keystore could not take these keys out of use, so it stays connected: ${keyLabels.join(", ")}; see each key's status in keystores`);
+  }
+}

@@ -1,0 +1,174 @@
+import { ConnectorError, isConnectorError, type ConnectorHost, type KeyMaterial, type KeyOperations, type RemoteKey } from "@uko/connector-sdk";
+import type { KeyState } from "./rules.js";
+import { remoteTags, TAG_KEY_ID, TAG_KEY_VERSION } from "./rules.js";
+
+/**
+ * Brings one keystore's copy of a managed key to the state the gateway wants, or only looks at
+ * it. Idempotent, so an interrupted run is finished by running it again: a copy created before a
+ * crash is found again by its tag, never created twice.
+ */
+export type InstanceStatus = "ACTIVE" | "NOT_ACTIVE" | "NOT_PRESENT" | "WRONG_KEY" | "ERROR" | "PENDING_DESTRUCTION";
+export type SyncFlag = "OK" | "OUT_OF_SYNC" | "ERROR";
+
+export interface KeyView {
+  id: string;
+  vaultId: string;
+  state: KeyState;
+  keyVersion: number;
+  nameInKeystores: string;
+  description: string;
+  /** Opens the sealed material; only called when the material must be imported. */
+  material: () => KeyMaterial;
+  pendingWindowDays: number;
+}
+
+export interface InstanceView {
+  targeted: boolean;
+  keyIdInKeystore: string | null;
+  /** An install that may have been interrupted: look for the copy by its tag before creating one. */
+  resumingInstall: boolean;
+  /** The keystore is being disconnected and takes the key's copy out of use this way. */
+  release?: "disabled" | "deleted";
+}
+
+export interface Outcome {
+  status: InstanceStatus;
+  syncFlag: SyncFlag;
+  detail: string;
+  error: string | null;
+  keyIdInKeystore: string | null;
+  resourceName: string | null;
+  deletionDate: Date | null;
+}
+
+type Desired = "enabled" | "disabled" | "deleted" | "absent";
+
+function desiredFor(state: KeyState, targeted: boolean): Desired {
+  if (state === "DESTROYED") return "deleted";
+  if (state === "PRE_ACTIVATION") return "absent";
+  return state === "ACTIVE" && targeted ? "enabled" : "disabled";
+}
+
+/** Maximum pages of a keystore's key list searched for a copy lost in a crash. */
+const MAX_SEARCH_PAGES = 50;
+
+export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys: KeyOperations, host: ConnectorHost): Promise<Outcome> {
+  const desired = instance.release ?? desiredFor(key.state, instance.targeted);
+  let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
+  if (!remote && instance.resumingInstall) remote = await findByTag(keys, key, host);
+  if (mode === "observe") return judge(key, instance, desired, remote);
+
+  let wrongKey = false;
+  switch (desired) {
+    case "enabled":
+      if (!remote) {
+        remote = await install(keys, key, host);
+      } else {
+        if (remote.state === "pending_deletion") remote = await keys.cancelKeyDeletion(remote.keyId, host);
+        if (remote.state === "pending_import") {
+          try {
+            remote = await keys.reimportKeyMaterial(remote.keyId, key.material(), host);
+          } catch (error) {
+            if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
+            wrongKey = true;
+          }
+        }
+        if (remote.state === "disabled") remote = await keys.enableKey(remote.keyId, host);
+      }
+      break;
+    case "disabled":
+      if (remote?.state === "pending_deletion") remote = await keys.cancelKeyDeletion(remote.keyId, host);
+      if (remote?.state === "enabled") remote = await keys.disableKey(remote.keyId, host);
+      break;
+    case "deleted":
+      if (remote && remote.state !== "pending_deletion") remote = await keys.scheduleKeyDeletion(remote.keyId, key.pendingWindowDays, host);
+      break;
+    case "absent":
+      break;
+  }
+  return judge(key, instance, desired, remote, wrongKey);
+}
+
+/** Installs the key; when its name is taken by the gateway's own earlier copy (a crash between steps), adopts that copy. */
+async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost): Promise<RemoteKey> {
+  try {
+    return await keys.installKey({ name: key.nameInKeystores, description: key.description, material: key.material(), tags: remoteTags(key) }, host);
+  } catch (error) {
+    if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
+    const ours = await findByTag(keys, key, host);
+    if (!ours) throw new ConnectorError("CONFLICT", `${error.message}; it is not a copy of this managed key`);
+    return ours.state === "pending_import" ? keys.reimportKeyMaterial(ours.keyId, key.material(), host) : ours;
+  }
+}
+
+async function describeOrNull(keys: KeyOperations, keyId: string, host: ConnectorHost): Promise<RemoteKey | null> {
+  try {
+    return await keys.describeKey(keyId, host);
+  } catch (error) {
+    if (isConnectorError(error) && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+}
+
+async function findByTag(keys: KeyOperations, key: KeyView, host: ConnectorHost): Promise<RemoteKey | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
+    const listed = await keys.listKeys(cursor ? { cursor, limit: 100 } : { limit: 100 }, host);
+    const found = listed.items.find((k) => k.tags[TAG_KEY_ID] === key.id && k.tags[TAG_KEY_VERSION] === String(key.keyVersion));
+    if (found) return found;
+    if (!listed.nextCursor) return null;
+    cursor = listed.nextCursor;
+  }
+  return null;
+}
+
+function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: RemoteKey | null, wrongKey = false): Outcome {
+  const base = { error: null, keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore, resourceName: remote?.resourceName ?? null, deletionDate: remote?.deletionDate ?? null };
+  if (wrongKey) return { ...base, status: "WRONG_KEY", syncFlag: "OUT_OF_SYNC", detail: "key_in_keystore_has_other_material" };
+  const status: InstanceStatus = !remote
+    ? "NOT_PRESENT"
+    : remote.state === "enabled"
+      ? "ACTIVE"
+      : remote.state === "pending_deletion"
+        ? "PENDING_DESTRUCTION"
+        : remote.state === "unavailable"
+          ? "ERROR"
+          : "NOT_ACTIVE";
+  const [ok, detail] = verdict(key.state, instance.targeted, desired, status);
+  return { ...base, status, syncFlag: ok ? "OK" : "OUT_OF_SYNC", detail };
+}
+
+/** Whether the copy is as the key's state wants it, in UKO's keystore_sync_flag_detail words. */
+function verdict(state: KeyState, targeted: boolean, desired: Desired, status: InstanceStatus): [boolean, string] {
+  switch (desired) {
+    case "enabled":
+      return status === "ACTIVE" ? [true, "active_key_is_active_in_keystore"] : [false, "active_key_is_not_active_in_keystore"];
+    case "disabled":
+      if (state === "ACTIVE" && !targeted) {
+        return status === "ACTIVE" ? [false, "target_keystore_removed_by_user_contains_an_active_key"] : [true, "target_keystore_removed_by_user"];
+      }
+      return status === "ACTIVE" || status === "PENDING_DESTRUCTION"
+        ? [false, "deactivated_key_is_not_deactivated_in_keystore"]
+        : [true, "deactivated_key_is_deactivated_in_keystore"];
+    case "deleted":
+      if (status === "NOT_PRESENT") return [true, "destroyed_key_is_not_present_in_keystore"];
+      return status === "PENDING_DESTRUCTION" ? [true, "destroyed_pending_key_is_pending_destruction_in_keystore"] : [false, "destroyed_key_is_present_in_keystore"];
+    case "absent":
+      return status === "NOT_PRESENT" ? [true, "pre_active_key_is_not_present_in_keystore"] : [false, "pre_active_key_is_present_in_keystore"];
+  }
+}
+
+/** A keystore that could not be reached or refused: recorded, never thrown past the engine. */
+export function failedOutcome(instance: InstanceView, error: unknown): Outcome {
+  const message = isConnectorError(error) ? error.message : "The keystore call failed unexpectedly";
+  const unreachable = isConnectorError(error) && (error.code === "UNREACHABLE" || error.code === "THROTTLED");
+  return {
+    status: "ERROR",
+    syncFlag: "ERROR",
+    detail: unreachable ? "connection_error" : "error",
+    error: message,
+    keyIdInKeystore: instance.keyIdInKeystore,
+    resourceName: null,
+    deletionDate: null,
+  };
+}

@@ -1,0 +1,400 @@
+import { randomUUID } from "node:crypto";
+import type { ConnectorLogger, KeyMaterial } from "@uko/connector-sdk";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { RootKey } from "../crypto/seal.js";
+import type { Db } from "../db/client.js";
+import { keysetQuery, pageSize, toPage } from "../db/paginate.js";
+import { DuplicateNameError, NotFoundError, VersionConflictError } from "../errors.js";
+import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
+import { IssueCollector, isUuid } from "../validation.js";
+import { description } from "../vaults/rules.js";
+import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError } from "./errors.js";
+import { generateKey } from "./material.js";
+import { addPeriod } from "./period.js";
+import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
+import { KeystoreCaller } from "./remote.js";
+import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, type KeyAction, type KeyState } from "./rules.js";
+
+export interface ManagedKeyServiceOptions {
+  db: Db;
+  rootKey: RootKey;
+  registry: ConnectorRegistry;
+  logger: ConnectorLogger;
+  connectorTimeoutMs: number;
+  /** How long a deactivated key must wait before it can be destroyed. */
+  destroyWaitMs?: number;
+  clock?: { now(): Date };
+}
+
+export interface ManagedKeyListArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: {
+    vaultId?: string | null;
+    state?: KeyState | null;
+    algorithm?: string | null;
+    labelPrefix?: string | null;
+    templateId?: string | null;
+    keystoreId?: string | null;
+    syncFlag?: "OK" | "OUT_OF_SYNC" | "ERROR" | null;
+  } | null;
+  orderBy?: { field: "label" | "createdAt" | "updatedAt"; direction: "asc" | "desc" } | null;
+}
+
+export type DisconnectMode = "RESTRICT" | "DISCONNECT" | "DEACTIVATE" | "DESTROY";
+
+export interface AlignmentPlan {
+  install: { keystoreId: string; keystoreName: string }[];
+  remove: { keystoreId: string; keystoreName: string }[];
+}
+
+const withInstances = { instances: { orderBy: { keystoreName: "asc" } } } as const;
+
+/**
+ * Managed keys: generated here, sealed at rest, and installed by import in every keystore their
+ * template targets. A state change is written first, with each affected keystore marked as
+ * pending; the remote work follows, all keystores in parallel, and each keystore's outcome is
+ * recorded on its own. A crash in between leaves the pending marks, which `resumePending` finishes.
+ */
+export class ManagedKeyService {
+  private readonly caller: KeystoreCaller;
+  private readonly clock: { now(): Date };
+
+  constructor(private readonly o: ManagedKeyServiceOptions) {
+    this.caller = new KeystoreCaller(o);
+    this.clock = o.clock ?? { now: () => new Date() };
+  }
+
+  async create(input: { vaultId: string; templateId: string; label: string; description?: string | null; namingValues?: readonly { name: string; value: string }[] | null }) {
+    const v = new IssueCollector();
+    if (!isUuid(input.vaultId)) v.add({ path: ["input", "vaultId"], message: "vaultId must be a UUID", code: "INVALID_ID" });
+    if (!isUuid(input.templateId)) v.add({ path: ["input", "templateId"], message: "templateId must be a UUID", code: "INVALID_ID" });
+    const label = v.check(keyLabel, input.label, ["input", "label"]);
+    const desc = v.check(description, input.description ?? "", ["input", "description"]);
+    v.throwIfAny();
+
+    const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
+    if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
+    const template = await this.o.db.keyTemplate.findUnique({ where: { id: input.templateId } });
+    if (!template || template.vaultId !== vault.id) throw new NotFoundError("key template", input.templateId, ["input", "templateId"]);
+    if (template.archived) throw new ArchivedTemplateError(template.name);
+
+    const now = this.clock.now();
+    const values = Object.fromEntries((input.namingValues ?? []).map((n) => [n.name, n.value]));
+    const rendered = renderKeyName(template.namingScheme, values, now);
+    if (!rendered.ok) {
+      for (const issue of rendered.issues) v.add({ path: ["input", "namingValues", ...(issue.placeholder ? [issue.placeholder] : [])], message: issue.message, code: issue.code });
+    } else {
+      const rules = this.o.registry.get(template.keystoreType)?.definition.keyNaming;
+      const problem = rules ? keyNameProblem(rendered.name, rules) : undefined;
+      if (problem) v.add({ path: ["input", "namingValues"], message: `The key's name "${rendered.name}" does not fit ${template.keystoreType}: ${problem}`, code: "NAMING" });
+    }
+    v.throwIfAny();
+    if (await this.o.db.managedKey.findUnique({ where: { vaultId_label: { vaultId: vault.id, label: label! } } })) {
+      throw new DuplicateNameError("managed key", label!);
+    }
+    const activateNow = template.initialState === "ACTIVE";
+    if (activateNow && (await this.targets(template)).length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+
+    const generated = generateKey({ algorithm: template.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: template.size });
+    const id = randomUUID();
+    try {
+      await this.o.db.managedKey.create({
+        data: {
+          id,
+          vaultId: vault.id,
+          templateId: template.id,
+          label: label!,
+          description: desc!,
+          state: "PRE_ACTIVATION",
+          algorithm: template.algorithm,
+          size: template.size,
+          nameInKeystores: rendered.ok ? rendered.name : "",
+          alignedRevision: template.targetRevision,
+          activationDate: template.activationPeriod ? (addPeriod(now, template.activationPeriod) ?? null) : null,
+          expirationDate: template.expirationPeriod ? (addPeriod(now, template.expirationPeriod) ?? null) : null,
+          versions: {
+            create: {
+              number: 1,
+              sealedMaterial: new Uint8Array(this.o.rootKey.seal(Buffer.from(generated.material.bytes), materialAad(id, 1))),
+              verificationValue: JSON.stringify(generated.verification),
+            },
+          },
+        },
+      });
+    } finally {
+      Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength).fill(0);
+    }
+    if (activateNow) return this.activate({ id, expectedVersion: 1 });
+    return (await this.get(id))!;
+  }
+
+  async activate(input: { id: string; expectedVersion: number }) {
+    const key = await this.requireAction(input, "activate");
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId } });
+    const targets = await this.targets(template);
+    if (targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    const now = this.clock.now();
+    await this.o.db.$transaction(async (tx) => {
+      await this.bumpVersion(tx, key, { state: "ACTIVE", activatedAt: now, alignedRevision: template.targetRevision });
+      await this.setTargets(tx, key.id, targets, now);
+    });
+    await this.reconcileAll(key.id, "push");
+    return (await this.get(key.id))!;
+  }
+
+  async deactivate(input: { id: string; expectedVersion: number }) {
+    const key = await this.requireAction(input, "deactivate");
+    await this.changeState(key, { state: "DEACTIVATED", deactivatedAt: this.clock.now() });
+    return (await this.get(key.id))!;
+  }
+
+  async destroy(input: { id: string; expectedVersion: number }) {
+    const key = await this.requireAction(input, "destroy");
+    const wait = this.o.destroyWaitMs ?? DEFAULT_DESTROY_WAIT_MS;
+    if (key.state === "DEACTIVATED" && key.deactivatedAt && this.clock.now().getTime() - key.deactivatedAt.getTime() < wait) {
+      const from = new Date(key.deactivatedAt.getTime() + wait);
+      throw new KeyStateError("destroy", key.state, ALLOWED_FROM.destroy, `The key was deactivated less than ${formatDuration(wait)} ago; it can be destroyed from ${from.toISOString()}`);
+    }
+    // Destroying erases the material: only the remote copies, pending deletion, remain.
+    await this.changeState(key, { state: "DESTROYED", destroyedAt: this.clock.now() }, async (tx) => {
+      await tx.managedKeyVersion.updateMany({ where: { managedKeyId: key.id }, data: { sealedMaterial: new Uint8Array(0) } });
+    });
+    return (await this.get(key.id))!;
+  }
+
+  async delete(input: { id: string; expectedVersion: number }) {
+    const key = await this.requireAction(input, "delete");
+    const unfinished = key.instances.filter((i) => i.keystoreId !== null && (i.pendingAction !== null || (i.status !== "PENDING_DESTRUCTION" && i.status !== "NOT_PRESENT")));
+    if (unfinished.length > 0) throw new KeyStillInKeystoresError(unfinished.map((i) => i.keystoreName));
+    const { count } = await this.o.db.managedKey.deleteMany({ where: { id: key.id, version: input.expectedVersion } });
+    if (count === 0) await this.conflict(key.id, input.expectedVersion);
+    return key;
+  }
+
+  /** Installs the key where its template now targets it and deactivates it where it no longer does. */
+  async align(input: { id: string; expectedVersion: number; dryRun?: boolean | null }): Promise<{ key: NonNullable<Awaited<ReturnType<ManagedKeyService["get"]>>>; plan: AlignmentPlan }> {
+    const key = await this.requireAction(input, "align");
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId } });
+    if (template.archived) throw new ArchivedTemplateError(template.name);
+    const targets = await this.targets(template);
+    const targetedNow = new Set(key.instances.filter((i) => i.targeted && i.keystoreId).map((i) => i.keystoreId!));
+    const wanted = new Set(targets.map((t) => t.id));
+    const plan: AlignmentPlan = {
+      install: targets.filter((t) => !targetedNow.has(t.id)).map((t) => ({ keystoreId: t.id, keystoreName: t.name })),
+      remove: key.instances.filter((i) => i.targeted && i.keystoreId && !wanted.has(i.keystoreId)).map((i) => ({ keystoreId: i.keystoreId!, keystoreName: i.keystoreName })),
+    };
+    if (input.dryRun) return { key, plan };
+    const now = this.clock.now();
+    await this.o.db.$transaction(async (tx) => {
+      await this.bumpVersion(tx, key, { alignedRevision: template.targetRevision });
+      await this.setTargets(tx, key.id, targets, now);
+    });
+    await this.reconcileAll(key.id, "push");
+    return { key: (await this.get(key.id))!, plan };
+  }
+
+  /** Pushes the gateway's state to every keystore, or (dryRun) only looks and records what is there. */
+  async sync(input: { id: string; dryRun?: boolean | null }) {
+    const key = isUuid(input.id) ? await this.o.db.managedKey.findUnique({ where: { id: input.id } }) : null;
+    if (!key) throw new NotFoundError("managed key", input.id);
+    if (!input.dryRun) {
+      await this.o.db.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: this.clock.now() } });
+    }
+    await this.reconcileAll(key.id, input.dryRun ? "observe" : "push");
+    return (await this.get(key.id))!;
+  }
+
+  /**
+   * What disconnecting a keystore does to the keys in it. RESTRICT refuses while a live key
+   * (neither pre-active nor destroyed) targets it; DISCONNECT leaves the copies as they are;
+   * DEACTIVATE disables them and DESTROY schedules their deletion first, and refuses to
+   * disconnect if any copy could not be changed.
+   */
+  async releaseKeystore(keystoreId: string, mode: DisconnectMode): Promise<void> {
+    const live = await this.o.db.keyInstance.findMany({
+      where: { keystoreId, managedKey: { state: { in: ["ACTIVE", "DEACTIVATED"] } } },
+      include: { managedKey: { select: { id: true, label: true } } },
+    });
+    if (mode === "DISCONNECT" || live.length === 0) return;
+    if (mode === "RESTRICT") throw new KeystoreHasKeysError(live.map((i) => i.managedKey.label));
+    const release = mode === "DEACTIVATE" ? "disabled" : "deleted";
+    const failed: string[] = [];
+    for (const instance of live) {
+      await this.reconcileAll(instance.managedKey.id, "push", { keystoreId, release });
+      const after = await this.o.db.keyInstance.findUniqueOrThrow({ where: { id: instance.id } });
+      if (after.syncFlag === "ERROR" || after.status === "ACTIVE") failed.push(instance.managedKey.label);
+    }
+    if (failed.length > 0) throw new KeystoreReleaseError(failed);
+  }
+
+  /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
+  async resumePending(): Promise<number> {
+    const pending = await this.o.db.keyInstance.findMany({ where: { pendingAction: { not: null } }, select: { managedKeyId: true }, distinct: ["managedKeyId"] });
+    for (const { managedKeyId } of pending) await this.reconcileAll(managedKeyId, "push", { onlyPending: true });
+    return pending.length;
+  }
+
+  async get(id: string) {
+    if (!isUuid(id)) return null;
+    return this.o.db.managedKey.findUnique({ where: { id }, include: withInstances });
+  }
+
+  async list(args: ManagedKeyListArgs) {
+    const first = pageSize(args);
+    const f = args.filter ?? {};
+    const order = args.orderBy ?? { field: "label", direction: "asc" };
+    const instanceFilter = {
+      ...(f.keystoreId ? { keystoreId: f.keystoreId } : {}),
+      ...(f.syncFlag ? { syncFlag: f.syncFlag } : {}),
+    };
+    const where = {
+      ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+      ...(f.state ? { state: f.state } : {}),
+      ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as "AES" } : {}),
+      ...(f.templateId ? { templateId: f.templateId } : {}),
+      ...(f.labelPrefix ? { label: { startsWith: f.labelPrefix } } : {}),
+      ...(Object.keys(instanceFilter).length ? { instances: { some: instanceFilter } } : {}),
+    };
+    const keyset = keysetQuery(order.field as never, order.direction, args.after);
+    const rows = await this.o.db.managedKey.findMany({ where: { AND: [where, keyset.where] }, orderBy: keyset.orderBy, take: first + 1, include: withInstances });
+    return { ...toPage(rows, first, order.field as never, args.after), totalCount: () => this.o.db.managedKey.count({ where }) };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async changeState(
+    key: { id: string; version: number; state: string },
+    data: { state: KeyState; deactivatedAt?: Date; destroyedAt?: Date },
+    more?: (tx: Parameters<Parameters<Db["$transaction"]>[0]>[0]) => Promise<void>,
+  ) {
+    const now = this.clock.now();
+    await this.o.db.$transaction(async (tx) => {
+      await this.bumpVersion(tx, key, data);
+      await tx.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: now } });
+      await more?.(tx);
+    });
+    await this.reconcileAll(key.id, "push");
+  }
+
+  private async bumpVersion(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], key: { id: string; version: number }, data: Record<string, unknown>) {
+    const { count } = await tx.managedKey.updateMany({ where: { id: key.id, version: key.version }, data: { ...data, version: { increment: 1 } } });
+    if (count === 0) await this.conflict(key.id, key.version);
+  }
+
+  /** Marks the targets (creating their rows) and un-targets the rest; all marked pending. */
+  private async setTargets(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], keyId: string, targets: { id: string; name: string }[], now: Date) {
+    for (const t of targets) {
+      await tx.keyInstance.upsert({
+        where: { managedKeyId_keystoreId: { managedKeyId: keyId, keystoreId: t.id } },
+        create: { managedKeyId: keyId, keystoreId: t.id, keystoreName: t.name, targeted: true, pendingAction: "reconcile", pendingSince: now },
+        update: { targeted: true, keystoreName: t.name, pendingAction: "reconcile", pendingSince: now },
+      });
+    }
+    await tx.keyInstance.updateMany({
+      where: { managedKeyId: keyId, keystoreId: { notIn: targets.map((t) => t.id) }, NOT: { keystoreId: null } },
+      data: { targeted: false, pendingAction: "reconcile", pendingSince: now },
+    });
+  }
+
+  /** The keystores of the key's vault that its template targets: its type, in its group. */
+  private targets(template: { vaultId: string; keystoreType: string; keystoreGroup: string }) {
+    return this.o.db.keystore.findMany({
+      where: { vaultId: template.vaultId, type: template.keystoreType, groups: { some: { name: template.keystoreGroup } } },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    });
+  }
+
+  /** Reconciles every keystore of a key in parallel; each outcome is recorded on its own row. */
+  private async reconcileAll(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
+    const key = await this.o.db.managedKey.findUnique({
+      where: { id: keyId },
+      include: {
+        template: true,
+        versions: true,
+        instances: {
+          where: { keystoreId: options.keystoreId ?? { not: null }, ...(options.onlyPending ? { pendingAction: { not: null } } : {}) },
+          include: { keystore: true },
+        },
+      },
+    });
+    if (!key) return;
+    const connector = this.o.registry.get(key.template.keystoreType);
+    const optionName = connector?.definition.pendingWindowOption;
+    const options_ = JSON.parse(key.template.options) as Record<string, unknown>;
+    const defaultDays = connector?.definition.templateOptions?.find((o) => o.name === optionName)?.default;
+    const current = key.versions.find((ver) => ver.number === key.keyVersion);
+    const view: KeyView = {
+      id: key.id,
+      vaultId: key.vaultId,
+      state: key.state,
+      keyVersion: key.keyVersion,
+      nameInKeystores: key.nameInKeystores,
+      description: key.description,
+      pendingWindowDays: Number((optionName && options_[optionName]) ?? defaultDays ?? 30),
+      material: () => {
+        if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
+        return {
+          spec: { algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size },
+          bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
+        };
+      },
+    };
+    await Promise.all(
+      key.instances.map(async (instance) => {
+        const iv = {
+          targeted: instance.targeted,
+          keyIdInKeystore: instance.keyIdInKeystore,
+          resumingInstall: instance.pendingAction !== null && !instance.keyIdInKeystore,
+          ...(options.release ? { release: options.release } : {}),
+        };
+        let outcome: Outcome;
+        try {
+          outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host));
+        } catch (error) {
+          this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });
+          const failed = failedOutcome(iv, error);
+          await this.o.db.keyInstance.update({
+            where: { id: instance.id },
+            // A push that failed stays pending, for the next sync or restart to finish.
+            data: { status: failed.status, syncFlag: failed.syncFlag, detail: failed.detail, error: failed.error, checkedAt: this.clock.now() },
+          });
+          return;
+        }
+        await this.o.db.keyInstance.update({
+          where: { id: instance.id },
+          data: {
+            ...outcome,
+            keyVersion: key.keyVersion,
+            checkedAt: this.clock.now(),
+            ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
+          },
+        });
+      }),
+    );
+  }
+
+  private async requireAction(input: { id: string; expectedVersion: number }, action: KeyAction) {
+    const key = isUuid(input.id) ? await this.o.db.managedKey.findUnique({ where: { id: input.id }, include: withInstances }) : null;
+    if (!key) throw new NotFoundError("managed key", input.id);
+    if (key.version !== input.expectedVersion) throw new VersionConflictError("managed key", input.expectedVersion, key.version);
+    if (!ALLOWED_FROM[action].includes(key.state)) throw new KeyStateError(action, key.state, ALLOWED_FROM[action]);
+    return key;
+  }
+
+  private async conflict(id: string, expected: number): Promise<never> {
+    const now = await this.o.db.managedKey.findUnique({ where: { id }, select: { version: true } });
+    if (!now) throw new NotFoundError("managed key", id);
+    throw new VersionConflictError("managed key", expected, now.version);
+  }
+}
+
+/** Associated data for sealed key material: the blob opens only as this key's this version. */
+export function materialAad(keyId: string, version: number): string {
+  return `managed-key:${keyId}:v${version}:material`;
+}
+
+function formatDuration(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} hours` : `${Math.round(ms / 60_000)} minutes`;
+}

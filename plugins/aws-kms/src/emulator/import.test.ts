@@ -1,0 +1,276 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+import {
+  CreateKeyCommand,
+  DeleteImportedKeyMaterialCommand,
+  DescribeKeyCommand,
+  ExpiredImportTokenException,
+  GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
+  IncorrectKeyMaterialException,
+  InvalidCiphertextException,
+  InvalidImportTokenException,
+  KMSClient,
+  KMSInvalidStateException,
+  KMSServiceException,
+  ScheduleKeyDeletionCommand,
+  UnsupportedOperationException,
+  type AlgorithmSpec,
+  type KeySpec,
+  type KeyUsageType,
+  type WrappingKeySpec,
+} from "@aws-sdk/client-kms";
+import { loadWrappingKey, rsaAesKeyWrap, rsaOaepWrap } from "@uko/connector-sdk";
+import { createHash, createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
+
+let emulator: AwsKmsEmulator;
+let kms: KMSClient;
+let clockOffsetMs = 0;
+
+beforeAll(async () => {
+  emulator = await startAwsKmsEmulator({ now: () => new Date(Date.now() + clockOffsetMs), wrappingKeyBits: { RSA_2048: true } });
+  kms = clientAt(0);
+});
+afterEach(() => {
+  clockOffsetMs = 0;
+});
+afterAll(async () => {
+  kms?.destroy();
+  await emulator?.close();
+});
+
+/** A client whose clock runs `offsetMs` ahead, to talk to an emulator whose clock was moved. */
+function clientAt(offsetMs: number): KMSClient {
+  const identity = emulator.identities[0]!;
+  return new KMSClient({
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+    maxAttempts: 1,
+    systemClockOffset: offsetMs,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KMSServiceException);
+  return error as KMSServiceException;
+}
+
+async function externalKey(KeySpec: KeySpec, KeyUsage: KeyUsageType): Promise<string> {
+  const created = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec, KeyUsage }));
+  expect(created.KeyMetadata!.KeyState).toBe("PendingImport");
+  expect(created.KeyMetadata!.Enabled).toBe(false);
+  return created.KeyMetadata!.KeyId!;
+}
+
+/** GetParametersForImport, then wraps `material` for them exactly as a client would. */
+async function wrapFor(keyId: string, material: Uint8Array, algorithm: AlgorithmSpec, spec: WrappingKeySpec = "RSA_2048") {
+  const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: spec }));
+  const wrappingKey = loadWrappingKey(params.PublicKey!);
+  const hash = algorithm.endsWith("SHA_1") ? "sha1" : "sha256";
+  const wrapped = algorithm.startsWith("RSA_AES_KEY_WRAP") ? rsaAesKeyWrap(wrappingKey, material, hash) : rsaOaepWrap(wrappingKey, material, hash);
+  return { params, wrapped };
+}
+
+async function importInto(keyId: string, material: Uint8Array, algorithm: AlgorithmSpec, client = kms) {
+  const { params, wrapped } = await wrapFor(keyId, material, algorithm);
+  return client.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
+}
+
+const sha256Hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+describe("import round trip: the emulator holds exactly the bytes the client wrapped", () => {
+  const ecKey = () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "der" });
+  const cases: { spec: KeySpec; usage: KeyUsageType; algorithm: AlgorithmSpec; material: () => Buffer; other: () => Buffer }[] = [
+    { spec: "SYMMETRIC_DEFAULT", usage: "ENCRYPT_DECRYPT", algorithm: "RSAES_OAEP_SHA_256", material: () => randomBytes(32), other: () => randomBytes(32) },
+    { spec: "HMAC_256", usage: "GENERATE_VERIFY_MAC", algorithm: "RSAES_OAEP_SHA_1", material: () => randomBytes(32), other: () => randomBytes(32) },
+    {
+      spec: "RSA_2048",
+      usage: "SIGN_VERIFY",
+      algorithm: "RSA_AES_KEY_WRAP_SHA_256",
+      material: () => generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "der" }),
+      other: ecKey,
+    },
+    { spec: "ECC_NIST_P256", usage: "SIGN_VERIFY", algorithm: "RSA_AES_KEY_WRAP_SHA_1", material: ecKey, other: ecKey },
+  ];
+  for (const c of cases) {
+    it(`${c.spec} with ${c.algorithm}`, async () => {
+      const keyId = await externalKey(c.spec, c.usage);
+      const material = c.material();
+      const imported = await importInto(keyId, material, c.algorithm);
+      expect(imported.KeyId).toMatch(new RegExp(`^arn:aws:kms:${emulator.region}:\\d{12}:key/${keyId}$`));
+      expect(imported.KeyMaterialId).toBe(sha256Hex(material));
+
+      const described = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
+      expect(described.KeyState).toBe("Enabled");
+      expect(described.Origin).toBe("EXTERNAL");
+      expect(described.ExpirationModel).toBe("KEY_MATERIAL_DOES_NOT_EXPIRE");
+      expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
+      expect(emulator.inspect.keyHoldsMaterial(keyId, c.other())).toBe(false);
+      expect(emulator.inspect.keyCheckValue(keyId)).toBe(createHmac("sha256", material).update(Buffer.alloc(16)).digest().subarray(0, 3).toString("hex"));
+    });
+  }
+
+  it("the public key is DER SPKI of the requested size, and the parameters are valid for 24 hours", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const before = Date.now();
+    const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" }));
+    expect(loadWrappingKey(params.PublicKey!).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(params.KeyId).toMatch(/^arn:aws:kms:/);
+    const ttl = params.ParametersValidTo!.getTime() - before;
+    expect(ttl).toBeGreaterThan(24 * 3600_000 - 5_000);
+    expect(ttl).toBeLessThan(24 * 3600_000 + 5_000);
+  });
+});
+
+describe("import refusals", () => {
+  it("material of the wrong size or kind is IncorrectKeyMaterialException, and the key stays pending import", async () => {
+    const symmetric = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    expect(await rejection(importInto(symmetric, randomBytes(16), "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
+
+    const hmac = await externalKey("HMAC_384", "GENERATE_VERIFY_MAC");
+    expect(await rejection(importInto(hmac, randomBytes(32), "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
+    // HMAC keys may be longer than the digest, up to the block size.
+    await importInto(hmac, randomBytes(100), "RSAES_OAEP_SHA_256");
+
+    const ec = await externalKey("ECC_NIST_P384", "SIGN_VERIFY");
+    const p256 = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "der" });
+    const wrongCurve = await rejection(importInto(ec, p256, "RSA_AES_KEY_WRAP_SHA_256"));
+    expect(wrongCurve).toBeInstanceOf(IncorrectKeyMaterialException);
+    expect(wrongCurve.message).toContain("secp384r1");
+    expect(await rejection(importInto(ec, randomBytes(48), "RSA_AES_KEY_WRAP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
+
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: symmetric }))).KeyMetadata!.KeyState).toBe("PendingImport");
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: ec }))).KeyMetadata!.KeyState).toBe("PendingImport");
+  });
+
+  it("RSA key material cannot be wrapped with RSAES_OAEP: AWS requires RSA_AES_KEY_WRAP", async () => {
+    const keyId = await externalKey("RSA_2048", "ENCRYPT_DECRYPT");
+    const error = await rejection(kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })));
+    expect(error.name).toBe("ValidationException");
+    expect(error.message).toContain("RSA_AES_KEY_WRAP");
+  });
+
+  it("a different material cannot replace the one a key had; the same one is accepted again", async () => {
+    const keyId = await externalKey("HMAC_256", "GENERATE_VERIFY_MAC");
+    const material = randomBytes(32);
+    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+    const other = randomBytes(32);
+    expect(await rejection(importInto(keyId, other, "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
+    // Re-importing the same material into a key that has it is allowed (and changes nothing).
+    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+
+    // Deleting the material does not make room for another: only the original may come back.
+    const deleted = await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId }));
+    expect(deleted.KeyMaterialId).toBe(sha256Hex(material));
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(false);
+    expect(emulator.inspect.keyCheckValue(keyId)).toBeUndefined();
+    expect(await rejection(importInto(keyId, other, "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
+    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("Enabled");
+  });
+
+  it("an import token expires after 24 hours on the emulator's clock", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const material = randomBytes(32);
+    const { params, wrapped } = await wrapFor(keyId, material, "RSAES_OAEP_SHA_256");
+    clockOffsetMs = 24 * 3600_000 + 60_000;
+    const later = clientAt(clockOffsetMs);
+    try {
+      const error = await rejection(
+        later.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" })),
+      );
+      expect(error).toBeInstanceOf(ExpiredImportTokenException);
+      // A minute before expiry the same token works.
+      clockOffsetMs = 24 * 3600_000 - 60_000;
+      const justInTime = clientAt(clockOffsetMs);
+      await justInTime.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
+      justInTime.destroy();
+      expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
+    } finally {
+      later.destroy();
+    }
+  });
+
+  it("a token for another key, or made up, is InvalidImportTokenException", async () => {
+    const first = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const second = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const { params, wrapped } = await wrapFor(first, randomBytes(32), "RSAES_OAEP_SHA_256");
+    const send = (KeyId: string, ImportToken: Uint8Array) =>
+      kms.send(new ImportKeyMaterialCommand({ KeyId, ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
+    expect(await rejection(send(second, params.ImportToken!))).toBeInstanceOf(InvalidImportTokenException);
+    expect(await rejection(send(first, randomBytes(params.ImportToken!.length)))).toBeInstanceOf(InvalidImportTokenException);
+  });
+
+  it("material that does not decrypt with the token's key and algorithm is InvalidCiphertextException", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const material = randomBytes(32);
+    // Parameters for SHA-1, material wrapped with SHA-256.
+    const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048" }));
+    const wrapped = rsaOaepWrap(loadWrappingKey(params.PublicKey!), material, "sha256");
+    const error = await rejection(
+      kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" })),
+    );
+    expect(error).toBeInstanceOf(InvalidCiphertextException);
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(false);
+  });
+
+  it("import is for EXTERNAL keys only, and not while the key is pending deletion", async () => {
+    const generated = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    expect(await rejection(kms.send(new GetParametersForImportCommand({ KeyId: generated, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })))).toBeInstanceOf(
+      UnsupportedOperationException,
+    );
+    expect(await rejection(kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: generated })))).toBeInstanceOf(UnsupportedOperationException);
+
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    // Material cannot be deleted from a key that has none.
+    expect(await rejection(kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId })))).toBeInstanceOf(KMSInvalidStateException);
+    const { params, wrapped } = await wrapFor(keyId, randomBytes(32), "RSAES_OAEP_SHA_256");
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    const error = await rejection(
+      kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" })),
+    );
+    expect(error).toBeInstanceOf(KMSInvalidStateException);
+    expect(error.message).toMatch(/key\/[0-9a-f-]+ is pending deletion\.$/);
+  });
+
+  it("material imported with an expiry is deleted when ValidTo passes, and the key goes back to PendingImport", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const material = randomBytes(32);
+    const { params, wrapped } = await wrapFor(keyId, material, "RSAES_OAEP_SHA_256");
+    const validTo = new Date(Date.now() + 3600_000);
+    await kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_EXPIRES", ValidTo: validTo }));
+    const described = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
+    expect(described.ExpirationModel).toBe("KEY_MATERIAL_EXPIRES");
+    expect(Math.abs(described.ValidTo!.getTime() - validTo.getTime())).toBeLessThan(1_000);
+
+    clockOffsetMs = 2 * 3600_000;
+    const later = clientAt(clockOffsetMs);
+    try {
+      expect((await later.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
+      expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(false);
+    } finally {
+      later.destroy();
+    }
+  });
+
+  it("KEY_MATERIAL_EXPIRES without ValidTo, or a ValidTo in the past, is a ValidationException", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const { params, wrapped } = await wrapFor(keyId, randomBytes(32), "RSAES_OAEP_SHA_256");
+    const base = { KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped };
+    expect((await rejection(kms.send(new ImportKeyMaterialCommand({ ...base, ExpirationModel: "KEY_MATERIAL_EXPIRES" })))).name).toBe("ValidationException");
+    expect((await rejection(kms.send(new ImportKeyMaterialCommand({ ...base, ExpirationModel: "KEY_MATERIAL_EXPIRES", ValidTo: new Date(Date.now() - 1000) })))).name).toBe(
+      "ValidationException",
+    );
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
+  });
+});

@@ -1,0 +1,353 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+import {
+  AlreadyExistsException,
+  CancelKeyDeletionCommand,
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  GetKeyPolicyCommand,
+  InvalidMarkerException,
+  KMSClient,
+  KMSInvalidStateException,
+  KMSServiceException,
+  ListAliasesCommand,
+  ListKeyPoliciesCommand,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+  NotFoundException,
+  ScheduleKeyDeletionCommand,
+  TagException,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateAliasCommand,
+} from "@aws-sdk/client-kms";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
+
+let emulator: AwsKmsEmulator;
+let kms: KMSClient;
+let clockOffsetMs = 0;
+const DAY_MS = 86_400_000;
+
+beforeAll(async () => {
+  emulator = await startAwsKmsEmulator({ region: "eu-central-1", now: () => new Date(Date.now() + clockOffsetMs) });
+  kms = clientAt(0);
+});
+afterEach(() => {
+  clockOffsetMs = 0;
+});
+afterAll(async () => {
+  kms?.destroy();
+  await emulator?.close();
+});
+
+function clientAt(offsetMs: number): KMSClient {
+  const identity = emulator.identities[0]!;
+  return new KMSClient({
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey },
+    maxAttempts: 1,
+    systemClockOffset: offsetMs,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KMSServiceException);
+  return error as KMSServiceException;
+}
+
+const newKey = async (input: ConstructorParameters<typeof CreateKeyCommand>[0] = {}) => (await kms.send(new CreateKeyCommand(input))).KeyMetadata!;
+const stateOf = async (KeyId: string) => (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.KeyState;
+const uniqueAlias = (what: string) => `alias/test/${what}-${randomUUID().slice(0, 8)}`;
+
+describe("CreateKey", () => {
+  it("creates each spec with its usage and describes it as AWS does", async () => {
+    const symmetric = await newKey({ Description: "d" });
+    expect(symmetric).toMatchObject({
+      AWSAccountId: emulator.accountId,
+      Enabled: true,
+      Description: "d",
+      KeyUsage: "ENCRYPT_DECRYPT",
+      KeyState: "Enabled",
+      Origin: "AWS_KMS",
+      KeyManager: "CUSTOMER",
+      KeySpec: "SYMMETRIC_DEFAULT",
+      CustomerMasterKeySpec: "SYMMETRIC_DEFAULT",
+      EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"],
+      MultiRegion: false,
+    });
+    expect(symmetric.Arn).toBe(`arn:aws:kms:eu-central-1:${emulator.accountId}:key/${symmetric.KeyId}`);
+    expect(symmetric.CreationDate).toBeInstanceOf(Date);
+    expect(Math.abs(symmetric.CreationDate!.getTime() - Date.now())).toBeLessThan(5_000);
+    // AWS_KMS keys have material the emulator generated.
+    expect(emulator.inspect.keyCheckValue(symmetric.KeyId!)).toMatch(/^[0-9a-f]{6}$/);
+
+    expect((await newKey({ KeySpec: "HMAC_512", KeyUsage: "GENERATE_VERIFY_MAC" })).MacAlgorithms).toEqual(["HMAC_SHA_512"]);
+    expect((await newKey({ KeySpec: "ECC_NIST_P384", KeyUsage: "SIGN_VERIFY" })).SigningAlgorithms).toEqual(["ECDSA_SHA_384"]);
+    expect((await newKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT", Origin: "EXTERNAL" })).KeyAgreementAlgorithms).toEqual(["ECDH"]);
+    expect((await newKey({ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT", Origin: "EXTERNAL" })).EncryptionAlgorithms).toEqual(["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]);
+  });
+
+  it("refuses a usage the spec does not have, as AWS does", async () => {
+    for (const [KeySpec, KeyUsage] of [
+      ["HMAC_256", "ENCRYPT_DECRYPT"],
+      ["SYMMETRIC_DEFAULT", "SIGN_VERIFY"],
+      ["ECC_SECG_P256K1", "KEY_AGREEMENT"],
+      ["RSA_3072", "GENERATE_VERIFY_MAC"],
+    ] as const) {
+      const error = await rejection(kms.send(new CreateKeyCommand({ KeySpec, KeyUsage, Origin: "EXTERNAL" })));
+      expect(error.name, `${KeySpec}/${KeyUsage}`).toBe("ValidationException");
+    }
+    // An HMAC key needs its usage said: the default, ENCRYPT_DECRYPT, does not fit.
+    expect((await rejection(kms.send(new CreateKeyCommand({ KeySpec: "HMAC_256" })))).name).toBe("ValidationException");
+  });
+
+  it("validates the description and tags", async () => {
+    const before = emulator.inspect.keyCount();
+    expect((await rejection(kms.send(new CreateKeyCommand({ Description: "x".repeat(8193) })))).name).toBe("ValidationException");
+    await newKey({ Description: "x".repeat(8192) });
+    for (const tag of [
+      { TagKey: "aws:reserved", TagValue: "v" },
+      { TagKey: "", TagValue: "v" },
+      { TagKey: "k".repeat(129), TagValue: "v" },
+      { TagKey: "k", TagValue: "v".repeat(257) },
+    ]) {
+      expect(await rejection(kms.send(new CreateKeyCommand({ Tags: [tag] })))).toBeInstanceOf(TagException);
+    }
+    const tagged = await newKey({ Tags: [{ TagKey: "k".repeat(128), TagValue: "v".repeat(256) }, { TagKey: "empty", TagValue: "" }] });
+    expect((await kms.send(new ListResourceTagsCommand({ KeyId: tagged.KeyId }))).Tags).toHaveLength(2);
+    expect(emulator.inspect.keyCount()).toBe(before + 2);
+  });
+});
+
+describe("the key state machine", () => {
+  it("disable and enable", async () => {
+    const { KeyId } = await newKey();
+    await kms.send(new DisableKeyCommand({ KeyId }));
+    expect(await stateOf(KeyId!)).toBe("Disabled");
+    expect((await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.Enabled).toBe(false);
+    await kms.send(new EnableKeyCommand({ KeyId }));
+    expect(await stateOf(KeyId!)).toBe("Enabled");
+  });
+
+  it("a key pending import can be neither enabled nor disabled", async () => {
+    const { KeyId, Arn } = await newKey({ Origin: "EXTERNAL" });
+    const error = await rejection(kms.send(new EnableKeyCommand({ KeyId })));
+    expect(error).toBeInstanceOf(KMSInvalidStateException);
+    expect(error.message).toBe(`${Arn} is pending import.`);
+    expect(await rejection(kms.send(new DisableKeyCommand({ KeyId })))).toBeInstanceOf(KMSInvalidStateException);
+  });
+
+  it("schedules deletion 7 to 30 days out (default 30), refuses other windows, and cancels back to Disabled", async () => {
+    const { KeyId, Arn } = await newKey();
+    for (const days of [6, 31]) {
+      const error = await rejection(kms.send(new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: days })));
+      expect(error.name).toBe("ValidationException");
+      expect(error.message).toContain(`Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint`);
+    }
+    expect(await stateOf(KeyId!)).toBe("Enabled");
+
+    const scheduled = await kms.send(new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: 7 }));
+    expect(scheduled.KeyId).toBe(Arn);
+    expect(scheduled.KeyState).toBe("PendingDeletion");
+    expect(scheduled.PendingWindowInDays).toBe(7);
+    expect(Math.abs(scheduled.DeletionDate!.getTime() - (Date.now() + 7 * DAY_MS))).toBeLessThan(5_000);
+    const described = (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!;
+    expect(described.KeyState).toBe("PendingDeletion");
+    expect(described.PendingDeletionWindowInDays).toBe(7);
+
+    // Nothing but describing, listing and cancelling works on a key pending deletion.
+    for (const attempt of [
+      kms.send(new EnableKeyCommand({ KeyId })),
+      kms.send(new DisableKeyCommand({ KeyId })),
+      kms.send(new ScheduleKeyDeletionCommand({ KeyId })),
+      kms.send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: "k", TagValue: "v" }] })),
+      kms.send(new CreateAliasCommand({ AliasName: uniqueAlias("pending"), TargetKeyId: KeyId })),
+    ]) {
+      const error = await rejection(attempt);
+      expect(error).toBeInstanceOf(KMSInvalidStateException);
+      expect(error.message).toBe(`${Arn} is pending deletion.`);
+    }
+
+    expect((await kms.send(new CancelKeyDeletionCommand({ KeyId }))).KeyId).toBe(Arn);
+    const back = (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!;
+    expect(back.KeyState).toBe("Disabled");
+    expect(back.DeletionDate).toBeUndefined();
+    expect(await rejection(kms.send(new CancelKeyDeletionCommand({ KeyId })))).toBeInstanceOf(KMSInvalidStateException);
+
+    const defaulted = await kms.send(new ScheduleKeyDeletionCommand({ KeyId }));
+    expect(defaulted.PendingWindowInDays).toBe(30);
+  });
+
+  it("a key pending deletion is really gone, with its aliases, once the emulator's clock passes the deletion date", async () => {
+    const { KeyId } = await newKey();
+    const alias = uniqueAlias("doomed");
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyId }));
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: 7 }));
+    const count = emulator.inspect.keyCount();
+
+    clockOffsetMs = 7 * DAY_MS - 60_000;
+    const almost = clientAt(clockOffsetMs);
+    expect((await almost.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.KeyState).toBe("PendingDeletion");
+    almost.destroy();
+
+    clockOffsetMs = 7 * DAY_MS + 60_000;
+    const after = clientAt(clockOffsetMs);
+    try {
+      expect(await rejection(after.send(new DescribeKeyCommand({ KeyId })))).toBeInstanceOf(NotFoundException);
+      expect(await rejection(after.send(new DescribeKeyCommand({ KeyId: alias })))).toBeInstanceOf(NotFoundException);
+      expect((await after.send(new ListKeysCommand({ Limit: 1000 }))).Keys!.map((k) => k.KeyId)).not.toContain(KeyId);
+      expect(emulator.inspect.keyCount()).toBe(count - 1);
+    } finally {
+      after.destroy();
+    }
+  });
+});
+
+describe("aliases", () => {
+  it("creates, refuses a duplicate, describes by alias name and ARN, lists with a KeyId filter, updates and deletes", async () => {
+    const first = await newKey();
+    const second = await newKey();
+    const name = uniqueAlias("main");
+    await kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: first.KeyId }));
+    expect(await rejection(kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: second.KeyId })))).toBeInstanceOf(AlreadyExistsException);
+
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: name }))).KeyMetadata!.KeyId).toBe(first.KeyId);
+    const aliasArn = `arn:aws:kms:eu-central-1:${emulator.accountId}:${name}`;
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: aliasArn }))).KeyMetadata!.KeyId).toBe(first.KeyId);
+
+    const extra = uniqueAlias("extra");
+    await kms.send(new CreateAliasCommand({ AliasName: extra, TargetKeyId: first.KeyId }));
+    const listed = (await kms.send(new ListAliasesCommand({ KeyId: first.KeyId }))).Aliases!;
+    expect(listed.map((a) => a.AliasName).sort()).toEqual([name, extra].sort());
+    expect(listed.find((a) => a.AliasName === name)).toMatchObject({ AliasArn: aliasArn, TargetKeyId: first.KeyId });
+    expect(listed[0]!.CreationDate).toBeInstanceOf(Date);
+    expect((await kms.send(new ListAliasesCommand({ KeyId: second.KeyId }))).Aliases).toEqual([]);
+
+    await kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: second.KeyId }));
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: name }))).KeyMetadata!.KeyId).toBe(second.KeyId);
+
+    await kms.send(new DeleteAliasCommand({ AliasName: name }));
+    expect(await rejection(kms.send(new DescribeKeyCommand({ KeyId: name })))).toBeInstanceOf(NotFoundException);
+    expect(await rejection(kms.send(new DeleteAliasCommand({ AliasName: name })))).toBeInstanceOf(NotFoundException);
+  });
+
+  it("validates alias names and targets", async () => {
+    const { KeyId } = await newKey();
+    for (const AliasName of ["no-prefix", "alias/", "alias/aws/mine", "alias/has space", `alias/${"a".repeat(251)}`]) {
+      expect((await rejection(kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: KeyId })))).name, AliasName).toBe("ValidationException");
+    }
+    await kms.send(new CreateAliasCommand({ AliasName: `alias/${"a".repeat(240)}-${randomUUID().slice(0, 8)}`, TargetKeyId: KeyId }));
+    const missing = await rejection(kms.send(new CreateAliasCommand({ AliasName: uniqueAlias("orphan"), TargetKeyId: randomUUID() })));
+    expect(missing).toBeInstanceOf(NotFoundException);
+    expect(missing.message).toMatch(/^Key 'arn:aws:kms:eu-central-1:\d{12}:key\/[0-9a-f-]+' does not exist$/);
+  });
+
+  it("an alias cannot move to a key of another kind", async () => {
+    const symmetric = await newKey();
+    const hmac = await newKey({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" });
+    const name = uniqueAlias("kind");
+    await kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: symmetric.KeyId }));
+    expect((await rejection(kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: hmac.KeyId })))).name).toBe("ValidationException");
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: name }))).KeyMetadata!.KeyId).toBe(symmetric.KeyId);
+  });
+});
+
+describe("tags", () => {
+  it("tags, overwrites, untags and lists", async () => {
+    const { KeyId } = await newKey({ Tags: [{ TagKey: "team", TagValue: "a" }] });
+    await kms.send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: "team", TagValue: "b" }, { TagKey: "env", TagValue: "test" }] }));
+    expect((await kms.send(new ListResourceTagsCommand({ KeyId }))).Tags).toEqual([
+      { TagKey: "env", TagValue: "test" },
+      { TagKey: "team", TagValue: "b" },
+    ]);
+    await kms.send(new UntagResourceCommand({ KeyId, TagKeys: ["team", "not-there"] }));
+    expect((await kms.send(new ListResourceTagsCommand({ KeyId }))).Tags).toEqual([{ TagKey: "env", TagValue: "test" }]);
+    expect(await rejection(kms.send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: "AWS:x", TagValue: "v" }] })))).toBeInstanceOf(TagException);
+    expect(await rejection(kms.send(new ListResourceTagsCommand({ KeyId: randomUUID() })))).toBeInstanceOf(NotFoundException);
+  });
+
+  it("at most 50 tags per key", async () => {
+    const { KeyId } = await newKey({ Tags: Array.from({ length: 50 }, (_, i) => ({ TagKey: `t${i}`, TagValue: "" })) });
+    expect((await rejection(kms.send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: "one-more", TagValue: "" }] })))).name).toBe("LimitExceededException");
+  });
+});
+
+describe("pagination", () => {
+  it("pages ListKeys with Limit, Truncated and NextMarker, in a stable order", async () => {
+    const fresh = await startAwsKmsEmulator();
+    const identity = fresh.identities[0]!;
+    const client = new KMSClient({ region: fresh.region, endpoint: fresh.endpoint, credentials: identity, maxAttempts: 1 });
+    try {
+      const created: string[] = [];
+      for (let i = 0; i < 5; i++) created.push((await client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!);
+      const pages: { ids: string[]; truncated: boolean | undefined; marker: string | undefined }[] = [];
+      let Marker: string | undefined;
+      do {
+        const out = await client.send(new ListKeysCommand({ Limit: 2, ...(Marker ? { Marker } : {}) }));
+        pages.push({ ids: out.Keys!.map((k) => k.KeyId!), truncated: out.Truncated, marker: out.NextMarker });
+        Marker = out.NextMarker;
+      } while (Marker);
+      expect(pages.map((p) => p.ids.length)).toEqual([2, 2, 1]);
+      expect(pages.map((p) => p.truncated)).toEqual([true, true, false]);
+      expect(pages[2]!.marker).toBeUndefined();
+      expect(pages.flatMap((p) => p.ids)).toEqual(created);
+
+      // A marker stays valid when keys are created after it was handed out.
+      const first = await client.send(new ListKeysCommand({ Limit: 2 }));
+      await client.send(new CreateKeyCommand({}));
+      const next = await client.send(new ListKeysCommand({ Limit: 10, Marker: first.NextMarker }));
+      expect(next.Keys!.map((k) => k.KeyId)).toEqual([...created.slice(2), expect.any(String)]);
+
+      expect(await rejection(client.send(new ListKeysCommand({ Marker: "not-a-marker" })))).toBeInstanceOf(InvalidMarkerException);
+      // A marker from another listing is not valid here either.
+      const tagged = (await client.send(new CreateKeyCommand({ Tags: [{ TagKey: "a", TagValue: "" }, { TagKey: "b", TagValue: "" }] }))).KeyMetadata!.KeyId!;
+      const tagPage = await client.send(new ListResourceTagsCommand({ KeyId: tagged, Limit: 1 }));
+      expect(tagPage.Truncated).toBe(true);
+      expect(await rejection(client.send(new ListKeysCommand({ Marker: tagPage.NextMarker })))).toBeInstanceOf(InvalidMarkerException);
+      expect((await client.send(new ListResourceTagsCommand({ KeyId: tagged, Limit: 1, Marker: tagPage.NextMarker }))).Tags).toEqual([{ TagKey: "b", TagValue: "" }]);
+
+      for (const Limit of [0, 1001]) expect((await rejection(client.send(new ListKeysCommand({ Limit })))).name).toBe("ValidationException");
+      expect((await rejection(client.send(new ListResourceTagsCommand({ KeyId: tagged, Limit: 51 })))).name).toBe("ValidationException");
+    } finally {
+      client.destroy();
+      await fresh.close();
+    }
+  });
+
+  it("pages ListAliases", async () => {
+    const { KeyId } = await newKey();
+    const names = Array.from({ length: 3 }, (_, i) => `alias/paged/${i}-${randomUUID().slice(0, 8)}`);
+    for (const AliasName of names) await kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: KeyId }));
+    const first = await kms.send(new ListAliasesCommand({ KeyId, Limit: 2 }));
+    expect(first.Truncated).toBe(true);
+    const second = await kms.send(new ListAliasesCommand({ KeyId, Limit: 2, Marker: first.NextMarker }));
+    expect(second.Truncated).toBe(false);
+    expect([...first.Aliases!, ...second.Aliases!].map((a) => a.AliasName)).toEqual(names);
+    // The marker belongs to the filtered listing.
+    expect(await rejection(kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker })))).toBeInstanceOf(InvalidMarkerException);
+  });
+});
+
+describe("key policies", () => {
+  it("every key has the default policy, giving the account's IAM policies control", async () => {
+    const { KeyId } = await newKey();
+    const got = await kms.send(new GetKeyPolicyCommand({ KeyId, PolicyName: "default" }));
+    expect(got.PolicyName).toBe("default");
+    const policy = JSON.parse(got.Policy!) as { Statement: { Principal: { AWS: string }; Action: string }[] };
+    expect(policy.Statement[0]).toMatchObject({ Principal: { AWS: `arn:aws:iam::${emulator.accountId}:root` }, Action: "kms:*" });
+    expect((await kms.send(new ListKeyPoliciesCommand({ KeyId }))).PolicyNames).toEqual(["default"]);
+    expect(await rejection(kms.send(new GetKeyPolicyCommand({ KeyId, PolicyName: "other" })))).toBeInstanceOf(NotFoundException);
+    expect(await rejection(kms.send(new ListKeyPoliciesCommand({ KeyId: randomUUID() })))).toBeInstanceOf(NotFoundException);
+  });
+});

@@ -1,0 +1,258 @@
+import {
+  CancelKeyDeletionCommand,
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
+  ListAliasesCommand,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
+  type AliasListEntry,
+  type KeyMetadata,
+  type Tag,
+} from "@aws-sdk/client-kms";
+import {
+  ConnectorError,
+  loadWrappingKey,
+  rsaAesKeyWrap,
+  rsaOaepWrap,
+  type ConnectorHost,
+  type InstallKeyRequest,
+  type KeyMaterial,
+  type KeyOperations,
+  type Page,
+  type PageRequest,
+  type RemoteKey,
+  type RemoteKeyState,
+} from "@uko/connector-sdk";
+import { awsKindFor, specForAwsKeySpec, WRAPPING_KEY_SPEC, type AwsKeyKind } from "./key-specs.js";
+import type { Kms } from "./kms-client.js";
+
+/** AWS's bounds for ScheduleKeyDeletion's waiting period, in days. */
+export const PENDING_WINDOW_DAYS = { min: 7, max: 30 } as const;
+/** How a failed installation cleans up the key it created: the shortest waiting period. */
+const CLEANUP_WINDOW_DAYS = PENDING_WINDOW_DAYS.min;
+/** How many AWS calls run at once when a page of keys is described. */
+const DESCRIBE_CONCURRENCY = 8;
+
+const STATES: Record<string, RemoteKeyState> = {
+  Enabled: "enabled",
+  Disabled: "disabled",
+  PendingImport: "pending_import",
+  PendingDeletion: "pending_deletion",
+  PendingReplicaDeletion: "pending_deletion",
+  Unavailable: "unavailable",
+  Creating: "unavailable",
+  Updating: "unavailable",
+};
+
+/**
+ * The managed-key operations on AWS KMS. Keys are created for imported material (Origin
+ * EXTERNAL); the gateway's material is wrapped with the import parameters AWS hands out and
+ * imported without expiry.
+ */
+export class AwsKeyOperations implements KeyOperations {
+  constructor(private readonly kms: Kms) {}
+
+  async installKey(request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey> {
+    const kind = this.kindFor(request.material);
+    const aliasName = `alias/${request.name}`;
+    // Refuse a taken name before creating anything, so the common conflict leaves nothing to clean up.
+    if (await this.aliasExists(aliasName, host)) {
+      throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
+    }
+    const created = await this.kms.send(
+      new CreateKeyCommand({
+        Origin: "EXTERNAL",
+        KeySpec: kind.keySpec,
+        KeyUsage: kind.keyUsage,
+        ...(request.description ? { Description: request.description } : {}),
+        Tags: toTags(request.tags),
+      }),
+      "kms:CreateKey",
+      host,
+    );
+    const keyId = created.KeyMetadata?.KeyId;
+    if (!keyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS created a key but did not say its id");
+    let aliased = false;
+    try {
+      await this.importMaterial(keyId, kind, request.material, host);
+      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
+      aliased = true;
+      // Everything a DescribeKey would say is known: importing material enables an EXTERNAL key.
+      return toRemoteKey({ ...created.KeyMetadata, KeyId: keyId, KeyState: "Enabled", Enabled: true } as KeyMetadata, request.name, { ...request.tags });
+    } catch (error) {
+      await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
+      throw error;
+    }
+  }
+
+  async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {
+    await this.importMaterial(keyId, this.kindFor(material), material, host);
+    return this.describeKey(keyId, host);
+  }
+
+  async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    const described = await this.kms.send(new DescribeKeyCommand({ KeyId: keyId }), "kms:DescribeKey", host);
+    const metadata = described.KeyMetadata;
+    if (!metadata?.KeyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS described a key without its id");
+    const [aliases, tags] = await Promise.all([this.aliasesOf(metadata.KeyId, host), this.tagsOf(metadata.KeyId, host)]);
+    return toRemoteKey(metadata, aliases[0], tags);
+  }
+
+  async enableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    await this.kms.send(new EnableKeyCommand({ KeyId: keyId }), "kms:EnableKey", host);
+    return this.describeKey(keyId, host);
+  }
+
+  async disableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    await this.kms.send(new DisableKeyCommand({ KeyId: keyId }), "kms:DisableKey", host);
+    return this.describeKey(keyId, host);
+  }
+
+  async scheduleKeyDeletion(keyId: string, pendingWindowDays: number, host: ConnectorHost): Promise<RemoteKey> {
+    const { min, max } = PENDING_WINDOW_DAYS;
+    if (!Number.isInteger(pendingWindowDays) || pendingWindowDays < min || pendingWindowDays > max) {
+      throw new ConnectorError("UNSUPPORTED", `AWS KMS deletes a key after ${min} to ${max} days, not ${pendingWindowDays}`);
+    }
+    await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowDays }), "kms:ScheduleKeyDeletion", host);
+    return this.describeKey(keyId, host);
+  }
+
+  async cancelKeyDeletion(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    await this.kms.send(new CancelKeyDeletionCommand({ KeyId: keyId }), "kms:CancelKeyDeletion", host);
+    return this.describeKey(keyId, host);
+  }
+
+  async listKeys(page: PageRequest, host: ConnectorHost): Promise<Page<RemoteKey>> {
+    const listed = await this.kms.send(
+      new ListKeysCommand({ Limit: clampLimit(page.limit, 1000), ...(page.cursor ? { Marker: page.cursor } : {}) }),
+      "kms:ListKeys",
+      host,
+    );
+    const ids = (listed.Keys ?? []).flatMap((k) => (k.KeyId ? [k.KeyId] : []));
+    const items = await mapConcurrently(ids, DESCRIBE_CONCURRENCY, (id) => this.describeKey(id, host));
+    return listed.Truncated && listed.NextMarker ? { items, nextCursor: listed.NextMarker } : { items };
+  }
+
+  /** Every alias of a key (AWS allows several), following AWS's pagination. */
+  async aliasesOf(keyId: string, host: ConnectorHost): Promise<string[]> {
+    const entries = await collectPages<AliasListEntry>(async (Marker) => {
+      const out = await this.kms.send(new ListAliasesCommand({ KeyId: keyId, Limit: 100, ...(Marker ? { Marker } : {}) }), "kms:ListAliases", host);
+      return { items: out.Aliases ?? [], next: out.Truncated ? out.NextMarker : undefined };
+    });
+    return entries.flatMap((a) => (a.AliasName ? [a.AliasName.replace(/^alias\//, "")] : []));
+  }
+
+  /** Every tag of a key, following AWS's pagination (at most 50 a page). */
+  async tagsOf(keyId: string, host: ConnectorHost): Promise<Record<string, string>> {
+    const tags = await collectPages<Tag>(async (Marker) => {
+      const out = await this.kms.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 50, ...(Marker ? { Marker } : {}) }), "kms:ListResourceTags", host);
+      return { items: out.Tags ?? [], next: out.Truncated ? out.NextMarker : undefined };
+    });
+    return Object.fromEntries(tags.map((t) => [t.TagKey ?? "", t.TagValue ?? ""]));
+  }
+
+  private kindFor(material: KeyMaterial): AwsKeyKind {
+    const kind = awsKindFor(material.spec);
+    if (!kind) throw new ConnectorError("UNSUPPORTED", `AWS KMS cannot hold ${material.spec.algorithm} ${material.spec.size} keys`);
+    return kind;
+  }
+
+  private async aliasExists(aliasName: string, host: ConnectorHost): Promise<boolean> {
+    try {
+      await this.kms.send(new DescribeKeyCommand({ KeyId: aliasName }), "kms:DescribeKey", host);
+      return true;
+    } catch (error) {
+      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return false;
+      throw error;
+    }
+  }
+
+  /** Fetches fresh import parameters, wraps the material for them and imports it, without expiry. */
+  private async importMaterial(keyId: string, kind: AwsKeyKind, material: KeyMaterial, host: ConnectorHost): Promise<void> {
+    const params = await this.kms.send(
+      new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: kind.wrappingAlgorithm, WrappingKeySpec: WRAPPING_KEY_SPEC }),
+      "kms:GetParametersForImport",
+      host,
+    );
+    if (!params.PublicKey || !params.ImportToken) throw new ConnectorError("REMOTE_ERROR", "AWS KMS returned import parameters without a public key or token");
+    const wrappingKey = loadWrappingKey(params.PublicKey);
+    const wrapped =
+      kind.wrappingAlgorithm === "RSA_AES_KEY_WRAP_SHA_256" ? rsaAesKeyWrap(wrappingKey, material.bytes, "sha256") : rsaOaepWrap(wrappingKey, material.bytes, "sha256");
+    await this.kms.send(
+      new ImportKeyMaterialCommand({
+        KeyId: keyId,
+        ImportToken: params.ImportToken,
+        EncryptedKeyMaterial: wrapped,
+        ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
+      }),
+      "kms:ImportKeyMaterial",
+      host,
+    );
+  }
+
+  /** Leaves nothing behind from a failed installation; a cleanup that fails too is logged with the key id, for the orphan finder. */
+  private async undoInstall(keyId: string, aliasName: string | undefined, host: ConnectorHost): Promise<void> {
+    try {
+      if (aliasName) await this.kms.send(new DeleteAliasCommand({ AliasName: aliasName }), "kms:DeleteAlias", host);
+      await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: CLEANUP_WINDOW_DAYS }), "kms:ScheduleKeyDeletion", host);
+    } catch (cleanupError) {
+      host.logger.error("could not clean up a key after a failed installation; it is tagged for the orphan finder", {
+        keyId,
+        error: cleanupError,
+      });
+    }
+  }
+}
+
+function toRemoteKey(m: KeyMetadata, alias: string | undefined, tags: Record<string, string>): RemoteKey {
+  return {
+    keyId: m.KeyId!,
+    ...(m.Arn ? { resourceName: m.Arn } : {}),
+    ...(alias ? { name: alias } : {}),
+    state: STATES[m.KeyState ?? ""] ?? "unavailable",
+    spec: specForAwsKeySpec(m.KeySpec),
+    ...(m.Description ? { description: m.Description } : {}),
+    ...(m.CreationDate ? { createdAt: m.CreationDate } : {}),
+    ...(m.DeletionDate ? { deletionDate: m.DeletionDate } : {}),
+    tags,
+  };
+}
+
+function toTags(tags: Readonly<Record<string, string>>): Tag[] {
+  return Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+}
+
+function clampLimit(limit: number | undefined, max: number): number {
+  return Math.min(max, Math.max(1, Math.floor(limit ?? 100)));
+}
+
+async function collectPages<T>(fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetchPage(marker);
+    all.push(...page.items);
+    marker = page.next;
+  } while (marker);
+  return all;
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

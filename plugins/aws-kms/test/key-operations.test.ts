@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { ConnectorError, type ConnectorSession, type KeyOperations, type KeySpec } from "@uko/connector-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import awsKms from "../src/index.js";
+import { materialFor } from "./materials.js";
+import { onRealAws, openTarget, propertiesFor, testHost, type Target } from "./target.js";
+
+let target: Target;
+let session: ConnectorSession;
+let keys: KeyOperations;
+const host = () => testHost({ timeoutMs: 15_000 });
+/** Every key a test installs, so that a run against real AWS leaves only keys pending deletion. */
+const installed: string[] = [];
+
+beforeAll(async () => {
+  target = await openTarget();
+  session = await awsKms.connect(target.properties, host());
+  keys = session.keys!;
+});
+afterAll(async () => {
+  if (onRealAws) {
+    for (const keyId of installed) await keys.scheduleKeyDeletion(keyId, 7, host()).catch(() => undefined);
+  }
+  await session?.close?.();
+  await target?.close();
+});
+
+const uniqueName = (what: string) => `uko-test/${what}-${randomUUID().slice(0, 8)}`;
+const TAGS = { "uko:managed-by": "gateway-test", "uko:managed-key-id": "00000000-0000-4000-8000-000000000001" };
+
+async function install(spec: KeySpec, name = uniqueName(`${spec.algorithm}-${spec.size}`)) {
+  const material = materialFor(spec);
+  const key = await keys.installKey({ name, description: `test ${spec.algorithm}`, material, tags: TAGS }, host());
+  installed.push(key.keyId);
+  return { key, material, name };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConnectorError);
+  return error as ConnectorError;
+}
+
+describe("installing a key (create for import, wrap, import, alias, tag)", () => {
+  const specs: KeySpec[] = [
+    { algorithm: "aes", size: "256" },
+    { algorithm: "hmac", size: "256" },
+    { algorithm: "hmac", size: "512" },
+    { algorithm: "rsa", size: "2048" },
+    { algorithm: "ec", size: "P-256" },
+    { algorithm: "ec", size: "P-384" },
+  ];
+  for (const spec of specs) {
+    it(`${spec.algorithm} ${spec.size}: enabled, named, tagged, and AWS holds exactly the gateway's material`, async () => {
+      const { key, material, name } = await install(spec);
+      expect(key.state).toBe("enabled");
+      expect(key.spec).toEqual(spec);
+      expect(key.name).toBe(name);
+      expect(key.tags).toEqual(TAGS);
+      expect(key.description).toBe(`test ${spec.algorithm}`);
+      expect(key.resourceName).toMatch(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\//);
+      if (target.emulator) {
+        expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, material.bytes)).toBe(true);
+        expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, materialFor(spec).bytes)).toBe(false);
+      }
+    });
+  }
+
+  it("refuses a kind AWS cannot hold, before calling AWS", async () => {
+    const error = await failure(keys.installKey({ name: uniqueName("aes128"), material: materialFor({ algorithm: "aes", size: "128" }), tags: {} }, host()));
+    expect(error.code).toBe("UNSUPPORTED");
+    expect(error.message).toContain("aes 128");
+  });
+
+  it("a taken name is a CONFLICT that creates nothing", async () => {
+    const { name } = await install({ algorithm: "aes", size: "256" });
+    const count = target.emulator?.inspect.keyCount();
+    const error = await failure(keys.installKey({ name, material: materialFor({ algorithm: "aes", size: "256" }), tags: TAGS }, host()));
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toContain(`alias/${name}`);
+    if (target.emulator) expect(target.emulator.inspect.keyCount()).toBe(count);
+  });
+
+  it.skipIf(onRealAws)("a principal without kms:ImportKeyMaterial gets PERMISSION_DENIED and leaves only a key pending deletion", async () => {
+    const emulator = target.emulator!;
+    const noImport = {
+      accessKeyId: "AKIAUKOTESTNOIMPORT1",
+      secretAccessKey: "noimport/Secret+00000000000000000000000",
+      userName: "uko-no-import",
+      allowedActions: ["kms:CreateKey", "kms:DescribeKey", "kms:GetParametersForImport", "kms:ScheduleKeyDeletion", "kms:ListAliases", "kms:ListResourceTags", "kms:ListKeys"],
+    };
+    emulator.setIdentity(noImport);
+    const limited = await awsKms.connect(propertiesFor(emulator, noImport), host());
+    try {
+      const error = await failure(limited.keys!.installKey({ name: uniqueName("denied"), material: materialFor({ algorithm: "aes", size: "256" }), tags: TAGS }, host()));
+      expect(error.code).toBe("PERMISSION_DENIED");
+      expect(error.message).toContain("kms:ImportKeyMaterial");
+      // The key it had to create is on its way out, at AWS's shortest waiting period.
+      const page = await keys.listKeys({ limit: 1000 }, host());
+      const leftovers = page.items.filter((k) => k.state !== "enabled" && k.state !== "disabled" && k.tags["uko:managed-by"] === "gateway-test");
+      expect(leftovers.map((k) => k.state)).toEqual(["pending_deletion"]);
+      const days = (leftovers[0]!.deletionDate!.getTime() - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(6.9);
+      expect(days).toBeLessThan(7.1);
+    } finally {
+      await limited.close?.();
+    }
+  });
+});
+
+describe("a key's lifecycle", () => {
+  it("disable, enable, schedule deletion within 7–30 days, cancel (back disabled)", async () => {
+    const { key } = await install({ algorithm: "aes", size: "256" });
+    expect((await keys.disableKey(key.keyId, host())).state).toBe("disabled");
+    expect((await keys.enableKey(key.keyId, host())).state).toBe("enabled");
+
+    for (const days of [6, 31, 7.5]) {
+      const error = await failure(keys.scheduleKeyDeletion(key.keyId, days, host()));
+      expect(error.code).toBe("UNSUPPORTED");
+    }
+    const pending = await keys.scheduleKeyDeletion(key.keyId, 10, host());
+    expect(pending.state).toBe("pending_deletion");
+    expect(Math.round((pending.deletionDate!.getTime() - Date.now()) / 86_400_000)).toBe(10);
+    // AWS refuses to enable a key that is pending deletion.
+    expect((await failure(keys.enableKey(key.keyId, host()))).code).toBe("CONFLICT");
+
+    const back = await keys.cancelKeyDeletion(key.keyId, host());
+    expect(back.state).toBe("disabled");
+    expect(back.deletionDate).toBeUndefined();
+  });
+
+  it("re-import accepts the key's own material and refuses another as a CONFLICT", async () => {
+    const { key, material } = await install({ algorithm: "hmac", size: "256" });
+    expect((await keys.reimportKeyMaterial(key.keyId, material, host())).state).toBe("enabled");
+    const error = await failure(keys.reimportKeyMaterial(key.keyId, materialFor({ algorithm: "hmac", size: "256" }), host()));
+    expect(error.code).toBe("CONFLICT");
+    if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, material.bytes)).toBe(true);
+  });
+
+  it("describing a key that does not exist is NOT_FOUND", async () => {
+    expect((await failure(keys.describeKey(randomUUID(), host()))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe.skipIf(onRealAws)("listing keys", () => {
+  it("pages with AWS's markers and returns each key with its name and tags", async () => {
+    const emulator = target.emulator!;
+    const total = emulator.inspect.keyCount();
+    const seen = new Map<string, string | undefined>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await keys.listKeys(cursor ? { cursor, limit: 3 } : { limit: 3 }, host());
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      for (const k of page.items) seen.set(k.keyId, k.name);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(seen.size).toBe(total);
+    expect(pages).toBe(Math.ceil(total / 3));
+    expect([...seen.values()].filter((n) => n?.startsWith("uko-test/")).length).toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,75 @@
+import type { ConnectorHost, ConnectorLogger, PropertyValues } from "@uko/connector-sdk";
+import { startAwsKmsEmulator, type AwsKmsEmulator, type EmulatorIdentity } from "../src/emulator/index.js";
+
+/**
+ * Where the connector suite runs: the loopback emulator by default, or a real AWS account when
+ * UKO_ACC_AWS=1 and credentials are in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_REGION). Tests that need the emulator's powers (identities, faults, inspection) skip on AWS.
+ */
+export const onRealAws = process.env.UKO_ACC_AWS === "1";
+
+export const realAwsMissing = onRealAws
+  ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"].filter((name) => !process.env[name])
+  : [];
+
+export interface Target {
+  /** Connection properties of the default identity, allowed everything. */
+  properties: PropertyValues;
+  emulator?: AwsKmsEmulator;
+  close(): Promise<void>;
+}
+
+export const ADMIN: EmulatorIdentity = { accessKeyId: "AKIAUKOTESTADMIN0001", secretAccessKey: "uko/test+Admin=Secret0000000000000000001", userName: "uko-admin" };
+
+export async function openTarget(): Promise<Target> {
+  if (onRealAws) {
+    if (realAwsMissing.length) throw new Error(`UKO_ACC_AWS=1 needs ${realAwsMissing.join(", ")}`);
+    return {
+      properties: {
+        aws_region: process.env.AWS_REGION!,
+        aws_access_key_id: process.env.AWS_ACCESS_KEY_ID!,
+        aws_secret_access_key: process.env.AWS_SECRET_ACCESS_KEY!,
+      },
+      close: async () => {},
+    };
+  }
+  const emulator = await startAwsKmsEmulator({ region: "eu-central-1", identities: [ADMIN] });
+  return {
+    properties: propertiesFor(emulator, ADMIN),
+    emulator,
+    close: () => emulator.close(),
+  };
+}
+
+export function propertiesFor(emulator: AwsKmsEmulator, identity: Pick<EmulatorIdentity, "accessKeyId" | "secretAccessKey">): PropertyValues {
+  return {
+    aws_region: emulator.region,
+    aws_access_key_id: identity.accessKeyId,
+    aws_secret_access_key: identity.secretAccessKey,
+    aws_endpoint: emulator.endpoint,
+  };
+}
+
+export interface TestHost extends ConnectorHost {
+  lines: string[];
+}
+
+/** A host as the gateway gives one: deadline, abort signal, and a retry policy with delays short enough not to slow the suite. */
+export function testHost(options: { timeoutMs?: number; maxAttempts?: number } = {}): TestHost {
+  const lines: string[] = [];
+  const log =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+    };
+  const logger: ConnectorLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return {
+    lines,
+    logger,
+    clock: { now: () => new Date() },
+    signal: AbortSignal.timeout(timeoutMs),
+    deadline: new Date(Date.now() + timeoutMs),
+    retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
+  };
+}

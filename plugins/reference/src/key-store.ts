@@ -1,0 +1,110 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import {
+  ConnectorError,
+  type ConnectorHost,
+  type InstallKeyRequest,
+  type KeyMaterial,
+  type KeyOperations,
+  type Page,
+  type PageRequest,
+  type RemoteKey,
+} from "@uko/connector-sdk";
+import type { ReferenceInstance, StoredKey } from "./backend.js";
+
+/** The reference keystore's key operations: AWS-like states and rules, held in memory. */
+export class ReferenceKeyStore implements KeyOperations {
+  /** `connect` resolves the instance (and its credentials and simulated failures) before each call. */
+  constructor(private readonly instance: (host: ConnectorHost, permission: string) => Promise<ReferenceInstance>) {}
+
+  async installKey(request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey> {
+    const remote = await this.instance(host, "keys.import");
+    if ([...remote.keys.values()].some((k) => k.name === request.name && k.state !== "pending_deletion")) {
+      throw new ConnectorError("CONFLICT", `A key named ${request.name} already exists`);
+    }
+    const key: StoredKey = {
+      keyId: randomUUID(),
+      name: request.name,
+      spec: request.material.spec,
+      material: Buffer.from(request.material.bytes),
+      state: "enabled",
+      tags: { ...request.tags },
+      ...(request.description ? { description: request.description } : {}),
+      createdAt: host.clock.now(),
+    };
+    remote.keys.set(key.keyId, key);
+    return toRemote(key);
+  }
+
+  async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {
+    const key = this.find(await this.instance(host, "keys.import"), keyId);
+    if (key.material.length !== material.bytes.length || !timingSafeEqual(key.material, material.bytes)) {
+      throw new ConnectorError("CONFLICT", `Key ${keyId} holds other key material`);
+    }
+    return toRemote(key);
+  }
+
+  async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    return toRemote(this.find(await this.instance(host, "keys.list"), keyId));
+  }
+
+  async enableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    return this.transition(keyId, host, "enabled");
+  }
+
+  async disableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    return this.transition(keyId, host, "disabled");
+  }
+
+  async scheduleKeyDeletion(keyId: string, pendingWindowDays: number, host: ConnectorHost): Promise<RemoteKey> {
+    if (!Number.isInteger(pendingWindowDays) || pendingWindowDays < 1 || pendingWindowDays > 30) {
+      throw new ConnectorError("UNSUPPORTED", `The reference keystore deletes a key after 1 to 30 days, not ${pendingWindowDays}`);
+    }
+    const key = this.find(await this.instance(host, "keys.delete"), keyId);
+    key.state = "pending_deletion";
+    key.deletionDate = new Date(host.clock.now().getTime() + pendingWindowDays * 86_400_000);
+    return toRemote(key);
+  }
+
+  async cancelKeyDeletion(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
+    const key = this.find(await this.instance(host, "keys.delete"), keyId);
+    if (key.state !== "pending_deletion") throw new ConnectorError("CONFLICT", `Key ${keyId} is not pending deletion`);
+    key.state = "disabled";
+    delete key.deletionDate;
+    return toRemote(key);
+  }
+
+  async listKeys(page: PageRequest, host: ConnectorHost): Promise<Page<RemoteKey>> {
+    const all = [...(await this.instance(host, "keys.list")).keys.values()].sort((a, b) => a.keyId.localeCompare(b.keyId));
+    const start = page.cursor ? all.findIndex((k) => k.keyId > page.cursor!) : 0;
+    const limit = Math.max(1, Math.min(1000, page.limit ?? 100));
+    const items = start < 0 ? [] : all.slice(start, start + limit);
+    const last = items.at(-1);
+    return last && start + limit < all.length ? { items: items.map(toRemote), nextCursor: last.keyId } : { items: items.map(toRemote) };
+  }
+
+  private async transition(keyId: string, host: ConnectorHost, to: "enabled" | "disabled"): Promise<RemoteKey> {
+    const key = this.find(await this.instance(host, "keys.update"), keyId);
+    if (key.state === "pending_deletion") throw new ConnectorError("CONFLICT", `Key ${keyId} is pending deletion`);
+    key.state = to;
+    return toRemote(key);
+  }
+
+  private find(remote: ReferenceInstance, keyId: string): StoredKey {
+    const key = remote.keys.get(keyId);
+    if (!key) throw new ConnectorError("NOT_FOUND", `No key ${keyId}`);
+    return key;
+  }
+}
+
+function toRemote(key: StoredKey): RemoteKey {
+  return {
+    keyId: key.keyId,
+    name: key.name,
+    state: key.state,
+    spec: key.spec,
+    ...(key.description ? { description: key.description } : {}),
+    createdAt: key.createdAt,
+    ...(key.deletionDate ? { deletionDate: key.deletionDate } : {}),
+    tags: { ...key.tags },
+  };
+}

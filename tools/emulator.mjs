@@ -1,0 +1,31 @@
+// `npm run emulator -- <type> [--port N]`: one emulator in the foreground. Prints one JSON line
+// with what a client needs (endpoint, region, test credentials), then runs until Ctrl-C.
+import { parseArgs } from "node:util";
+import { EMULATORS, startEmulator } from "./emulators.mjs";
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: "string" }, region: { type: "string" } } });
+const [type] = positionals;
+if (!type || !(type in EMULATORS)) {
+  console.error(`usage: npm run emulator -- <${Object.keys(EMULATORS).join("|")}> [--port N] [--region R]`);
+  process.exit(2);
+}
+const port = values.port === undefined ? 0 : Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, not "${values.port}"`);
+  process.exit(2);
+}
+const emulator = await startEmulator(type, { port, ...(values.region ? { region: values.region } : {}) });
+const identity = emulator.identities[0];
+console.log(
+  JSON.stringify({
+    type,
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    accountId: emulator.accountId,
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: identity.secretAccessKey,
+  }),
+);
+const stop = () => void emulator.close().finally(() => process.exit(0));
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
