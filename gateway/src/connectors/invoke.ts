@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   ConnectorError,
   createRedactingLogger,
@@ -34,6 +35,8 @@ export async function withSession<T>(
 ): Promise<T> {
   const clock = options.clock ?? { now: () => new Date() };
   const controller = new AbortController();
+  // A session makes many remote calls, each listening for the abort: not a leak.
+  setMaxListeners(1000, controller.signal);
   const logger = createRedactingLogger(options.logger, secrets);
   const host: ConnectorHost = {
     logger,

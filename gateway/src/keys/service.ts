@@ -231,7 +231,7 @@ export class ManagedKeyService {
   /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
   async resumePending(): Promise<number> {
     const pending = await this.o.db.keyInstance.findMany({ where: { pendingAction: { not: null } }, select: { managedKeyId: true }, distinct: ["managedKeyId"] });
-    for (const { managedKeyId } of pending) await this.reconcileAll(managedKeyId, "push", { onlyPending: true });
+    for (const { managedKeyId } of pending) await this.reconcileAll(managedKeyId, "push", { onlyPending: true, resuming: true });
     return pending.length;
   }
 
@@ -307,7 +307,12 @@ export class ManagedKeyService {
   }
 
   /** Reconciles every keystore of a key in parallel; each outcome is recorded on its own row. */
-  private async reconcileAll(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
+  /**
+   * `resuming`: after a restart, an install still marked pending may have created the remote copy
+   * before the crash, so the keystore is searched for it by its tag first. A live request never
+   * pays for that search: its install either finished, or failed and cleaned up after itself.
+   */
+  private async reconcileAll(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; resuming?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
     const key = await this.o.db.managedKey.findUnique({
       where: { id: keyId },
       include: {
@@ -346,7 +351,7 @@ export class ManagedKeyService {
         const iv = {
           targeted: instance.targeted,
           keyIdInKeystore: instance.keyIdInKeystore,
-          resumingInstall: instance.pendingAction !== null && !instance.keyIdInKeystore,
+          resumingInstall: options.resuming === true && instance.pendingAction !== null && !instance.keyIdInKeystore,
           ...(options.release ? { release: options.release } : {}),
         };
         let outcome: Outcome;

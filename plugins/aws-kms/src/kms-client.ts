@@ -48,13 +48,12 @@ export class Kms {
 
   async send<C extends { readonly input: object }>(command: C, operation: string, host: ConnectorHost): Promise<Output<C>> {
     for (let attempt = 1; ; attempt++) {
-      const remaining = host.deadline.getTime() - host.clock.now().getTime();
-      const signal = AbortSignal.any([host.signal, AbortSignal.timeout(Math.max(1, remaining))]);
       try {
+        // The host aborts its signal at the call's deadline; the SDK then abandons the request.
         // `as never`: KMSClient.send's overloads do not accept a generic command; Output<C> restores the type.
-        return (await this.client.send(command as never, { abortSignal: signal })) as Output<C>;
+        return (await this.client.send(command as never, { abortSignal: host.signal })) as Output<C>;
       } catch (raw) {
-        const error = signal.aborted && !host.signal.aborted ? Object.assign(new Error("aborted"), { name: "AbortError" }) : raw;
+        const error = host.signal.aborted ? Object.assign(new Error("aborted"), { name: "AbortError" }) : raw;
         const delay = backoffDelayMs(host.retry, attempt + 1);
         const timeLeft = host.deadline.getTime() - host.clock.now().getTime();
         if (attempt >= host.retry.maxAttempts || !isRetryable(error) || delay >= timeLeft || host.signal.aborted) {

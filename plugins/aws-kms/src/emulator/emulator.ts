@@ -59,7 +59,7 @@ export async function startAwsKmsEmulator(options: AwsKmsEmulatorOptions = {}): 
     region,
     accountId,
     get identities() {
-      return [...identities.values()];
+      return [...identities.values()].map((identity) => ({ ...identity }));
     },
     setIdentity(identity) {
       identities.set(identity.accessKeyId, checkIdentity(identity));

@@ -2,7 +2,7 @@ import { constants, generateKeyPair, privateDecrypt, randomBytes, type KeyObject
 import { promisify } from "node:util";
 import { rsaAesKeyUnwrap } from "@uko/connector-sdk";
 import { KmsError, validation } from "./errors.js";
-import { isAsymmetric, type KeySpec } from "./key-specs.js";
+import type { KeySpec } from "./key-specs.js";
 
 /**
  * The import side of BYOK (peers-and-byok §6.2): wrapping key pairs, import tokens, and the
@@ -55,7 +55,7 @@ export function wrappingKeyPair(spec: WrappingKeySpec): Promise<WrappingKeyPair>
  * which the client finds out when it tries to wrap.)
  */
 export function checkWrappingAlgorithm(keySpec: KeySpec, algorithm: WrappingAlgorithm): void {
-  if (isAsymmetric(keySpec) && keySpec.startsWith("RSA_") && algorithm.startsWith("RSAES_OAEP_")) {
+  if (keySpec.startsWith("RSA_") && algorithm.startsWith("RSAES_OAEP_")) {
     throw validation(`The wrapping algorithm ${algorithm} is not supported for KMS keys with key spec ${keySpec}. Use RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.`);
   }
 }

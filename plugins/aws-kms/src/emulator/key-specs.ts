@@ -80,10 +80,6 @@ const SPECS: Record<KeySpec, SpecInfo> = {
   ECC_SECG_P256K1: ec("secp256k1", "ECDSA_SHA_256", false),
 };
 
-export function isAsymmetric(spec: KeySpec): boolean {
-  return SPECS[spec].material.kind !== "symmetric";
-}
-
 /** The family UpdateAlias compares: an alias can only move between keys of the same kind. */
 export function keyFamily(spec: KeySpec): "symmetric" | "hmac" | "asymmetric" {
   return spec === "SYMMETRIC_DEFAULT" ? "symmetric" : spec.startsWith("HMAC_") ? "hmac" : "asymmetric";
@@ -96,7 +92,7 @@ export function checkUsage(spec: KeySpec, usage: KeyUsage): void {
   }
 }
 
-/** The default KeyUsage AWS applies is ENCRYPT_DECRYPT, which is wrong for most specs; callers must say. */
+/** AWS's default KeyUsage. It fits only symmetric and RSA keys, so for HMAC and ECC keys a caller must give one. */
 export const DEFAULT_KEY_USAGE: KeyUsage = "ENCRYPT_DECRYPT";
 
 /** The algorithm lists DescribeKey shows for a key of this spec and usage. */

@@ -10,6 +10,7 @@ import {
   DisableKeyCommand,
   EnableKeyCommand,
   GetKeyPolicyCommand,
+  InvalidArnException,
   InvalidMarkerException,
   KMSClient,
   KMSInvalidStateException,
@@ -18,11 +19,13 @@ import {
   ListKeyPoliciesCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
+  MalformedPolicyDocumentException,
   NotFoundException,
   ScheduleKeyDeletionCommand,
   TagException,
   TagResourceCommand,
   UntagResourceCommand,
+  UnsupportedOperationException,
   UpdateAliasCommand,
 } from "@aws-sdk/client-kms";
 import { randomUUID } from "node:crypto";
@@ -336,6 +339,54 @@ describe("pagination", () => {
     expect([...first.Aliases!, ...second.Aliases!].map((a) => a.AliasName)).toEqual(names);
     // The marker belongs to the filtered listing.
     expect(await rejection(kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker })))).toBeInstanceOf(InvalidMarkerException);
+  });
+});
+
+describe("how keys are named, and the errors for names that are wrong", () => {
+  it("a key is found by id, key ARN, alias name and alias ARN; other forms get AWS's typed errors", async () => {
+    const key = await newKey();
+    const alias = uniqueAlias("named");
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+    for (const ref of [key.KeyId!, key.KeyId!.toUpperCase(), key.Arn!, alias, `arn:aws:kms:eu-central-1:${emulator.accountId}:${alias}`]) {
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: ref }))).KeyMetadata!.KeyId, ref).toBe(key.KeyId);
+    }
+    // Management operations take a key id or key ARN only.
+    expect(await rejection(kms.send(new DisableKeyCommand({ KeyId: alias })))).toBeInstanceOf(NotFoundException);
+    // The same key id in another region is another key: not here.
+    expect(await rejection(kms.send(new DescribeKeyCommand({ KeyId: key.Arn!.replace("eu-central-1", "us-west-2") })))).toBeInstanceOf(NotFoundException);
+    expect(await rejection(kms.send(new DescribeKeyCommand({ KeyId: "arn:aws:kms:nonsense" })))).toBeInstanceOf(InvalidArnException);
+    expect(await rejection(kms.send(new DescribeKeyCommand({ KeyId: "not-a-key-id" })))).toBeInstanceOf(NotFoundException);
+    expect((await rejection(kms.send(new DescribeKeyCommand({ KeyId: "" })))).name).toBe("ValidationException");
+  });
+
+  it("a policy that is not JSON, and features the emulator does not have, are refused with AWS's types", async () => {
+    expect(await rejection(kms.send(new CreateKeyCommand({ Policy: "{not json" })))).toBeInstanceOf(MalformedPolicyDocumentException);
+    expect(await rejection(kms.send(new CreateKeyCommand({ MultiRegion: true })))).toBeInstanceOf(UnsupportedOperationException);
+    expect(await rejection(kms.send(new CreateKeyCommand({ Origin: "AWS_CLOUDHSM", CustomKeyStoreId: "cks-1234567890abcdef0" })))).toBeInstanceOf(
+      UnsupportedOperationException,
+    );
+    const withPolicy = await newKey({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    expect((await kms.send(new GetKeyPolicyCommand({ KeyId: withPolicy.KeyId }))).Policy).toBe(JSON.stringify({ Version: "2012-10-17", Statement: [] }));
+  });
+
+  it("a member of the wrong JSON type is a SerializationException", async () => {
+    const identity = emulator.identities[0]!;
+    const wrongType = new KMSClient({ region: emulator.region, endpoint: emulator.endpoint, credentials: identity, maxAttempts: 1 });
+    wrongType.middlewareStack.add(
+      (next) => async (args) => {
+        // Rewritten before signing, so that only the body's shape is wrong.
+        const request = args.request as { body: string; headers: Record<string, string> };
+        request.body = JSON.stringify({ Limit: "ten" });
+        request.headers["content-length"] = String(Buffer.byteLength(request.body));
+        return next(args);
+      },
+      { step: "build", priority: "low" },
+    );
+    try {
+      expect((await rejection(wrongType.send(new ListKeysCommand({ Limit: 10 })))).name).toBe("SerializationException");
+    } finally {
+      wrongType.destroy();
+    }
   });
 });
 
