@@ -2,8 +2,8 @@ import { errorFields, type TestGateway } from "./harness.js";
 
 /** GraphQL documents and helpers shared by the managed-key suites. */
 export const KEY_FIELDS = `id label state version keyVersion usable aligned nameInKeystores algorithm size
-  verificationPattern { method value }
-  statusInKeystores { keystoreName targeted status syncFlag detail error keyIdInKeystore resourceName pending deletionDate keystore { id name } }`;
+  verificationPattern { method value } versions { number verificationPattern { value } }
+  statusInKeystores { keystoreName targeted status syncFlag detail error keyIdInKeystore keyVersion replacedKeyIds resourceName pending deletionDate keystore { id name } }`;
 
 const KEY_STATE = " ... on KeyStateError { allowedStates state action }";
 const KEY_ERRORS = errorFields("NotFoundError", "VersionConflictError") + KEY_STATE;
@@ -11,10 +11,10 @@ const KEY_ERRORS = errorFields("NotFoundError", "VersionConflictError") + KEY_ST
 export const CREATE_KEY = `mutation($input: CreateManagedKeyInput!) { createManagedKey(input: $input) {
   ... on CreateManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${errorFields("NotFoundError", "ValidationError", "DuplicateNameError")} } }`;
 
-export const lifecycle = (name: "activate" | "deactivate" | "destroy" | "delete") => {
+export const lifecycle = (name: "activate" | "deactivate" | "destroy" | "delete" | "rotate") => {
   const Name = name.charAt(0).toUpperCase() + name.slice(1);
   return `mutation($input: ${Name}ManagedKeyInput!) { ${name}ManagedKey(input: $input) {
-    ... on ${Name}ManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${KEY_ERRORS} } }`;
+    ... on ${Name}ManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${KEY_ERRORS}${name === "rotate" ? " ... on RotationTooSoonError { nextRotationAt }" : ""} } }`;
 };
 
 export const SYNC = `mutation($input: SyncManagedKeyInput!) { syncManagedKey(input: $input) { ... on SyncManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${errorFields("NotFoundError")} } }`;

@@ -1,4 +1,4 @@
-import { DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "@uko/connector-aws-kms/emulator";
 import awsKms from "@uko/connector-aws-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +26,7 @@ describe.each(await providers())("managed keys in AWS KMS on %s", (provider) => 
     const v = await t.gateway.database.db.managedKeyVersion.findFirstOrThrow({ where: { managedKeyId: keyId, number: 1 } });
     return rootKey.open(Buffer.from(v.sealedMaterial), materialAad(keyId, 1));
   };
-  const act = async (name: "activate" | "deactivate" | "destroy", key: { id: string; version: number }) =>
+  const act = async (name: "activate" | "deactivate" | "destroy" | "rotate", key: { id: string; version: number }) =>
     (await t.gql(lifecycle(name), { input: { id: key.id, expectedVersion: key.version } })).data[`${name}ManagedKey`];
   const newKey = async (templateId: string, label: string) =>
     (await t.gql(CREATE_KEY, { input: { vaultId, templateId, label, namingValues: [{ name: "app", value: label.replace(/[^A-Za-z0-9]/g, "") }] } })).data.createManagedKey.managedKey;
@@ -78,6 +78,30 @@ describe.each(await providers())("managed keys in AWS KMS on %s", (provider) => 
     for (const s of gone.statusInKeystores as (Status & { deletionDate: string })[]) {
       expect(s).toMatchObject({ status: "PENDING_DESTRUCTION", syncFlag: "OK" });
       expect(Math.round((Date.parse(s.deletionDate) - Date.now()) / 86_400_000)).toBe(7);
+    }
+  });
+
+  it("rotates: a new AWS key with the new material, the alias moved to it, the old key kept", async () => {
+    const templateId = await createTemplate(t, { vaultId, name: `rotate-${provider}`, type: "aws_kms", group: "prod", algorithm: "HMAC", size: "256", namingScheme: "uko/<app>" });
+    const key = (await act("activate", await newKey(templateId, `rotate-${provider}`))).managedKey;
+    const v1 = await materialOf(key.id);
+    const rotated = (await act("rotate", key)).managedKey;
+    expect(rotated.keyVersion).toBe(2);
+    const v2Row = await t.gateway.database.db.managedKeyVersion.findFirstOrThrow({ where: { managedKeyId: key.id, number: 2 } });
+    const v2 = rootKey.open(Buffer.from(v2Row.sealedMaterial), materialAad(key.id, 2));
+    const sdk = new KMSClient({ region: "eu-central-1", endpoint: emulator.endpoint, credentials: ACCOUNT_A, maxAttempts: 1 });
+    try {
+      const now = byKeystore(rotated)["aws-a"];
+      const old = byKeystore(key)["aws-a"];
+      expect(now).toMatchObject({ status: "ACTIVE", syncFlag: "OK", keyVersion: 2, replacedKeyIds: [old.keyIdInKeystore] });
+      expect(now.keyIdInKeystore).not.toBe(old.keyIdInKeystore);
+      const byAlias = await sdk.send(new DescribeKeyCommand({ KeyId: `alias/${key.nameInKeystores}` }));
+      expect(byAlias.KeyMetadata?.KeyId).toBe(now.keyIdInKeystore);
+      expect(emulator.inspect.keyHoldsMaterial(now.keyIdInKeystore, v2)).toBe(true);
+      expect(emulator.inspect.keyHoldsMaterial(old.keyIdInKeystore, v1)).toBe(true);
+      expect((await sdk.send(new DescribeKeyCommand({ KeyId: old.keyIdInKeystore }))).KeyMetadata?.KeyState).toBe("Enabled");
+    } finally {
+      sdk.destroy();
     }
   });
 

@@ -35,7 +35,7 @@ describe.each(await providers())("managed keys on %s", (provider) => {
   };
   const create = async (label: string, over: Record<string, unknown> = {}) =>
     (await t.gql(CREATE_KEY, { input: { vaultId, templateId, label, namingValues: [{ name: "app", value: label.replace(/[^A-Za-z0-9]/g, "") }], ...over } })).data.createManagedKey;
-  const act = async (name: "activate" | "deactivate" | "destroy" | "delete", key: { id: string; version: number }) =>
+  const act = async (name: "activate" | "deactivate" | "destroy" | "delete" | "rotate", key: { id: string; version: number }) =>
     (await t.gql(lifecycle(name), { input: { id: key.id, expectedVersion: key.version } })).data[`${name}ManagedKey`];
   const activeKey = async (label: string) => {
     const created = await create(label);
@@ -244,5 +244,27 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     const after = byKeystore((await t.gql(KEY, { id: key.id })).data.managedKey);
     expect(after[`ks-a-${run}`]).toMatchObject({ status: "NOT_ACTIVE" });
     expect((await t.gql(KEY, { id: key.id })).data.managedKey.statusInKeystores.find((s: { keystoreName: string }) => s.keystoreName === `ks-a-${run}`).keystore).toBeNull();
+  });
+
+  it("rotates: new material as version 2 in every keystore, the old copies kept, at most once an hour", async () => {
+    const key = await activeKey("rotated");
+    const before = byKeystore(key);
+    const rotated = (await act("rotate", key)).managedKey;
+    expect(rotated).toMatchObject({ state: "ACTIVE", keyVersion: 2, usable: true });
+    expect(rotated.versions.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    expect(rotated.versions[0].verificationPattern.value).not.toBe(rotated.versions[1].verificationPattern.value);
+    expect(rotated.verificationPattern.value).toBe(rotated.versions[1].verificationPattern.value);
+    for (const s of rotated.statusInKeystores as (Status & { keyVersion: number; replacedKeyIds: string[] })[]) {
+      expect(s).toMatchObject({ status: "ACTIVE", syncFlag: "OK", keyVersion: 2, replacedKeyIds: [before[s.keystoreName].keyIdInKeystore] });
+      const now = remote(instanceOf(s.keystoreName), s.keyIdInKeystore)!;
+      const old = remote(instanceOf(s.keystoreName), before[s.keystoreName].keyIdInKeystore)!;
+      expect(now.name).toBe(key.nameInKeystores);
+      expect(kcv(now.material)).toBe(rotated.versions[1].verificationPattern.value);
+      expect(kcv(old.material)).toBe(rotated.versions[0].verificationPattern.value);
+    }
+    const again = await act("rotate", rotated);
+    expect(again.__typename).toBe("RotationTooSoonError");
+    await t.gateway.database.db.managedKey.update({ where: { id: key.id }, data: { rotatedAt: new Date(Date.now() - 3_700_000) } });
+    expect((await act("rotate", rotated)).managedKey.keyVersion).toBe(3);
   });
 });

@@ -41,7 +41,7 @@ export class ArchivedTemplateError extends DomainError {
 }
 
 function pastTense(action: KeyAction): string {
-  return { activate: "activated", deactivate: "deactivated", destroy: "destroyed", delete: "deleted", align: "aligned", sync: "synced" }[action];
+  return { activate: "activated", deactivate: "deactivated", destroy: "destroyed", delete: "deleted", align: "aligned", sync: "synced", rotate: "rotated" }[action];
 }
 
 /** A keystore is disconnected (RESTRICT mode) only when no live key targets it. */
@@ -59,5 +59,13 @@ export class KeystoreReleaseError extends DomainError {
   readonly code = "KEYSTORE_RELEASE_FAILED";
   constructor(readonly keyLabels: readonly string[]) {
     super(`The keystore could not take these keys out of use, so it stays connected: ${keyLabels.join(", ")}; see each key's status in keystores`);
+  }
+}
+
+/** UKO rotates a key at most once an hour. */
+export class RotationTooSoonError extends DomainError {
+  readonly code = "ROTATION_TOO_SOON";
+  constructor(readonly nextRotationAt: Date) {
+    super(`The key was rotated less than an hour ago; it can be rotated again from ${nextRotationAt.toISOString()}`);
   }
 }

@@ -25,6 +25,8 @@ export interface KeyView {
 export interface InstanceView {
   targeted: boolean;
   keyIdInKeystore: string | null;
+  /** The material version the keystore's copy holds. */
+  keyVersion: number;
   /** An install that may have been interrupted: look for the copy by its tag before creating one. */
   resumingInstall: boolean;
   /** The keystore is being disconnected and takes the key's copy out of use this way. */
@@ -32,6 +34,10 @@ export interface InstanceView {
 }
 
 export interface Outcome {
+  /** The material version the copy holds after this run. */
+  keyVersion: number;
+  /** Set when a rotation replaced the copy: the id it replaced. */
+  replacedKeyId?: string;
   status: InstanceStatus;
   syncFlag: SyncFlag;
   detail: string;
@@ -59,6 +65,13 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   if (mode === "observe") return judge(key, instance, desired, remote);
 
   let wrongKey = false;
+  let replacedKeyId: string | undefined;
+  // A copy of older material, in a keystore that should hold the key: rotate it first.
+  if (remote && instance.keyVersion < key.keyVersion && (desired === "enabled" || desired === "disabled") && remote.state !== "pending_deletion") {
+    const resumed = instance.resumingInstall ? await findByTag(keys, key, host) : null;
+    replacedKeyId = remote.keyId;
+    remote = await keys.rotateKey(remote.keyId, installRequest(key), host, resumed?.keyId);
+  }
   switch (desired) {
     case "enabled":
       if (!remote) {
@@ -86,13 +99,18 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
     case "absent":
       break;
   }
-  return judge(key, instance, desired, remote, wrongKey);
+  const outcome = judge(key, instance, desired, remote, wrongKey);
+  return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
+}
+
+function installRequest(key: KeyView) {
+  return { name: key.nameInKeystores, description: key.description, material: key.material(), tags: remoteTags(key) };
 }
 
 /** Installs the key; when its name is taken by the gateway's own earlier copy (a crash between steps), adopts that copy. */
 async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost): Promise<RemoteKey> {
   try {
-    return await keys.installKey({ name: key.nameInKeystores, description: key.description, material: key.material(), tags: remoteTags(key) }, host);
+    return await keys.installKey(installRequest(key), host);
   } catch (error) {
     if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
     const ours = await findByTag(keys, key, host);
@@ -123,7 +141,14 @@ async function findByTag(keys: KeyOperations, key: KeyView, host: ConnectorHost)
 }
 
 function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: RemoteKey | null, wrongKey = false): Outcome {
-  const base = { error: null, keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore, resourceName: remote?.resourceName ?? null, deletionDate: remote?.deletionDate ?? null };
+  const base = {
+    error: null,
+    keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore,
+    resourceName: remote?.resourceName ?? null,
+    deletionDate: remote?.deletionDate ?? null,
+    // A copy found or made by this run holds the current material; an old one keeps its version.
+    keyVersion: remote && remote.keyId !== instance.keyIdInKeystore ? key.keyVersion : instance.keyVersion,
+  };
   if (wrongKey) return { ...base, status: "WRONG_KEY", syncFlag: "OUT_OF_SYNC", detail: "key_in_keystore_has_other_material" };
   const status: InstanceStatus = !remote
     ? "NOT_PRESENT"
@@ -163,6 +188,7 @@ export function failedOutcome(instance: InstanceView, error: unknown): Outcome {
   const message = isConnectorError(error) ? error.message : "The keystore call failed unexpectedly";
   const unreachable = isConnectorError(error) && (error.code === "UNREACHABLE" || error.code === "THROTTLED");
   return {
+    keyVersion: instance.keyVersion,
     status: "ERROR",
     syncFlag: "ERROR",
     detail: unreachable ? "connection_error" : "error",

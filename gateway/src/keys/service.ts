@@ -8,12 +8,12 @@ import { DuplicateNameError, NotFoundError, VersionConflictError } from "../erro
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError } from "./errors.js";
+import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
 import { generateKey } from "./material.js";
 import { addPeriod } from "./period.js";
 import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
 import { KeystoreCaller } from "./remote.js";
-import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, type KeyAction, type KeyState } from "./rules.js";
+import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 
 export interface ManagedKeyServiceOptions {
   db: Db;
@@ -170,6 +170,43 @@ export class ManagedKeyService {
     const { count } = await this.o.db.managedKey.deleteMany({ where: { id: key.id, version: input.expectedVersion } });
     if (count === 0) await this.conflict(key.id, input.expectedVersion);
     return key;
+  }
+
+  /**
+   * New material as a new version, installed in every keystore that holds the key (each
+   * connector's way: for AWS a new key and the alias moved). At most once an hour.
+   */
+  async rotate(input: { id: string; expectedVersion: number }) {
+    const key = await this.requireAction(input, "rotate");
+    const now = this.clock.now();
+    if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
+      throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));
+    }
+    const generated = generateKey({ algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size });
+    const next = key.keyVersion + 1;
+    try {
+      await this.o.db.$transaction(async (tx) => {
+        await this.bumpVersion(tx, key, { keyVersion: next, rotatedAt: now });
+        await tx.managedKeyVersion.create({
+          data: {
+            managedKeyId: key.id,
+            number: next,
+            sealedMaterial: new Uint8Array(this.o.rootKey.seal(Buffer.from(generated.material.bytes), materialAad(key.id, next))),
+            verificationValue: JSON.stringify(generated.verification),
+          },
+        });
+        await tx.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: now } });
+      });
+    } finally {
+      Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength).fill(0);
+    }
+    await this.reconcileAll(key.id, "push");
+    return (await this.get(key.id))!;
+  }
+
+  /** The key's material versions, oldest first, with their verification values. */
+  versions(id: string) {
+    return this.o.db.managedKeyVersion.findMany({ where: { managedKeyId: id }, orderBy: { number: "asc" }, select: { number: true, verificationValue: true, createdAt: true } });
   }
 
   /** Installs the key where its template now targets it and deactivates it where it no longer does. */
@@ -351,6 +388,7 @@ export class ManagedKeyService {
         const iv = {
           targeted: instance.targeted,
           keyIdInKeystore: instance.keyIdInKeystore,
+          keyVersion: instance.keyVersion,
           resumingInstall: options.resuming === true && instance.pendingAction !== null && !instance.keyIdInKeystore,
           ...(options.release ? { release: options.release } : {}),
         };
@@ -367,11 +405,12 @@ export class ManagedKeyService {
           });
           return;
         }
+        const { replacedKeyId, ...columns } = outcome;
         await this.o.db.keyInstance.update({
           where: { id: instance.id },
           data: {
-            ...outcome,
-            keyVersion: key.keyVersion,
+            ...columns,
+            ...(replacedKeyId ? { replacedKeyIds: JSON.stringify([...(JSON.parse(instance.replacedKeyIds) as string[]), replacedKeyId]) } : {}),
             checkedAt: this.clock.now(),
             ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
           },

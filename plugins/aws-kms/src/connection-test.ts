@@ -17,6 +17,7 @@ import {
   ScheduleKeyDeletionCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateAliasCommand,
 } from "@aws-sdk/client-kms";
 import { ConnectorError, type ConnectionCheck, type ConnectionTestReport, type ConnectorHost } from "@uko/connector-sdk";
 import type { AwsConnection, Kms } from "./kms-client.js";
@@ -48,6 +49,7 @@ const PROBES: Record<string, Probe | undefined> = {
   "kms:DeleteImportedKeyMaterial": (KeyId) => new DeleteImportedKeyMaterialCommand({ KeyId }),
   "kms:CreateAlias": (KeyId, AliasName) => new CreateAliasCommand({ AliasName, TargetKeyId: KeyId }),
   "kms:DeleteAlias": (_, AliasName) => new DeleteAliasCommand({ AliasName }),
+  "kms:UpdateAlias": (KeyId, AliasName) => new UpdateAliasCommand({ AliasName, TargetKeyId: KeyId }),
   "kms:ListAliases": () => new ListAliasesCommand({ Limit: 1 }),
   "kms:TagResource": (KeyId) => new TagResourceCommand({ KeyId, Tags: [{ TagKey: "uko:permission-probe", TagValue: "" }] }),
   "kms:UntagResource": (KeyId) => new UntagResourceCommand({ KeyId, TagKeys: ["uko:permission-probe"] }),

@@ -24,7 +24,7 @@ export default defineConnector({
   requiredPermissions: AWS_PERMISSIONS,
   capabilities: {
     algorithms: supportedAlgorithms(),
-    operations: ["installKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
+    operations: ["installKey", "rotateKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
   },
   // AWS alias names, without the `alias/` prefix the connector adds.
   keyNaming: {

@@ -53,7 +53,7 @@ export function toConnectorError(error: unknown, operation: string): ConnectorEr
       if (/scoped to a valid region|region/i.test(awsMessage ?? "") && !/secret/i.test(awsMessage ?? "")) {
         return new ConnectorError("INVALID_PROPERTIES", `AWS refused the request's region${said}`, { properties: ["aws_region", "aws_endpoint"] });
       }
-      if (/expired|time/i.test(awsMessage ?? "") && !/secret/i.test(awsMessage ?? "")) {
+      if (/expired|not yet current|time/i.test(awsMessage ?? "") && !/secret/i.test(awsMessage ?? "")) {
         return new ConnectorError("AUTHENTICATION_FAILED", `AWS refused the request's time; check the gateway's clock${said}`);
       }
       return new ConnectorError("AUTHENTICATION_FAILED", "AWS refused the signature: the secret access key does not match the access key ID", {

@@ -12,6 +12,7 @@ import {
   ListKeysCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
   type AliasListEntry,
   type KeyMetadata,
   type Tag,
@@ -90,6 +91,39 @@ export class AwsKeyOperations implements KeyOperations {
       await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
       throw error;
     }
+  }
+
+  /**
+   * AWS rotates imported material in place only for single-Region symmetric keys, and not for
+   * HMAC or asymmetric keys at all; so every kind rotates the same way: a new key with the new
+   * material, and the alias moved to it (UpdateAlias). The old key keeps decrypting what it encrypted.
+   */
+  async rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
+    const kind = this.kindFor(request.material);
+    const aliasName = `alias/${request.name}`;
+    let next = resumeKeyId ? await this.describeKey(resumeKeyId, host) : undefined;
+    if (next?.state === "pending_deletion") next = undefined; // a failed attempt's leftover: start afresh
+    let keyId = next?.keyId;
+    let created = false;
+    if (!keyId) {
+      const out = await this.kms.send(
+        new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec: kind.keySpec, KeyUsage: kind.keyUsage, ...(request.description ? { Description: request.description } : {}), Tags: toTags(request.tags) }),
+        "kms:CreateKey",
+        host,
+      );
+      keyId = out.KeyMetadata?.KeyId;
+      if (!keyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS created a key but did not say its id");
+      created = true;
+    }
+    try {
+      if (created || next?.state === "pending_import") await this.importMaterial(keyId, kind, request.material, host);
+      await this.kms.send(new UpdateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:UpdateAlias", host);
+    } catch (error) {
+      if (created) await this.undoInstall(keyId, undefined, host);
+      throw error;
+    }
+    void currentKeyId; // stays as it is: AWS keys are not versioned, the old one keeps the old material
+    return this.describeKey(keyId, host);
   }
 
   async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {

@@ -9,6 +9,7 @@ export const AWS_PERMISSIONS: readonly RequiredPermission[] = [
   { name: "kms:DeleteImportedKeyMaterial", description: "Remove key material from a key" },
   { name: "kms:CreateAlias", description: "Name a key with the managed key's name" },
   { name: "kms:DeleteAlias", description: "Remove a key's name" },
+  { name: "kms:UpdateAlias", description: "Move a key's name to its new key when it is rotated" },
   { name: "kms:ListAliases", description: "Find keys by name" },
   { name: "kms:ListKeys", description: "List keys, to find drift and orphans" },
   { name: "kms:TagResource", description: "Tag keys as managed by this gateway" },

@@ -74,6 +74,13 @@ export interface KeyOperations {
    * material that is not the key's own with a CONFLICT.
    */
   reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey>;
+  /**
+   * Rotation: installs `request.material` as a new key and moves `request.name` to it; the key
+   * `currentKeyId` keeps its old material under its id (to decrypt what it protected). With
+   * `resumeKeyId` (a key an interrupted rotation created, found by its tags), finishes with that
+   * key instead of creating another. A key left behind by a failure is scheduled for deletion.
+   */
+  rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey>;
   describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey>;
   enableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey>;
   disableKey(keyId: string, host: ConnectorHost): Promise<RemoteKey>;

@@ -82,7 +82,7 @@ export default defineConnector({
       { algorithm: "rsa", sizes: ["2048", "3072"] },
       { algorithm: "ec", sizes: ["P-256", "P-384"] },
     ],
-    operations: ["installKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
+    operations: ["installKey", "rotateKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
   },
   keyNaming: {
     minLength: 2,

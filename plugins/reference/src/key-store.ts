@@ -35,6 +35,30 @@ export class ReferenceKeyStore implements KeyOperations {
     return toRemote(key);
   }
 
+  async rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
+    const remote = await this.instance(host, "keys.import");
+    const current = this.find(remote, currentKeyId);
+    const resumed = resumeKeyId ? remote.keys.get(resumeKeyId) : undefined;
+    // The old key keeps its material under its id; the name moves to the new key.
+    current.name = `${current.name}~${current.keyId}`;
+    if (resumed) {
+      resumed.name = request.name;
+      return toRemote(resumed);
+    }
+    const key: StoredKey = {
+      keyId: randomUUID(),
+      name: request.name,
+      spec: request.material.spec,
+      material: Buffer.from(request.material.bytes),
+      state: "enabled",
+      tags: { ...request.tags },
+      ...(request.description ? { description: request.description } : {}),
+      createdAt: host.clock.now(),
+    };
+    remote.keys.set(key.keyId, key);
+    return toRemote(key);
+  }
+
   async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {
     const key = this.find(await this.instance(host, "keys.import"), keyId);
     if (key.material.length !== material.bytes.length || !timingSafeEqual(key.material, material.bytes)) {

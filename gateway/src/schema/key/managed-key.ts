@@ -2,7 +2,7 @@ import type { InterfaceRef, ObjectRef } from "@pothos/core";
 import type { Builder, Types } from "../../builder.js";
 import type { Db } from "../../db/client.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../../errors.js";
-import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, NoTargetKeystoreError } from "../../keys/errors.js";
+import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
 import type { AlignmentPlan, ManagedKeyService } from "../../keys/service.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { KeystoreRow } from "../keystore/keystore.js";
@@ -44,6 +44,10 @@ export function defineManagedKeys(
     templateName: t.exposeString("templateName", { description: "The template." }),
   }));
 
+  common.errorType(RotationTooSoonError, "RotationTooSoonError", "A key is rotated at most once an hour.", (t) => ({
+    nextRotationAt: t.expose("nextRotationAt", { type: "DateTime", description: "When it can be rotated again." }),
+  }));
+
   const KeyState = builder.enumType("KeyState", {
     description: "UKO's key states (NIST SP 800-57).",
     values: Object.fromEntries(Object.entries(STATES).map(([k, description]) => [k, { value: k, description }])) as Record<keyof typeof STATES, { value: keyof typeof STATES; description: string }>,
@@ -72,6 +76,15 @@ export function defineManagedKeys(
     }),
   });
 
+  const KeyVersionRef = builder.objectRef<{ number: number; createdAt: Date; verification: { method: string; value: string } | null }>("ManagedKeyVersion").implement({
+    description: "One generation of a key's material.",
+    fields: (t) => ({
+      number: t.exposeInt("number", { description: "1, then one more per rotation." }),
+      verificationPattern: t.field({ type: Verification, nullable: true, description: "Identifies this material; null once destroyed.", resolve: (v) => v.verification }),
+      createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was generated." }),
+    }),
+  });
+
   const StatusInKeystore = builder.objectRef<InstanceRow>("KeyStatusInKeystore").implement({
     description: "The key in one target keystore: what is there and whether it is as wanted.",
     fields: (t) => ({
@@ -83,6 +96,8 @@ export function defineManagedKeys(
       detail: t.exposeString("detail", { description: "UKO's keystore_sync_flag_detail, e.g. active_key_is_active_in_keystore." }),
       error: t.exposeString("error", { nullable: true, description: "Why the last operation in this keystore failed." }),
       keyIdInKeystore: t.exposeString("keyIdInKeystore", { nullable: true, description: "The keystore's own id for the key." }),
+      keyVersion: t.exposeInt("keyVersion", { description: "The material version this keystore's copy holds." }),
+      replacedKeyIds: t.stringList({ description: "The keystore's ids of the copies that earlier rotations replaced, oldest first; they keep decrypting what they encrypted.", resolve: (i) => JSON.parse(i.replacedKeyIds) as string[] }),
       resourceName: t.exposeString("resourceName", { nullable: true, description: "The key's full name in the keystore (an ARN)." }),
       pending: t.boolean({ description: "An operation in this keystore has not finished; sync or a restart completes it.", resolve: (i) => i.pendingAction !== null }),
       deletionDate: t.expose("deletionDate", { type: "DateTime", nullable: true, description: "When the keystore deletes it." }),
@@ -107,6 +122,12 @@ export function defineManagedKeys(
       verificationPattern: t.field({ type: Verification, nullable: true, description: "Identifies the material without revealing it; null once destroyed.", resolve: (k, _, ctx) => (k.state === "DESTROYED" ? null : ctx.loaders.verification.load(`${k.id}/${k.keyVersion}`)) }),
       usable: t.boolean({ description: "Active, and active in at least one keystore.", resolve: (k) => k.state === "ACTIVE" && k.instances.some((i) => i.status === "ACTIVE") }),
       aligned: t.boolean({ description: "Whether its keystores were set from the template's current target.", resolve: async (k, _, ctx) => (await ctx.loaders.templateById.load(k.templateId))?.targetRevision === k.alignedRevision }),
+      versions: t.field({
+        type: [KeyVersionRef],
+        description: "Its material versions, oldest first (rotation adds one).",
+        resolve: async (k, _, ctx) => (await ctx.services.keys.versions(k.id)).map((v) => ({ number: v.number, createdAt: v.createdAt, verification: k.state === "DESTROYED" ? null : (JSON.parse(v.verificationValue) as { method: string; value: string }) })),
+      }),
+      rotatedAt: t.expose("rotatedAt", { type: "DateTime", nullable: true, description: "Last rotation." }),
       statusInKeystores: t.field({ type: [StatusInKeystore], description: "The key in each keystore it was installed in or targeted at.", resolve: (k) => k.instances }),
       activationDate: t.expose("activationDate", { type: "DateTime", nullable: true, description: "Planned activation (from the template's period)." }),
       expirationDate: t.expose("expirationDate", { type: "DateTime", nullable: true, description: "Planned expiration (from the template's period)." }),
@@ -246,6 +267,13 @@ export function defineManagedKeys(
     activateManagedKey: lifecycle(t, "activateManagedKey", "Activates (or reactivates) a key: installs it in every target keystore, all in parallel. A keystore that fails does not undo the others; its status says why.", (s, i) => s.activate(i), [NoTargetKeystoreError]),
     deactivateManagedKey: lifecycle(t, "deactivateManagedKey", "Deactivates a key: disables it in every keystore.", (s, i) => s.deactivate(i)),
     destroyManagedKey: lifecycle(t, "destroyManagedKey", "Destroys a key: erases its material and schedules its deletion in every keystore (each keystore's waiting period). A deactivated key only after the waiting time.", (s, i) => s.destroy(i)),
+    rotateManagedKey: lifecycle(
+      t,
+      "rotateManagedKey",
+      "Rotates a key: new material as a new version, installed in every keystore that holds it (for AWS, a new key with the alias moved to it; the old key keeps decrypting). At most once an hour.",
+      (s, i) => s.rotate(i),
+      [RotationTooSoonError],
+    ),
     deleteManagedKey: lifecycle(t, "deleteManagedKey", "Removes a destroyed key from the vault, once every keystore holds it pending deletion. Returns it as it was.", (s, i) => s.delete(i), [KeyStillInKeystoresError]),
     alignManagedKeyWithTemplate: t.field({
       type: AlignResult,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "KeyInstance" ADD COLUMN     "replacedKeyIds" TEXT NOT NULL DEFAULT '[]';
