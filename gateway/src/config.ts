@@ -10,6 +10,8 @@ export interface GatewayConfig {
   rootKeyFile?: string;
   connectors: string[];
   healthIntervalSeconds: number;
+  /** Seconds between background key sync rounds (0 = off). */
+  keySyncIntervalSeconds?: number;
   /** Longest a single connector call may take. */
   connectorTimeoutMs: number;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
@@ -35,6 +37,7 @@ const schema = z.object({
     .optional(),
   UKO_ROOT_KEY_FILE: z.string().min(1).optional(),
   UKO_CONNECTORS: z.string().optional(),
+  UKO_KEY_SYNC_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(600),
   UKO_HEALTH_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(300),
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
@@ -69,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rootKeyFile: e.UKO_ROOT_KEY_FILE,
     connectors,
     healthIntervalSeconds: e.UKO_HEALTH_INTERVAL_S,
+    keySyncIntervalSeconds: e.UKO_KEY_SYNC_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const types = gateway.services.registry.all().map((c) => c.definition.type);
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();
+  gateway.keySync.start();
   const server = createServer(gateway.yoga);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

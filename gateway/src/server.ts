@@ -17,6 +17,7 @@ import { bodyLimit } from "./http-limits.js";
 import { queryShapeLimits } from "./query-shape.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
+import { PeriodicJob } from "./periodic.js";
 import { asConnectorLogger, createLogger } from "./logger.js";
 import { buildSchema } from "./schema/index.js";
 import { createServices, type Services } from "./services.js";
@@ -26,6 +27,8 @@ export interface Gateway {
   services: Services;
   database: DbHandle;
   healthChecker: HealthChecker;
+  /** The background key sync (started by main, like the health checker). */
+  keySync: PeriodicJob;
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
@@ -59,6 +62,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
       (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
     );
+    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: buildSchema(registry),
@@ -77,10 +81,12 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       services,
       database,
       healthChecker,
+      keySync,
       createdRootKeyFile: createdFile,
       appliedMigrations,
       close: async () => {
         await healthChecker.stop();
+        await keySync.stop();
         await resuming;
         await database.db.$disconnect();
       },

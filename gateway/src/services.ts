@@ -2,6 +2,7 @@ import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "./connectors/registry.js";
 import type { RootKey } from "./crypto/seal.js";
 import type { Db } from "./db/client.js";
+import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
 import { KeystoreService } from "./keystores/service.js";
@@ -17,6 +18,7 @@ export interface Services {
   keystores: KeystoreService;
   templates: TemplateService;
   keys: ManagedKeyService;
+  events: EventBus;
 }
 
 export function createServices(o: {
@@ -28,14 +30,16 @@ export function createServices(o: {
   prices: PriceList;
   destroyWaitMs?: number;
 }): Services {
-  const keys = new ManagedKeyService(o);
+  const events = createEvents();
+  const keys = new ManagedKeyService({ ...o, events });
   return {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
     vaults: new VaultService(o.db),
-    keystores: new KeystoreService({ ...o, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
+    keystores: new KeystoreService({ ...o, events, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
     templates: new TemplateService(o),
     keys,
+    events,
   };
 }

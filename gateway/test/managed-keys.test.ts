@@ -82,6 +82,11 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     for (const m of materials) expect(m.equals(materials[0]!)).toBe(true);
     expect(kcv(materials[0]!)).toBe(fresh.verificationPattern.value);
 
+    const inA = (await t.gql(`query($id: ID!) { keystore(id: $id) { managedKeys { totalCount nodes { label state } } } }`, { id: keystores[`ks-a-${run}`]!.id })).data.keystore.managedKeys;
+    expect(inA).toEqual({ totalCount: 1, nodes: [{ label: "payments/signing", state: "ACTIVE" }] });
+    const inDev = (await t.gql(`query($id: ID!) { keystore(id: $id) { managedKeys { totalCount } } }`, { id: keystores[`ks-dev-${run}`]!.id })).data.keystore.managedKeys;
+    expect(inDev.totalCount).toBe(0);
+
     // The material is sealed at rest and never in a response or a log line.
     const everything = [...t.responses, ...t.logs].join("\n");
     for (const encoding of ["hex", "base64"] as const) expect(everything).not.toContain(materials[0]!.toString(encoding));

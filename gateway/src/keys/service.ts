@@ -3,6 +3,7 @@ import type { ConnectorLogger, KeyMaterial } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
+import type { EventBus } from "../events.js";
 import { keysetQuery, pageSize, toPage } from "../db/paginate.js";
 import { DuplicateNameError, NotFoundError, VersionConflictError } from "../errors.js";
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
@@ -21,6 +22,8 @@ export interface ManagedKeyServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  /** Announces key changes to subscribers. */
+  events?: EventBus;
   /** How long a deactivated key must wait before it can be destroyed. */
   destroyWaitMs?: number;
   clock?: { now(): Date };
@@ -169,6 +172,7 @@ export class ManagedKeyService {
     if (unfinished.length > 0) throw new KeyStillInKeystoresError(unfinished.map((i) => i.keystoreName));
     const { count } = await this.o.db.managedKey.deleteMany({ where: { id: key.id, version: input.expectedVersion } });
     if (count === 0) await this.conflict(key.id, input.expectedVersion);
+    this.o.events?.publish("managedKey:changed", key.vaultId, { id: key.id });
     return key;
   }
 
@@ -263,6 +267,19 @@ export class ManagedKeyService {
       if (after.syncFlag === "ERROR" || after.status === "ACTIVE") failed.push(instance.managedKey.label);
     }
     if (failed.length > 0) throw new KeystoreReleaseError(failed);
+  }
+
+  /**
+   * The background sync round: finishes pending pushes (a keystore that was down, a crash), and
+   * looks at every other live key's copies, recording drift and announcing it. It never pushes a
+   * key's state over drift: that is syncManagedKey's decision.
+   */
+  async syncRound(): Promise<{ keys: number; drifted: number }> {
+    await this.resumePending();
+    const keys = await this.o.db.managedKey.findMany({ where: { state: { not: "PRE_ACTIVATION" }, instances: { some: { keystoreId: { not: null } } } }, select: { id: true } });
+    let drifted = 0;
+    for (const { id } of keys) if (await this.reconcileAll(id, "observe")) drifted++;
+    return { keys: keys.length, drifted };
   }
 
   /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
@@ -383,6 +400,11 @@ export class ManagedKeyService {
         };
       },
     };
+    const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
+    let changed = false;
+    const note = (id: string, o: { status: string; syncFlag: string; keyIdInKeystore: string | null }) => {
+      if (before.get(id) !== `${o.status}/${o.syncFlag}/${o.keyIdInKeystore}`) changed = true;
+    };
     await Promise.all(
       key.instances.map(async (instance) => {
         const iv = {
@@ -398,6 +420,7 @@ export class ManagedKeyService {
         } catch (error) {
           this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });
           const failed = failedOutcome(iv, error);
+          note(instance.id, failed);
           await this.o.db.keyInstance.update({
             where: { id: instance.id },
             // A push that failed stays pending, for the next sync or restart to finish.
@@ -405,6 +428,7 @@ export class ManagedKeyService {
           });
           return;
         }
+        note(instance.id, outcome);
         const { replacedKeyId, ...columns } = outcome;
         await this.o.db.keyInstance.update({
           where: { id: instance.id },
@@ -417,6 +441,9 @@ export class ManagedKeyService {
         });
       }),
     );
+    // A push follows a change of the key itself; a look only matters when a keystore differs from before.
+    if (mode === "push" || changed) this.o.events?.publish("managedKey:changed", key.vaultId, { id: key.id });
+    return changed;
   }
 
   private async requireAction(input: { id: string; expectedVersion: number }, action: KeyAction) {

@@ -1,5 +1,6 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { Db } from "../db/client.js";
+import { PeriodicJob } from "../periodic.js";
 import type { KeystoreService } from "./service.js";
 
 /**
@@ -7,52 +8,37 @@ import type { KeystoreService } from "./service.js";
  * run at once, so one dead keystore costs one deadline, not a stalled round. Rounds never overlap.
  */
 export class HealthChecker {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running: Promise<void> | undefined;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly db: Db,
     private readonly keystores: KeystoreService,
     private readonly logger: ConnectorLogger,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly concurrency = 8,
-  ) {}
-
-  start(): void {
-    if (this.intervalMs <= 0) return;
-    this.schedule();
+  ) {
+    this.job = new PeriodicJob("health", intervalMs, () => this.checkAll(), logger);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One round over every keystore; resolves when all are checked. */
   async checkAll(): Promise<number> {
-    const rows = await this.db.keystore.findMany({ select: { id: true, type: true, properties: true, sealedSecrets: true } });
+    const rows = await this.db.keystore.findMany({ select: { id: true, vaultId: true, type: true, properties: true, sealedSecrets: true, health: true, statusMessage: true } });
     let next = 0;
     const worker = async () => {
-      while (!this.stopped && next < rows.length) {
+      while (!this.job.isStopped && next < rows.length) {
         const row = rows[next++]!;
         await this.keystores.checkAndRecord(row).catch((error: unknown) => this.logger.error("health check failed", { keystoreId: row.id, error }));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
     return rows.length;
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.running = this.checkAll()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error("health round failed", { error }))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.intervalMs);
-    this.timer.unref();
   }
 }

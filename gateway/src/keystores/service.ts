@@ -15,6 +15,7 @@ import {
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
 import { runConnectionTest, type ConnectionTestResult, type Health } from "./connection-test.js";
+import type { EventBus } from "../events.js";
 import type { DisconnectMode } from "../keys/service.js";
 import { openSecrets, propertyPath, remoteIdentity, sealSecrets, secretStrings, splitSecrets } from "./properties.js";
 import { keystoreGroups, keystoreName } from "./rules.js";
@@ -25,6 +26,8 @@ export interface KeystoreServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  /** Announces status changes to subscribers. */
+  events?: EventBus;
   /** Takes the keys out of a keystore before it is disconnected, per mode; throws to refuse. */
   releaseKeys?: (keystoreId: string, mode: DisconnectMode) => Promise<void>;
 }
@@ -189,7 +192,15 @@ export class KeystoreService {
   }
 
   /** Used by the background checker, which already holds the row. */
-  async checkAndRecord(keystore: { id: string; type: string; properties: string; sealedSecrets: Uint8Array | null }): Promise<ConnectionTestResult> {
+  async checkAndRecord(keystore: {
+    id: string;
+    vaultId: string;
+    type: string;
+    properties: string;
+    sealedSecrets: Uint8Array | null;
+    health: string;
+    statusMessage: string;
+  }): Promise<ConnectionTestResult> {
     const connector = this.o.registry.get(keystore.type);
     const secrets = openSecrets(this.o.rootKey, keystore.id, keystore.sealedSecrets);
     const result: ConnectionTestResult = connector
@@ -205,6 +216,9 @@ export class KeystoreService {
         };
     // Status is observed, not edited: it does not bump the version users update against.
     await this.o.db.keystore.updateMany({ where: { id: keystore.id }, data: statusColumns(result) });
+    if (result.health !== keystore.health || result.message !== keystore.statusMessage) {
+      this.o.events?.publish("keystore:status", keystore.vaultId, { id: keystore.id });
+    }
     return result;
   }
 

@@ -8,6 +8,7 @@ import { defineKeystoreTypes } from "./keystore/keystore-types.js";
 import { defineKeystoreOperations } from "./keystore/operations.js";
 import { definePropertiesInput } from "./keystore/properties-input.js";
 import { defineManagedKeys } from "./key/managed-key.js";
+import { defineSubscriptions } from "./subscriptions.js";
 import { defineKeyTemplates } from "./template/template.js";
 import { defineVaults } from "./vault/vault.js";
 
@@ -21,6 +22,7 @@ export function buildSchema(registry: ConnectorRegistry): GraphQLSchema {
   defineCostEstimate(builder);
   defineKeystoreOperations(builder, common, registry, { ...objects, resultNames }, definePropertiesInput(builder, registry));
   const { KeyTemplate } = defineKeyTemplates(builder, common, registry, Vault);
-  defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, resultNames });
+  const { ManagedKey } = defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, resultNames });
+  defineSubscriptions(builder, { ManagedKey, Keystore: objects.Keystore });
   return lexicographicSortSchema(builder.toSchema());
 }

@@ -164,6 +164,15 @@ export function defineManagedKeys(
     }),
   });
 
+  builder.interfaceField(Keystore, "managedKeys", (t) =>
+    t.field({
+      type: Connection,
+      description: "The managed keys installed in or targeted at this keystore, a page at a time.",
+      args: { ...pageArgs(t), state: t.arg({ type: KeyState, description: "Only keys in this state." }) },
+      resolve: (k, args, ctx) => ctx.services.keys.list({ first: args.first, after: args.after, filter: { keystoreId: k.id, state: args.state ?? null } }),
+    }),
+  );
+
   builder.queryFields((t) => ({
     managedKey: t.field({
       type: ManagedKey,

@@ -1,0 +1,17 @@
+import { createPubSub } from "graphql-yoga";
+
+/**
+ * What the gateway announces to subscribers, by vault. In process: with several replicas a
+ * subscriber sees the changes its own replica makes or observes (the background rounds run on
+ * every replica, so drift still reaches everyone).
+ */
+export type GatewayEvents = {
+  "managedKey:changed": [vaultId: string, payload: { id: string }];
+  "keystore:status": [vaultId: string, payload: { id: string }];
+};
+
+export function createEvents() {
+  return createPubSub<GatewayEvents>();
+}
+
+export type EventBus = ReturnType<typeof createEvents>;
