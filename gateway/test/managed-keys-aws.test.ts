@@ -1,6 +1,5 @@
-import { DescribeKeyCommand, DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "@uko/connector-aws-kms/emulator";
-import awsKms from "@uko/connector-aws-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RootKey } from "../src/crypto/seal.js";
 import { materialAad } from "../src/keys/service.js";
@@ -147,27 +146,19 @@ describe.each(await providers())("managed keys in AWS KMS on %s", (provider) => 
     // The state a crash leaves: the key marked active and pending in aws-a, and the remote copy created, tagged, but not yet recorded.
     await t.gateway.database.db.managedKey.update({ where: { id: key.id }, data: { state: "ACTIVE", version: { increment: 1 } } });
     await t.gateway.database.db.keyInstance.create({ data: { managedKeyId: key.id, keystoreId: keystoreA.id, keystoreName: "aws-a", pendingAction: "reconcile", pendingSince: new Date() } });
-    const session = await awsKms.connect({ aws_region: "eu-central-1", aws_access_key_id: ACCOUNT_A.accessKeyId, aws_secret_access_key: ACCOUNT_A.secretAccessKey, aws_endpoint: emulator.endpoint }, hostFor());
-    const before = await session.keys!.installKey(
-      { name: key.nameInKeystores, material: { spec: { algorithm: "aes", size: "256" }, bytes: material }, tags: { "uko:managed-by": "uko-gateway", "uko:managed-key-id": key.id, "uko:vault-id": vaultId, "uko:key-version": "1" } },
-      hostFor(),
-    );
-    await session.close?.();
+    // The crash came after CreateKey: the copy exists, tagged, waiting for its material, without its alias.
+    const sdk = new KMSClient({ region: "eu-central-1", endpoint: emulator.endpoint, credentials: ACCOUNT_A, maxAttempts: 1 });
+    const tags = { "uko:managed-by": "uko-gateway", "uko:managed-key-id": key.id, "uko:vault-id": vaultId, "uko:key-version": "1" };
+    const created = await sdk.send(new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT", Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) }));
+    const before = { keyId: created.KeyMetadata!.KeyId! };
     const keysBefore = emulator.inspect.keyCount();
 
     expect(await t.gateway.services.keys.resumePending()).toBe(1);
     const after = byKeystore((await t.gql(KEY, { id: key.id })).data.managedKey);
     expect(after["aws-a"]).toMatchObject({ status: "ACTIVE", syncFlag: "OK", pending: false, keyIdInKeystore: before.keyId });
     expect(emulator.inspect.keyCount()).toBe(keysBefore);
+    expect(emulator.inspect.keyHoldsMaterial(before.keyId, material)).toBe(true);
+    expect((await sdk.send(new DescribeKeyCommand({ KeyId: `alias/${key.nameInKeystores}` }))).KeyMetadata?.KeyId).toBe(before.keyId);
+    sdk.destroy();
   });
 });
-
-function hostFor() {
-  return {
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    clock: { now: () => new Date() },
-    signal: AbortSignal.timeout(10_000),
-    deadline: new Date(Date.now() + 10_000),
-    retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-  };
-}

@@ -61,8 +61,9 @@ const MAX_SEARCH_PAGES = 50;
 export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys: KeyOperations, host: ConnectorHost): Promise<Outcome> {
   const desired = instance.release ?? desiredFor(key.state, instance.targeted);
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
-  if (!remote && instance.resumingInstall) remote = await findByTag(keys, key, host);
-  if (mode === "observe") return judge(key, instance, desired, remote);
+  // A copy an interrupted install created but never recorded.
+  const lost = !remote && instance.resumingInstall ? await findByTag(keys, key, host) : null;
+  if (mode === "observe") return judge(key, instance, desired, remote ?? lost);
 
   let wrongKey = false;
   let replacedKeyId: string | undefined;
@@ -72,10 +73,11 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
     replacedKeyId = remote.keyId;
     remote = await keys.rotateKey(remote.keyId, installRequest(key), host, resumed?.keyId);
   }
+  if (desired !== "enabled") remote ??= lost;
   switch (desired) {
     case "enabled":
       if (!remote) {
-        remote = await install(keys, key, host);
+        remote = await install(keys, key, host, lost?.keyId);
       } else {
         if (remote.state === "pending_deletion") remote = await keys.cancelKeyDeletion(remote.keyId, host);
         if (remote.state === "pending_import") {
@@ -108,9 +110,9 @@ function installRequest(key: KeyView) {
 }
 
 /** Installs the key; when its name is taken by the gateway's own earlier copy (a crash between steps), adopts that copy. */
-async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost): Promise<RemoteKey> {
+async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost, resumeKeyId: string | undefined): Promise<RemoteKey> {
   try {
-    return await keys.installKey(installRequest(key), host);
+    return await keys.installKey(installRequest(key), host, resumeKeyId);
   } catch (error) {
     if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
     const ours = await findByTag(keys, key, host);

@@ -60,9 +60,11 @@ const STATES: Record<string, RemoteKeyState> = {
 export class AwsKeyOperations implements KeyOperations {
   constructor(private readonly kms: Kms) {}
 
-  async installKey(request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey> {
+  async installKey(request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const kind = this.kindFor(request.material);
     const aliasName = `alias/${request.name}`;
+    const resumed = resumeKeyId ? await this.finishInstall(resumeKeyId, kind, request, host) : undefined;
+    if (resumed) return resumed;
     // Refuse a taken name before creating anything, so the common conflict leaves nothing to clean up.
     if (await this.aliasExists(aliasName, host)) {
       throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
@@ -91,6 +93,25 @@ export class AwsKeyOperations implements KeyOperations {
       await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
       throw error;
     }
+  }
+
+  /** Completes a key an interrupted installation left (unless it is on its way out): material, then alias. */
+  private async finishInstall(keyId: string, kind: AwsKeyKind, request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey | undefined> {
+    let key: RemoteKey;
+    try {
+      key = await this.describeKey(keyId, host);
+    } catch (error) {
+      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return undefined;
+      throw error;
+    }
+    if (key.state === "pending_deletion") return undefined;
+    if (key.state === "pending_import") await this.importMaterial(keyId, kind, request.material, host);
+    if (key.name !== request.name) {
+      const aliasName = `alias/${request.name}`;
+      if (await this.aliasExists(aliasName, host)) throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
+      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
+    }
+    return this.describeKey(keyId, host);
   }
 
   /**

@@ -66,9 +66,11 @@ export interface KeyOperations {
   /**
    * Creates a key for imported material, imports `material` into it, names it and tags it. Either
    * the key ends up installed and enabled, or nothing is left behind: a key created on the way is
-   * scheduled for deletion before the error is thrown.
+   * scheduled for deletion before the error is thrown. With `resumeKeyId` (a key an interrupted
+   * installation created, found by its tags), finishes with that key: imports the material if it
+   * waits for it, and names it.
    */
-  installKey(request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey>;
+  installKey(request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey>;
   /**
    * Imports `material` again into a key that lost it (or re-confirms it); the keystore refuses
    * material that is not the key's own with a CONFLICT.

@@ -16,8 +16,13 @@ export class ReferenceKeyStore implements KeyOperations {
   /** `connect` resolves the instance (and its credentials and simulated failures) before each call. */
   constructor(private readonly instance: (host: ConnectorHost, permission: string) => Promise<ReferenceInstance>) {}
 
-  async installKey(request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey> {
+  async installKey(request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const remote = await this.instance(host, "keys.import");
+    const resumed = resumeKeyId ? remote.keys.get(resumeKeyId) : undefined;
+    if (resumed && resumed.state !== "pending_deletion") {
+      resumed.name = request.name;
+      return toRemote(resumed);
+    }
     if ([...remote.keys.values()].some((k) => k.name === request.name && k.state !== "pending_deletion")) {
       throw new ConnectorError("CONFLICT", `A key named ${request.name} already exists`);
     }
