@@ -272,4 +272,28 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     await t.gateway.database.db.managedKey.update({ where: { id: key.id }, data: { rotatedAt: new Date(Date.now() - 3_700_000) } });
     expect((await act("rotate", rotated)).managedKey.keyVersion).toBe(3);
   });
+
+  it("disconnecting with DESTROY schedules the copies' deletion there; DISCONNECT leaves them as they are", async () => {
+    const key = await activeKey("leaving");
+    const [b, c] = [keystores[`ks-b-${run}`]!, keystores[`ks-c-${run}`]!];
+    const inB = remote(instanceOf(`ks-b-${run}`), byKeystore(key)[`ks-b-${run}`].keyIdInKeystore)!;
+    const inC = remote(instanceOf(`ks-c-${run}`), byKeystore(key)[`ks-c-${run}`].keyIdInKeystore)!;
+    expect((await t.gql(DISCONNECT, { input: { id: b.id, expectedVersion: b.version, mode: "DESTROY" } })).data.disconnectKeystore.__typename).toBe("DisconnectKeystoreSuccess");
+    expect(inB.state).toBe("pending_deletion");
+    expect((await t.gql(DISCONNECT, { input: { id: c.id, expectedVersion: c.version, mode: "DISCONNECT" } })).data.disconnectKeystore.__typename).toBe("DisconnectKeystoreSuccess");
+    expect(inC.state).toBe("enabled");
+    const after = (await t.gql(KEY, { id: key.id })).data.managedKey;
+    expect(after.usable).toBe(true); // still active in ks-a
+    expect(byKeystore(after)[`ks-b-${run}`]).toMatchObject({ status: "PENDING_DESTRUCTION", keystore: null });
+  });
+
+  it("a DEACTIVATE disconnect that cannot reach the keystore is refused, and the keystore stays", async () => {
+    await activeKey("stuck");
+    const a = keystores[`ks-a-${run}`]!;
+    referenceBackend.configure(instanceOf(`ks-a-${run}`), { deniedPermissions: ["keys.update"] });
+    const refused = (await t.gql(DISCONNECT, { input: { id: a.id, expectedVersion: a.version, mode: "DEACTIVATE" } })).data.disconnectKeystore;
+    expect(refused).toMatchObject({ __typename: "KeystoreReleaseError", keyLabels: ["stuck"] });
+    expect((await t.gql(`query($id: ID!) { keystore(id: $id) { id } }`, { id: a.id })).data.keystore).not.toBeNull();
+    referenceBackend.configure(instanceOf(`ks-a-${run}`), {});
+  });
 });
