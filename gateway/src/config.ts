@@ -8,6 +8,8 @@ export interface GatewayConfig {
   databaseUrl: string;
   rootKey?: string;
   rootKeyFile?: string;
+  /** The bootstrap administrator's token; without it, the first start generates one into the data directory. */
+  adminToken?: string;
   connectors: string[];
   healthIntervalSeconds: number;
   /** Seconds between background key sync rounds (0 = off). */
@@ -16,6 +18,8 @@ export interface GatewayConfig {
   connectorTimeoutMs: number;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
   destroyWaitSeconds?: number;
+  /** Requests per minute one access token may make (0 = unlimited). */
+  rateLimitPerMinute?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -36,11 +40,13 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`")
     .optional(),
   UKO_ROOT_KEY_FILE: z.string().min(1).optional(),
+  UKO_ADMIN_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,200}$/, "must be 32 to 200 characters of letters, digits, - and _ (e.g. from `openssl rand -hex 32`)").optional(),
   UKO_CONNECTORS: z.string().optional(),
   UKO_KEY_SYNC_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(600),
   UKO_HEALTH_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(300),
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
+  UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -70,12 +76,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? `file:${resolve(dataDir, "uko.db")}`,
     rootKey: e.UKO_ROOT_KEY,
     rootKeyFile: e.UKO_ROOT_KEY_FILE,
+    adminToken: e.UKO_ADMIN_TOKEN,
     connectors,
     healthIntervalSeconds: e.UKO_HEALTH_INTERVAL_S,
     keySyncIntervalSeconds: e.UKO_KEY_SYNC_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
+    rateLimitPerMinute: e.UKO_RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
   };
 }

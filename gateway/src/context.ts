@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { Db } from "./db/client.js";
+import type { Actor } from "./access/actor.js";
 import type { Services } from "./services.js";
 
 type VaultRow = NonNullable<Awaited<ReturnType<Db["vault"]["findUnique"]>>>;
@@ -11,6 +12,10 @@ export type Verification = { method: string; value: string };
 export interface Context {
   services: Services;
   requestId: string;
+  /** Who is calling: every GraphQL request is authenticated before it gets here. */
+  actor: Actor;
+  /** The client's address, for the audit log. */
+  sourceAddress: string | null;
   loaders: {
     vaultById: DataLoader<string, VaultRow | null>;
     keystoreById: DataLoader<string, KeystoreWithGroups | null>;
@@ -20,10 +25,12 @@ export interface Context {
   };
 }
 
-export function createContext(services: Services, requestId: string): Context {
+export function createContext(services: Services, requestId: string, actor: Actor, sourceAddress: string | null): Context {
   return {
     services,
     requestId,
+    actor,
+    sourceAddress,
     loaders: {
       vaultById: new DataLoader(async (ids) => {
         const rows = await services.db.vault.findMany({ where: { id: { in: [...ids] } } });

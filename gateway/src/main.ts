@@ -22,6 +22,9 @@ async function main(): Promise<void> {
       `Created a root key at ${gateway.createdRootKeyFile} (owner-only). Back it up: without it no secret can be opened. To supply your own, set UKO_ROOT_KEY or UKO_ROOT_KEY_FILE.`,
     );
   }
+  if (gateway.createdAdminTokenFile) {
+    console.log(`Wrote an administrator access token to ${gateway.createdAdminTokenFile} (owner-only); send it as Authorization: Bearer <token>. To supply your own, set UKO_ADMIN_TOKEN.`);
+  }
   const types = gateway.services.registry.all().map((c) => c.definition.type);
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();

@@ -14,7 +14,12 @@ import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
+import { consoleFiles } from "./console-files.js";
 import { queryShapeLimits } from "./query-shape.js";
+import { actorOf, requireToken, sourceAddressOf } from "./access/authentication.js";
+import { ensureAdminToken } from "./access/bootstrap.js";
+import { RateLimiter } from "./access/rate-limit.js";
+import { guardSchema } from "./access/guard.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { PeriodicJob } from "./periodic.js";
@@ -27,6 +32,8 @@ export interface Gateway {
   services: Services;
   database: DbHandle;
   healthChecker: HealthChecker;
+  /** Set when this start wrote a generated administrator token to a file. */
+  createdAdminTokenFile?: string;
   /** The background key sync (started by main, like the health checker). */
   keySync: PeriodicJob;
   /** Set when this start created the root key file. */
@@ -47,9 +54,11 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
   const database = createDb(config.databaseUrl);
   try {
     await checkRootKey(database.db, rootKey);
+    const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
     const registry = options.registry ?? (await loadConnectors(config.connectors));
     const services = createServices({
       db: database.db,
+      provider: database.provider,
       rootKey,
       registry,
       logger: asConnectorLogger(logger.child({ component: "connector" })),
@@ -65,7 +74,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
-      schema: buildSchema(registry),
+      schema: guardSchema(buildSchema(registry)),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
       renderGraphiQL,
@@ -73,8 +82,15 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       batching: false,
       logging: false,
       maskedErrors: { isDev: false, maskError: maskError(logger) },
-      context: ({ request }) => createContext(services, requestIdOf(request)),
-      plugins: [bodyLimit(), queryShapeLimits(), requestIds(logger), healthEndpoints(database)],
+      context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), actorOf(request)!, sourceAddressOf(serverContext)),
+      plugins: [
+        bodyLimit(),
+        requireToken({ db: database.db, audit: services.audit, graphqlEndpoint: "/graphql", requestIdOf, limiter: new RateLimiter(config.rateLimitPerMinute ?? 0) }),
+        queryShapeLimits(),
+        requestIds(logger),
+        healthEndpoints(database),
+        consoleFiles(),
+      ],
     });
     return {
       yoga,
@@ -83,6 +99,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       healthChecker,
       keySync,
       createdRootKeyFile: createdFile,
+      createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
       close: async () => {
         await healthChecker.stop();
@@ -132,6 +149,8 @@ function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (error instanceof GraphQLError && !error.originalError) return error; // a GraphQL validation error: safe to show
+    // Thrown on purpose with a code (access control): safe to show; the located error carries its code.
+    if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
     if (original instanceof PothosValidationError) {
       // Query limits (depth, breadth, complexity): the client needs to know which one it broke.
       return new GraphQLError(original.message, { extensions: { code: "QUERY_TOO_COMPLEX" } });

@@ -1,7 +1,9 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "./connectors/registry.js";
 import type { RootKey } from "./crypto/seal.js";
-import type { Db } from "./db/client.js";
+import { AccessService } from "./access/service.js";
+import { AuditLog } from "./access/audit.js";
+import type { Db, DbProvider } from "./db/client.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
@@ -19,10 +21,13 @@ export interface Services {
   templates: TemplateService;
   keys: ManagedKeyService;
   events: EventBus;
+  access: AccessService;
+  audit: AuditLog;
 }
 
 export function createServices(o: {
   db: Db;
+  provider: DbProvider;
   rootKey: RootKey;
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
@@ -41,5 +46,7 @@ export function createServices(o: {
     templates: new TemplateService(o),
     keys,
     events,
+    access: new AccessService(o.db),
+    audit: new AuditLog(o.db, o.provider),
   };
 }

@@ -52,6 +52,8 @@ export interface TestGateway {
   logs: string[];
   responses: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ data: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** The same, as another token (null: no Authorization header at all). */
+  gqlAs<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; data: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
     dataDir,
     databaseUrl,
     rootKey: randomBytes(32).toString("base64"),
+    adminToken: `test-admin-${randomBytes(24).toString("hex")}`,
     connectors: [],
     healthIntervalSeconds: 0,
     connectorTimeoutMs: 1500,
@@ -110,6 +113,15 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
     responses.push(text);
     return new Response(text, { status: response.status, headers: response.headers });
   };
+  const post = async (token: string | null, query: string, variables?: Record<string, unknown>) => {
+    const body = JSON.stringify({ query, variables });
+    const response = await fetchPath("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body,
+    });
+    return { status: response.status, ...((await response.json()) as { data: unknown; errors?: unknown }) };
+  };
   return {
     gateway,
     config,
@@ -117,16 +129,11 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
     responses,
     fetch: fetchPath,
     async gql(query, variables) {
-      const body = JSON.stringify({ query, variables });
-      const response = await fetchPath("/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-        body,
-      });
-      const json = (await response.json()) as { errors?: unknown };
+      const { status: _status, ...json } = await post(config.adminToken!, query, variables);
       if (json.errors && !allowErrors(query)) throw new Error(`GraphQL errors: ${JSON.stringify(json.errors)}`);
       return json as never;
     },
+    gqlAs: (token, query, variables) => post(token, query, variables) as never,
     async close() {
       await gateway.close();
       await dropDatabase();

@@ -10,7 +10,11 @@ describe("hostile requests", () => {
   afterAll(() => t?.close());
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    t.fetch("/graphql", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers }, body });
+    t.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: `Bearer ${t.config.adminToken}`, ...headers },
+      body,
+    });
 
   it("answers malformed GraphQL and JSON with a clean 400", async () => {
     const syntax = await post(JSON.stringify({ query: "{ vaults { " }));

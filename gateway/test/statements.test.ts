@@ -18,11 +18,13 @@ describe.each(await providers())("list queries on %s", (provider) => {
   };
 
   it("costs a constant number of statements per page", async () => {
+    await statementsFor(10); // the token's first use records lastUsedAt: not part of a page's cost
     const ten = await statementsFor(10);
     const hundred = await statementsFor(100);
     expect(ten).toBeGreaterThan(0);
     expect(hundred).toBe(ten);
-    expect(hundred).toBeLessThanOrEqual(5);
+    // 4 for the page, 2 to authenticate the token (the token and its roles).
+    expect(hundred).toBeLessThanOrEqual(6);
   });
 });
 
@@ -50,9 +52,10 @@ describe.each(await providers())("managed key lists on %s", (provider) => {
   };
 
   it("a page of keys with their status in keystores costs a constant number of statements", async () => {
+    await statementsFor(10); // the token's first use records lastUsedAt: not part of a page's cost
     const ten = await statementsFor(10);
     const hundred = await statementsFor(100);
     expect(hundred).toBe(ten);
-    expect(hundred).toBeLessThanOrEqual(8);
+    expect(hundred).toBeLessThanOrEqual(10);
   });
 });

@@ -15,7 +15,7 @@ describe("subscriptions", () => {
     const body = JSON.stringify({ query, variables });
     const response = await t.gateway.yoga.fetch("http://localhost/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": String(Buffer.byteLength(body)) },
+      headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": String(Buffer.byteLength(body)), authorization: `Bearer ${t.config.adminToken}` },
       body,
       signal: controller.signal,
     });

@@ -60,7 +60,10 @@ export class GatewayProcess {
   exit: Exit | undefined;
   private baseUrl: string | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, cwd: string) {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    cwd: string,
+  ) {
     this.child = spawn(process.execPath, [gatewayEntry()], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     running.add(this);
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
@@ -127,11 +130,18 @@ export class GatewayProcess {
     return { status: response.status, text };
   }
 
-  /** POST /graphql; throws on a non-200 answer or top-level errors, returns `data`. */
+  /** The administrator token: UKO_ADMIN_TOKEN, or the one the first start wrote into the data directory. */
+  get adminToken(): string {
+    const given = this.env.UKO_ADMIN_TOKEN;
+    if (given) return given;
+    return readFileSync(join(this.env.UKO_DATA_DIR ?? "data", "admin.token"), "utf8").trim();
+  }
+
+  /** POST /graphql as the administrator; throws on a non-200 answer or top-level errors, returns `data`. */
   async gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
     const { status, text } = await this.request("/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${this.adminToken}` },
       body: JSON.stringify({ query, variables }),
     });
     if (status !== 200) throw new Error(`POST /graphql answered ${status}: ${text}`);

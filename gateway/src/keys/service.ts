@@ -30,6 +30,8 @@ export interface ManagedKeyServiceOptions {
 }
 
 export interface ManagedKeyListArgs {
+  /** The vaults the caller may read; null or absent means all (access control filters every list). */
+  visibleVaults?: readonly string[] | null;
   first?: number | null;
   after?: string | null;
   filter?: {
@@ -304,6 +306,7 @@ export class ManagedKeyService {
     };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+      ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.state ? { state: f.state } : {}),
       ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as "AES" } : {}),
       ...(f.templateId ? { templateId: f.templateId } : {}),

@@ -40,6 +40,8 @@ export interface GivenProperties {
 
 export type KeystoreOrderField = "name" | "type" | "createdAt" | "updatedAt";
 export interface KeystoreListArgs extends PageArgs {
+  /** The vaults the caller may read; null or absent means all (access control filters every list). */
+  visibleVaults?: readonly string[] | null;
   filter?: { vaultId?: string | null; type?: string | null; group?: string | null; health?: Health | null; namePrefix?: string | null } | null;
   orderBy?: { field: KeystoreOrderField; direction: "asc" | "desc" } | null;
 }
@@ -233,6 +235,7 @@ export class KeystoreService {
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+      ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.type ? { type: f.type } : {}),
       ...(f.health ? { health: f.health } : {}),
       ...(f.namePrefix ? { name: { startsWith: f.namePrefix } } : {}),

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { createBuilder } from "../builder.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import { defineAccess } from "./access/access.js";
 import { defineCommon } from "./common.js";
 import { defineCostEstimate } from "./keystore/cost.js";
 import { defineKeystoreObjects } from "./keystore/keystore.js";
@@ -24,5 +25,6 @@ export function buildSchema(registry: ConnectorRegistry): GraphQLSchema {
   const { KeyTemplate } = defineKeyTemplates(builder, common, registry, Vault);
   const { ManagedKey } = defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, resultNames });
   defineSubscriptions(builder, { ManagedKey, Keystore: objects.Keystore });
+  defineAccess(builder, common, { Vault, resultNames });
   return lexicographicSortSchema(builder.toSchema());
 }

@@ -57,6 +57,8 @@ export interface UpdateTemplateInput {
 
 export type TemplateOrderField = "name" | "createdAt" | "updatedAt";
 export interface TemplateListArgs extends PageArgs {
+  /** The vaults the caller may read; null or absent means all (access control filters every list). */
+  visibleVaults?: readonly string[] | null;
   filter?: {
     vaultId?: string | null;
     namePrefix?: string | null;
@@ -237,6 +239,7 @@ export class TemplateService {
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+      ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.namePrefix ? { name: { startsWith: f.namePrefix } } : {}),
       ...(f.algorithm ? { algorithm: f.algorithm } : {}),
       ...(f.keystoreType ? { keystoreType: f.keystoreType } : {}),

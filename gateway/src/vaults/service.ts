@@ -6,6 +6,8 @@ import { description, vaultName } from "./rules.js";
 
 export type VaultOrderField = "name" | "createdAt" | "updatedAt";
 export interface VaultListArgs extends PageArgs {
+  /** The vaults the caller may read; null or absent means all (access control filters every list). */
+  visibleVaults?: readonly string[] | null;
   namePrefix?: string | null;
   orderBy?: { field: VaultOrderField; direction: "asc" | "desc" } | null;
 }
@@ -64,7 +66,10 @@ export class VaultService {
   async list(args: VaultListArgs) {
     const first = pageSize(args);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
-    const filter = args.namePrefix ? { name: { startsWith: args.namePrefix } } : {};
+    const filter = {
+      ...(args.namePrefix ? { name: { startsWith: args.namePrefix } } : {}),
+      ...(args.visibleVaults ? { id: { in: [...args.visibleVaults] } } : {}),
+    };
     const keyset = keysetQuery(order.field, order.direction, args.after);
     const rows = await this.db.vault.findMany({ where: { AND: [filter, keyset.where] }, orderBy: keyset.orderBy, take: first + 1 });
     return { ...toPage(rows, first, order.field, args.after), totalCount: () => this.db.vault.count({ where: filter }) };

@@ -187,6 +187,7 @@ export function defineManagedKeys(
       args: { ...pageArgs(t), filter: t.arg({ type: Filter, description: "Narrows the list." }), orderBy: t.arg({ type: Order, description: "Default: by label." }) },
       resolve: (_, args, ctx) =>
         ctx.services.keys.list({
+          visibleVaults: ctx.actor.vaultsWith("read"),
           first: args.first,
           after: args.after,
           filter: args.filter

@@ -68,6 +68,7 @@ export function defineKeystoreOperations(
       args: { ...pageArgs(t), filter: t.arg({ type: Filter, description: "Narrows the list." }), orderBy: t.arg({ type: Order, description: "Default: by name." }) },
       resolve: (_, args, ctx) =>
         ctx.services.keystores.list({
+          visibleVaults: ctx.actor.vaultsWith("read"),
           first: args.first,
           after: args.after,
           filter: args.filter ? { ...args.filter, vaultId: args.filter.vaultId == null ? null : String(args.filter.vaultId) } : null,

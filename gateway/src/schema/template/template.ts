@@ -152,6 +152,7 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
       args: { ...pageArgs(t), filter: t.arg({ type: Filter, description: "Narrows the list." }), orderBy: t.arg({ type: Order, description: "Default: by name, ascending." }) },
       resolve: (_, args, ctx) =>
         ctx.services.templates.list({
+          visibleVaults: ctx.actor.vaultsWith("read"),
           first: args.first,
           after: args.after,
           filter: args.filter ? { ...args.filter, vaultId: args.filter.vaultId == null ? null : String(args.filter.vaultId) } : null,

@@ -58,6 +58,7 @@ export function defineVaults(builder: Builder, common: Common) {
       },
       resolve: (_, args, ctx) =>
         ctx.services.vaults.list({
+          visibleVaults: ctx.actor.vaultsWith("read"),
           first: args.first,
           after: args.after,
           namePrefix: args.filter?.namePrefix,

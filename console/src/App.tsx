@@ -1,0 +1,74 @@
+import { useEffect, useRef } from "react";
+import { Link, matchPath, Redirect, useLocation } from "./router.tsx";
+import { KeystoreList } from "./pages/KeystoreList.tsx";
+import { KeystorePage } from "./pages/KeystorePage.tsx";
+import { Wizard } from "./pages/wizard/Wizard.tsx";
+import { KeyList } from "./pages/keys/KeyList.tsx";
+import { KeyPage } from "./pages/keys/KeyPage.tsx";
+import { CreateKey } from "./pages/keys/CreateKey.tsx";
+import { TemplateList } from "./pages/keys/TemplateList.tsx";
+import { CreateTemplate } from "./pages/keys/CreateTemplate.tsx";
+
+/** Routes, most specific first. */
+const ROUTES: [string, (p: Record<string, string>) => React.ReactElement][] = [
+  ["/keystores/new", () => <Wizard />],
+  ["/keystores/:id", (p) => <KeystorePage id={p.id!} />],
+  ["/keystores", () => <KeystoreList />],
+  ["/keys/new", () => <CreateKey />],
+  ["/keys/:id", (p) => <KeyPage id={p.id!} />],
+  ["/keys", () => <KeyList />],
+  ["/templates/new", () => <CreateTemplate />],
+  ["/templates", () => <TemplateList />],
+];
+
+export function App() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  // On a client-side page change, move focus to the new page's content, as a page load would.
+  useEffect(() => main.current?.focus(), [pathname]);
+  let page: React.ReactElement = <NotFound />;
+  if (pathname === "/") page = <Redirect to="/keystores" />;
+  for (const [pattern, render] of ROUTES) {
+    const params = matchPath(pattern, pathname);
+    if (params) {
+      page = render(params);
+      break;
+    }
+  }
+  const section = pathname.split("/")[1];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">UKO console</span>
+        <nav aria-label="Main">
+          <Link to="/keystores" aria-current={section === "keystores" ? "page" : undefined}>
+            Keystores
+          </Link>
+          <Link to="/keys" aria-current={section === "keys" ? "page" : undefined}>
+            Managed keys
+          </Link>
+          <Link to="/templates" aria-current={section === "templates" ? "page" : undefined}>
+            Key templates
+          </Link>
+        </nav>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        {page}
+      </main>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        There is no page here. Go to the <Link to="/keystores">keystores</Link>.
+      </p>
+    </>
+  );
+}

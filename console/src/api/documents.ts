@@ -1,0 +1,88 @@
+/**
+ * Every GraphQL document the console sends, in one place, so a schema change shows up here.
+ * Mutations select `__typename` and the typed errors' fields; pages turn them into field messages.
+ */
+const ERROR_FIELDS = `__typename ... on Error { message code }`;
+/** Only for results whose union has ValidationError: GraphQL refuses a fragment on a type the union lacks. */
+const WITH_ISSUES = `${ERROR_FIELDS} ... on ValidationError { issues { path message code } }`;
+
+const DESCRIPTOR_FIELDS = `name graphqlName label description valueType required secret immutable derived identifying
+  minLength maxLength pattern patternMessage enumValues default accept maxBytes minimum maximum`;
+
+export const KEYSTORE_TYPES = `query { keystoreTypes { type displayName description propertiesInputField
+  properties { ${DESCRIPTOR_FIELDS} } requiredPermissions { name description } } }`;
+
+export const VAULTS = `query { vaults(first: 100) { nodes { id name } totalCount } }`;
+
+export const CREATE_VAULT = `mutation($input: CreateVaultInput!) { createVault(input: $input) {
+  ${WITH_ISSUES} ... on CreateVaultSuccess { vault { id name } } } }`;
+
+const STATUS_FIELDS = "status { health message checkedAt lastHeartbeat }";
+const KEYSTORE_FIELDS = `id name type description groups version vault { id name } ${STATUS_FIELDS}
+  properties { name value isSet secret immutable derived }`;
+
+export const KEYSTORES = `query($first: Int, $after: String, $filter: KeystoreFilter) {
+  keystores(first: $first, after: $after, filter: $filter) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { id name type groups vault { id name } ${STATUS_FIELDS} } } }`;
+
+export const KEYSTORE = `query($id: ID!) { keystore(id: $id) { ${KEYSTORE_FIELDS}
+  lastConnectionTest { name kind outcome message permission } } }`;
+
+export const COST_ESTIMATE = `query($input: KeystoreCostEstimateInput!) { keystoreCostEstimate(input: $input) {
+  ${WITH_ISSUES} ... on KeystoreCostEstimateSuccess { estimate { free startsBaseCharge explanation currency
+    keystoreMonthly { amount currency } baseHourly { amount currency } estimatedMonthlyTotal { amount currency } } } } }`;
+
+const TEST_FIELDS = "ok health message missingPermissions checks { name kind outcome message permission }";
+
+export const TEST_CONNECTION = `mutation($input: TestKeystoreConnectionInput!) { testKeystoreConnection(input: $input) {
+  ${WITH_ISSUES} ... on TestKeystoreConnectionSuccess { test { ${TEST_FIELDS} } } } }`;
+
+export const CONNECT_KEYSTORE = `mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) {
+  ${WITH_ISSUES} ... on ConnectKeystoreSuccess { keystore { id } }
+  ... on KeystoreAlreadyConnectedError { keystoreName vaultName } ... on NotFoundError { path } } }`;
+
+export const UPDATE_KEYSTORE = `mutation($input: UpdateKeystoreInput!) { updateKeystore(input: $input) {
+  ${WITH_ISSUES} ... on UpdateKeystoreSuccess { keystore { ${KEYSTORE_FIELDS} } }
+  ... on ImmutablePropertiesError { properties } ... on KeystoreAlreadyConnectedError { keystoreName vaultName } } }`;
+
+export const REFRESH_STATUS = `mutation($input: RefreshKeystoreStatusInput!) { refreshKeystoreStatus(input: $input) {
+  ${ERROR_FIELDS} ... on RefreshKeystoreStatusSuccess { refresh { keystore { ${KEYSTORE_FIELDS} } test { ${TEST_FIELDS} } } } } }`;
+
+export const DISCONNECT_KEYSTORE = `mutation($input: DisconnectKeystoreInput!) { disconnectKeystore(input: $input) {
+  ${ERROR_FIELDS} ... on DisconnectKeystoreSuccess { keystore { id } }
+  ... on KeystoreHasKeysError { keyLabels } ... on KeystoreReleaseError { keyLabels } } }`;
+
+const KEY_FIELDS = `id label description state version keyVersion usable algorithm size nameInKeystores updatedAt
+  vault { id name } template { id name } verificationPattern { method value }
+  versions { number createdAt verificationPattern { method value } }
+  statusInKeystores { keystoreName keystore { id name } status syncFlag detail error keyVersion targeted pending checkedAt }`;
+
+export const MANAGED_KEYS = `query($first: Int, $after: String, $filter: ManagedKeyFilter) {
+  managedKeys(first: $first, after: $after, filter: $filter) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { id label state algorithm size usable vault { id name } template { id name }
+      statusInKeystores { keystoreName syncFlag } } } }`;
+
+export const MANAGED_KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS} } }`;
+
+export const CREATE_MANAGED_KEY = `mutation($input: CreateManagedKeyInput!) { createManagedKey(input: $input) {
+  ${WITH_ISSUES} ... on CreateManagedKeySuccess { managedKey { id } } } }`;
+
+const KEY_ACTION_ERRORS = `... on KeyStateError { allowedStates state } ... on RotationTooSoonError { nextRotationAt }`;
+
+/** activate / deactivate / rotate / destroy take { id, expectedVersion }; sync takes { id }. */
+export function keyAction(action: "activate" | "deactivate" | "rotate" | "destroy" | "sync"): string {
+  const Name = action.charAt(0).toUpperCase() + action.slice(1);
+  const extra = action === "rotate" ? KEY_ACTION_ERRORS : action === "sync" ? "" : "... on KeyStateError { allowedStates state }";
+  return `mutation($input: ${Name}ManagedKeyInput!) { ${action}ManagedKey(input: $input) {
+    ${ERROR_FIELDS} ... on ${Name}ManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${extra} } }`;
+}
+
+const TEMPLATE_FIELDS = `id name description archived keysCount namingScheme namingSchemePlaceholders vault { id name }
+  key { algorithm size initialState } target { keystoreType keystoreGroup }`;
+
+export const KEY_TEMPLATES = `query($filter: KeyTemplateFilter) { keyTemplates(first: 100, filter: $filter) { totalCount nodes { ${TEMPLATE_FIELDS} } } }`;
+
+export const CREATE_KEY_TEMPLATE = `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) {
+  ${WITH_ISSUES} ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`;
+
+export const TEMPLATE_CAPABILITIES = `query { keystoreTypes { type displayName capabilities { algorithms { algorithm sizes } } } }`;

@@ -1,0 +1,175 @@
+/** The shapes the console reads from the API (a subset of gateway/schema.graphql). */
+export type Health = "OK" | "CONFIGURATION_ERROR" | "NOT_RESPONDING" | "PENDING_CHECK";
+export const HEALTHS: readonly Health[] = ["OK", "CONFIGURATION_ERROR", "NOT_RESPONDING", "PENDING_CHECK"];
+
+export type ValueType = "STRING" | "INTEGER" | "BOOLEAN" | "ENUM" | "FILE";
+
+export interface PropertyDescriptor {
+  name: string;
+  graphqlName: string;
+  label: string;
+  description: string;
+  valueType: ValueType;
+  required: boolean;
+  secret: boolean;
+  immutable: boolean;
+  derived: boolean;
+  identifying: boolean;
+  minLength: number | null;
+  maxLength: number | null;
+  pattern: string | null;
+  patternMessage: string | null;
+  enumValues: string[] | null;
+  default: string | null;
+  accept: string[] | null;
+  maxBytes: number | null;
+  minimum: number | null;
+  maximum: number | null;
+}
+
+export interface KeystoreType {
+  type: string;
+  displayName: string;
+  description: string;
+  propertiesInputField: string;
+  properties: PropertyDescriptor[];
+  requiredPermissions: { name: string; description: string }[];
+}
+
+export interface Vault {
+  id: string;
+  name: string;
+}
+
+export interface KeystoreStatus {
+  health: Health;
+  message: string;
+  checkedAt: string | null;
+  lastHeartbeat: string | null;
+}
+
+export interface KeystoreProperty {
+  name: string;
+  value: string | null;
+  isSet: boolean;
+  secret: boolean;
+  immutable: boolean;
+  derived: boolean;
+}
+
+export interface ConnectionCheck {
+  name: string;
+  kind: string;
+  outcome: "PASSED" | "FAILED" | "NOT_VERIFIABLE" | "SKIPPED";
+  message: string;
+  permission: string | null;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  health: Health;
+  message: string;
+  missingPermissions: string[];
+  checks: ConnectionCheck[];
+}
+
+export interface Keystore {
+  id: string;
+  name: string;
+  type: string;
+  description: string;
+  groups: string[];
+  version: number;
+  vault: Vault;
+  status: KeystoreStatus;
+  properties: KeystoreProperty[];
+  lastConnectionTest?: ConnectionCheck[];
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface CostEstimate {
+  free: boolean;
+  keystoreMonthly: Money;
+  baseHourly: Money;
+  estimatedMonthlyTotal: Money;
+  startsBaseCharge: boolean;
+  explanation: string;
+  currency: string;
+}
+
+export interface FieldIssue {
+  path: string[];
+  message: string;
+  code: string;
+}
+
+/** Any typed error of a mutation result; the union members add their own fields. */
+export interface TypedError {
+  __typename: string;
+  message: string;
+  code: string;
+  issues?: FieldIssue[];
+  [extra: string]: unknown;
+}
+
+export interface PageInfo {
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  totalCount: number;
+  pageInfo: PageInfo;
+}
+
+export type KeyState = "PRE_ACTIVATION" | "ACTIVE" | "DEACTIVATED" | "DESTROYED";
+
+export interface KeyStatusInKeystore {
+  keystoreName: string;
+  keystore: { id: string; name: string } | null;
+  status: string;
+  syncFlag: "OK" | "OUT_OF_SYNC" | "ERROR";
+  detail: string;
+  error: string | null;
+  keyVersion: number;
+  targeted: boolean;
+  pending: boolean;
+  checkedAt: string | null;
+}
+
+export interface ManagedKey {
+  id: string;
+  label: string;
+  description: string;
+  state: KeyState;
+  version: number;
+  keyVersion: number;
+  usable: boolean;
+  algorithm: string;
+  size: string;
+  nameInKeystores: string;
+  vault: Vault;
+  template: { id: string; name: string };
+  verificationPattern: { method: string; value: string } | null;
+  versions: { number: number; createdAt: string; verificationPattern: { method: string; value: string } | null }[];
+  statusInKeystores: KeyStatusInKeystore[];
+  updatedAt: string;
+}
+
+export interface KeyTemplate {
+  id: string;
+  name: string;
+  description: string;
+  archived: boolean;
+  keysCount: number;
+  namingScheme: string;
+  namingSchemePlaceholders: string[];
+  vault: Vault;
+  key: { algorithm: string; size: string; initialState: string };
+  target: { keystoreType: string; keystoreGroup: string };
+}

@@ -1,0 +1,70 @@
+import type { ConnectionCheck, ConnectionTest } from "../api/types.ts";
+import { Alert, Badge, HealthBadge } from "./Feedback.tsx";
+
+const OUTCOME: Record<ConnectionCheck["outcome"], { text: string; tone: "ok" | "warn" | "bad" | "neutral" }> = {
+  PASSED: { text: "Passed", tone: "ok" },
+  FAILED: { text: "Failed", tone: "bad" },
+  NOT_VERIFIABLE: { text: "Not verifiable", tone: "warn" },
+  SKIPPED: { text: "Skipped", tone: "neutral" },
+};
+
+/** A connection test: the verdict, the missing permissions, and every check. */
+export function ConnectionTestResult({ test }: { test: ConnectionTest }) {
+  return (
+    <div className="test-result" data-ok={test.ok}>
+      <Alert kind={test.ok ? "success" : "error"}>
+        <strong>{test.ok ? "The connection works." : "The connection test failed."}</strong> {test.message} <HealthBadge health={test.health} />
+      </Alert>
+      {test.missingPermissions.length > 0 && (
+        <div className="missing">
+          <h3>Missing permissions</h3>
+          <ul>
+            {test.missingPermissions.map((p) => (
+              <li key={p}>
+                <code>{p}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <TestChecks checks={test.checks} />
+    </div>
+  );
+}
+
+export function TestChecks({ checks, collapsed = false }: { checks: ConnectionCheck[]; collapsed?: boolean }) {
+  if (checks.length === 0) return null;
+  const table = (
+    <table className="list checks">
+      <caption>Checks</caption>
+      <thead>
+        <tr>
+          <th scope="col">Check</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Found</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map((c) => (
+          <tr key={c.name}>
+            <td>{c.permission ?? c.kind.toLowerCase()}</td>
+            <td>
+              <Badge tone={OUTCOME[c.outcome].tone}>{OUTCOME[c.outcome].text}</Badge>
+            </td>
+            <td>{c.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  if (!collapsed) return table;
+  const failed = checks.filter((c) => c.outcome === "FAILED").length;
+  return (
+    <details className="checks-details">
+      <summary>
+        {checks.length} checks of the last test{failed > 0 ? `, ${failed} failed` : ""}
+      </summary>
+      {table}
+    </details>
+  );
+}

@@ -1,0 +1,135 @@
+import { useState } from "react";
+import { KEYSTORE_TYPES, KEYSTORES, VAULTS } from "../api/documents.ts";
+import { HEALTHS, type Health, type Keystore, type KeystoreType, type Page, type Vault } from "../api/types.ts";
+import { POLL_MS, useQuery } from "../api/use-query.ts";
+import { Alert, formatTime, HealthBadge, healthText, Loading } from "../components/Feedback.tsx";
+import { Pager, usePager } from "../components/Pager.tsx";
+import { Link } from "../router.tsx";
+
+const PAGE_SIZE = 20;
+
+/** Target keystores: every keystore, filterable and paged, with its health. */
+export function KeystoreList() {
+  const [filter, setFilter] = useState<{ vaultId: string; type: string; health: string; namePrefix: string }>({ vaultId: "", type: "", health: "", namePrefix: "" });
+  const pager = usePager();
+  const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
+  const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
+  const apiFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== ""));
+  const list = useQuery<{ keystores: Page<Keystore> }>(KEYSTORES, { first: PAGE_SIZE, after: pager.after, filter: apiFilter }, { pollMs: POLL_MS });
+  const change = (name: keyof typeof filter) => (e: { target: { value: string } }) => {
+    setFilter((f) => ({ ...f, [name]: e.target.value }));
+    pager.reset();
+  };
+  const filtered = Object.keys(apiFilter).length > 0;
+  const page = list.data?.keystores;
+  const typeName = (t: string) => types.data?.keystoreTypes.find((k) => k.type === t)?.displayName ?? t;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Target keystores</h1>
+        <Link className="button primary" to="/keystores/new">
+          Add keystore
+        </Link>
+      </div>
+      <form className="filters" role="search" aria-label="Filter keystores" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Name starts with
+          <input type="search" value={filter.namePrefix} onChange={change("namePrefix")} />
+        </label>
+        <label>
+          Vault
+          <select value={filter.vaultId} onChange={change("vaultId")}>
+            <option value="">All vaults</option>
+            {vaults.data?.vaults.nodes.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Type
+          <select value={filter.type} onChange={change("type")}>
+            <option value="">All types</option>
+            {types.data?.keystoreTypes.map((t) => (
+              <option key={t.type} value={t.type}>
+                {t.displayName}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Health
+          <select value={filter.health} onChange={change("health")}>
+            <option value="">Any health</option>
+            {HEALTHS.map((h) => (
+              <option key={h} value={h}>
+                {healthText(h as Health)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <Alert>{list.error}</Alert>
+      {!page && list.loading && <Loading what="keystores" />}
+      {page && page.totalCount === 0 && !filtered && (
+        <div className="empty">
+          <h2>No keystore yet</h2>
+          <p>
+            A keystore is a connection to a key store you already have, such as one region of an AWS account. Choose <strong>Add keystore</strong> to
+            connect the first one: you pick a vault, the keystore type, enter its connection properties and can test them before connecting.
+          </p>
+          <Link className="button primary" to="/keystores/new">
+            Add your first keystore
+          </Link>
+        </div>
+      )}
+      {page && page.totalCount === 0 && filtered && <p>No keystore matches these filters.</p>}
+      {page && page.totalCount > 0 && (
+        <>
+          <table className="list">
+            <caption className="visually-hidden">Keystores</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Vault</th>
+                <th scope="col">Groups</th>
+                <th scope="col">Health</th>
+                <th scope="col">Last heartbeat</th>
+                <th scope="col">Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.nodes.map((k) => (
+                <tr key={k.id}>
+                  <td>
+                    <Link to={`/keystores/${k.id}`}>{k.name}</Link>
+                  </td>
+                  <td>{typeName(k.type)}</td>
+                  <td>{k.vault.name}</td>
+                  <td>{k.groups.join(", ") || "—"}</td>
+                  <td>
+                    <HealthBadge health={k.status.health} />
+                  </td>
+                  <td>{formatTime(k.status.lastHeartbeat)}</td>
+                  <td className="message-cell">{k.status.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager
+            what="keystores"
+            page={pager.page}
+            total={page.totalCount}
+            pageSize={PAGE_SIZE}
+            hasNext={page.pageInfo.hasNextPage}
+            onNext={() => pager.next(page.pageInfo.endCursor)}
+            onPrevious={pager.previous}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+import { useState } from "react";
+import { gql } from "../api/client.ts";
+import { KEYSTORE, KEYSTORE_TYPES, REFRESH_STATUS } from "../api/documents.ts";
+import type { ConnectionTest, Keystore, KeystoreType, TypedError } from "../api/types.ts";
+import { POLL_MS, useQuery } from "../api/use-query.ts";
+import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
+import { LockMark } from "../components/PropertyField.tsx";
+import { ConnectionTestResult, TestChecks } from "../components/ConnectionTestResult.tsx";
+import { Link } from "../router.tsx";
+import { EditConnection } from "./keystore/EditConnection.tsx";
+import { Disconnect } from "./keystore/Disconnect.tsx";
+
+/** One keystore: its properties, its status (checked on demand), editing and disconnecting. */
+export function KeystorePage({ id }: { id: string }) {
+  const [editing, setEditing] = useState(false);
+  const q = useQuery<{ keystore: (Keystore & { lastConnectionTest: ConnectionTest["checks"] }) | null }>(KEYSTORE, { id }, { pollMs: editing ? undefined : POLL_MS });
+  const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
+  const [checking, setChecking] = useState(false);
+  const [checkResult, setCheckResult] = useState<ConnectionTest>();
+  const [checkError, setCheckError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+
+  if (q.data && !q.data.keystore) {
+    return (
+      <>
+        <h1>Keystore not found</h1>
+        <p>
+          It may have been disconnected. Back to the <Link to="/keystores">keystores</Link>.
+        </p>
+      </>
+    );
+  }
+  const keystore = q.data?.keystore;
+  if (!keystore) return q.error ? <Alert>{q.error}</Alert> : <Loading what="the keystore" />;
+  const type = types.data?.keystoreTypes.find((t) => t.type === keystore.type);
+  const label = (name: string) => type?.properties.find((d) => d.name === name)?.label ?? name;
+
+  const checkNow = async () => {
+    setChecking(true);
+    setCheckError(undefined);
+    try {
+      const r = await gql<{ refreshKeystoreStatus: TypedError & { refresh?: { test: ConnectionTest } } }>(REFRESH_STATUS, { input: { id } });
+      if (r.refreshKeystoreStatus.refresh) setCheckResult(r.refreshKeystoreStatus.refresh.test);
+      else setCheckError(r.refreshKeystoreStatus.message);
+      await q.reload();
+    } catch (e) {
+      setCheckError((e as Error).message);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/keystores">Keystores</Link> › {keystore.name}
+      </p>
+      <div className="page-head">
+        <h1>{keystore.name}</h1>
+        <div className="actions">
+          {!editing && type && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit connection
+            </button>
+          )}
+          <Disconnect keystore={keystore} />
+        </div>
+      </div>
+      <Alert kind="success">{notice}</Alert>
+      <Alert>{q.error}</Alert>
+      <dl className="summary">
+        <dt>Type</dt>
+        <dd>{type?.displayName ?? keystore.type}</dd>
+        <dt>Vault</dt>
+        <dd>{keystore.vault.name}</dd>
+        <dt>Groups</dt>
+        <dd>{keystore.groups.join(", ") || <span className="muted">none</span>}</dd>
+        <dt>Description</dt>
+        <dd>{keystore.description || <span className="muted">none</span>}</dd>
+      </dl>
+
+      <section aria-labelledby="status-title" className="panel">
+        <h2 id="status-title">Status</h2>
+        <dl className="summary" data-testid="status">
+          <dt>Health</dt>
+          <dd>
+            <HealthBadge health={keystore.status.health} />
+          </dd>
+          <dt>Message</dt>
+          <dd>{keystore.status.message}</dd>
+          <dt>Last checked</dt>
+          <dd>{formatTime(keystore.status.checkedAt)}</dd>
+          <dt>Last heartbeat</dt>
+          <dd>{formatTime(keystore.status.lastHeartbeat)}</dd>
+        </dl>
+        <button type="button" onClick={() => void checkNow()} disabled={checking}>
+          {checking ? "Checking…" : "Check now"}
+        </button>
+        <div aria-live="polite">
+          <Alert>{checkError}</Alert>
+          {checkResult ? <ConnectionTestResult test={checkResult} /> : <TestChecks checks={keystore.lastConnectionTest} collapsed />}
+        </div>
+      </section>
+
+      {editing && type ? (
+        <EditConnection
+          keystore={keystore}
+          type={type}
+          onCancel={() => setEditing(false)}
+          onSaved={async (message) => {
+            setEditing(false);
+            setNotice(message);
+            await q.reload();
+          }}
+        />
+      ) : (
+        <section aria-labelledby="props-title" className="panel">
+          <h2 id="props-title">Connection properties</h2>
+          <dl className="summary" data-testid="properties">
+            {keystore.properties.map((p) => (
+              <div key={p.name} className="summary-row" data-property={p.name}>
+                <dt>
+                  {label(p.name)}
+                  {p.immutable && <LockMark />}
+                </dt>
+                <dd>{p.secret ? (p.isSet ? "set" : <span className="muted">not set</span>) : p.isSet ? p.value : <span className="muted">not set</span>}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { MANAGED_KEYS, VAULTS } from "../../api/documents.ts";
+import type { ManagedKey, Page, Vault } from "../../api/types.ts";
+import { POLL_MS, useQuery } from "../../api/use-query.ts";
+import { Alert, Loading } from "../../components/Feedback.tsx";
+import { Pager, usePager } from "../../components/Pager.tsx";
+import { Link } from "../../router.tsx";
+import { StateBadge } from "./badges.tsx";
+
+const PAGE_SIZE = 20;
+const STATES = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
+
+/** Managed keys, filterable by vault and state, with drift counted per key. */
+export function KeyList() {
+  const [vaultId, setVaultId] = useState("");
+  const [state, setState] = useState("");
+  const pager = usePager();
+  const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
+  const filter = { ...(vaultId ? { vaultId } : {}), ...(state ? { state } : {}) };
+  const q = useQuery<{ managedKeys: Page<ManagedKey> }>(MANAGED_KEYS, { first: PAGE_SIZE, after: pager.after, filter }, { pollMs: POLL_MS });
+  const page = q.data?.managedKeys;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Managed keys</h1>
+        <Link className="button primary" to="/keys/new">
+          Create key
+        </Link>
+      </div>
+      <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Vault
+          <select
+            value={vaultId}
+            onChange={(e) => {
+              setVaultId(e.target.value);
+              pager.reset();
+            }}
+          >
+            <option value="">All vaults</option>
+            {vaults.data?.vaults.nodes.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State
+          <select
+            value={state}
+            onChange={(e) => {
+              setState(e.target.value);
+              pager.reset();
+            }}
+          >
+            <option value="">Any state</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace("_", " ").toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <Alert>{q.error}</Alert>
+      {!page && q.loading && <Loading what="managed keys" />}
+      {page && page.totalCount === 0 && (
+        <p className="empty">
+          No managed key here. Keys are made from a <Link to="/templates">key template</Link>: create one, then <Link to="/keys/new">create a key</Link>.
+        </p>
+      )}
+      {page && page.totalCount > 0 && (
+        <>
+          <table className="list">
+            <caption className="visually-hidden">Managed keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Label</th>
+                <th scope="col">State</th>
+                <th scope="col">Algorithm</th>
+                <th scope="col">Vault</th>
+                <th scope="col">Template</th>
+                <th scope="col">Keystores</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.nodes.map((k) => {
+                const drift = k.statusInKeystores.filter((s) => s.syncFlag !== "OK").length;
+                return (
+                  <tr key={k.id}>
+                    <td>
+                      <Link to={`/keys/${k.id}`}>{k.label}</Link>
+                    </td>
+                    <td>
+                      <StateBadge state={k.state} />
+                    </td>
+                    <td>
+                      {k.algorithm.toUpperCase()} {k.size}
+                    </td>
+                    <td>{k.vault.name}</td>
+                    <td>{k.template.name}</td>
+                    <td>
+                      {k.statusInKeystores.length}
+                      {drift > 0 && <span className="badge tone-bad"> {drift} drifted</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager what="keys" page={pager.page} total={page.totalCount} pageSize={PAGE_SIZE} hasNext={page.pageInfo.hasNextPage} onNext={() => pager.next(page.pageInfo.endCursor)} onPrevious={pager.previous} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import { KEY_TEMPLATES } from "../../api/documents.ts";
+import type { KeyTemplate, Page } from "../../api/types.ts";
+import { POLL_MS, useQuery } from "../../api/use-query.ts";
+import { Alert, Loading } from "../../components/Feedback.tsx";
+import { Link } from "../../router.tsx";
+
+export function TemplateList() {
+  const q = useQuery<{ keyTemplates: Page<KeyTemplate> }>(KEY_TEMPLATES, {}, { pollMs: POLL_MS });
+  const page = q.data?.keyTemplates;
+  return (
+    <>
+      <div className="page-head">
+        <h1>Key templates</h1>
+        <Link className="button primary" to="/templates/new">
+          Create template
+        </Link>
+      </div>
+      <Alert>{q.error}</Alert>
+      {!page && <Loading what="templates" />}
+      {page && page.totalCount === 0 && <p className="empty">No template yet. A template says what keys look like and which keystores (a type plus a group) they go to.</p>}
+      {page && page.totalCount > 0 && (
+        <table className="list">
+          <caption className="visually-hidden">Key templates</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Vault</th>
+              <th scope="col">Key</th>
+              <th scope="col">Target</th>
+              <th scope="col">Naming scheme</th>
+              <th scope="col">Keys</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.nodes.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  {t.name}
+                  {t.archived && " (archived)"}
+                </td>
+                <td>{t.vault.name}</td>
+                <td>
+                  {t.key.algorithm} {t.key.size}, starts {t.key.initialState.replace("_", " ").toLowerCase()}
+                </td>
+                <td>
+                  {t.target.keystoreType} / {t.target.keystoreGroup}
+                </td>
+                <td>
+                  <code>{t.namingScheme}</code>
+                </td>
+                <td>{t.keysCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { useMemo, useState } from "react";
+import { fieldsFor } from "../../forms/descriptors.ts";
+import { validateGeneral, validatePropertyForm, type FieldErrors } from "../../forms/validate.ts";
+import { PropertyForm } from "../../components/PropertyForm.tsx";
+import { TextField } from "../../components/TextField.tsx";
+import type { StepProps } from "./Wizard.tsx";
+
+/**
+ * Step 3: the keystore's name and groups, and its connection properties, rendered from the type's
+ * descriptors. A field is checked when the person leaves it and all of them on Next, by the same
+ * rules the API applies; messages from a refused Connect show at their field until it is edited.
+ */
+export function PropertiesStep({ state, update, registerCheck }: StepProps) {
+  const type = state.type!;
+  const fields = useMemo(() => fieldsFor(type, "connect"), [type]);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
+
+  const errors: FieldErrors = { ...validateGeneral(state.general), ...validatePropertyForm(type, state.values) };
+  const shown: FieldErrors = {};
+  for (const [k, v] of Object.entries(errors)) if (showAll || touched.has(k)) shown[k] = v;
+  for (const [k, v] of Object.entries(state.serverErrors)) shown[k] ??= v;
+
+  registerCheck(() => {
+    setShowAll(true);
+    if (Object.keys(errors).length > 0) {
+      // Put the person on the first field that needs them.
+      const first = Object.keys(errors)[0];
+      queueMicrotask(() => document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus());
+      return false;
+    }
+    return true;
+  });
+
+  const forget = (name: string) => {
+    if (!(name in state.serverErrors)) return;
+    const { [name]: _gone, ...rest } = state.serverErrors;
+    update({ serverErrors: rest });
+  };
+  const setGeneral = (name: keyof typeof state.general) => (value: string) => {
+    forget(name);
+    update({ general: { ...state.general, [name]: value } });
+  };
+  const blur = (name: string) => setTouched((t) => new Set(t).add(name));
+
+  return (
+    <form noValidate onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>Keystore</legend>
+        <TextField
+          label="Name"
+          name="name"
+          required
+          value={state.general.name}
+          onValue={setGeneral("name")}
+          onBlur={() => blur("name")}
+          error={shown.name}
+          help="Unique in the gateway. 1 to 100 characters; starts with a letter or digit, then letters, digits, spaces, . - _"
+        />
+        <TextField label="Description" name="description" value={state.general.description} onValue={setGeneral("description")} onBlur={() => blur("description")} error={shown.description} help="Up to 200 characters." />
+        <TextField
+          label="Groups"
+          name="groups"
+          value={state.general.groups}
+          onValue={setGeneral("groups")}
+          onBlur={() => blur("groups")}
+          error={shown.groups}
+          help="Comma-separated, e.g. prod, eu. Key templates target a keystore type plus a group."
+        />
+      </fieldset>
+      <PropertyForm
+        fields={fields}
+        values={state.values}
+        errors={shown}
+        onBlur={blur}
+        onValue={(name, value) => {
+          forget(name);
+          update({ values: { ...state.values, [name]: value }, test: undefined });
+        }}
+      />
+    </form>
+  );
+}

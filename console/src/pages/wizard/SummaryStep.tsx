@@ -1,0 +1,60 @@
+import { fieldsFor } from "../../forms/descriptors.ts";
+import { parseGroups } from "../../forms/validate.ts";
+import { formatMoney } from "../../components/Feedback.tsx";
+import { LockMark } from "../../components/PropertyField.tsx";
+import { COUNTRIES } from "./state.ts";
+import { CostText, useCostEstimate } from "./CostEstimate.tsx";
+import type { StepProps } from "./Wizard.tsx";
+
+/** Step 5: everything entered, secrets only as "set", and the cost, before Connect. */
+export function SummaryStep({ state, registerCheck }: StepProps) {
+  registerCheck(() => true);
+  const type = state.type!;
+  const { estimate, error } = useCostEstimate(type.type, state.country);
+  const shown = (name: string, secret: boolean) => {
+    const v = state.values[name];
+    if (v === undefined || v === "") return <span className="muted">not set</span>;
+    if (secret) return "set";
+    return String(v);
+  };
+  const country = COUNTRIES.find(([c]) => c === state.country)?.[1] ?? state.country;
+  return (
+    <>
+      <dl className="summary">
+        <dt>Vault</dt>
+        <dd>{state.vault?.name}</dd>
+        <dt>Keystore type</dt>
+        <dd>{type.displayName}</dd>
+        <dt>Name</dt>
+        <dd>{state.general.name}</dd>
+        <dt>Description</dt>
+        <dd>{state.general.description || <span className="muted">none</span>}</dd>
+        <dt>Groups</dt>
+        <dd>{parseGroups(state.general.groups).join(", ") || <span className="muted">none</span>}</dd>
+        {fieldsFor(type, "connect")
+          .filter((f) => !f.derived)
+          .map((f) => (
+            <div key={f.name} className="summary-row" data-property={f.name}>
+              <dt>
+                {f.label}
+                {f.locked && <LockMark />}
+              </dt>
+              <dd>{shown(f.name, f.secret)}</dd>
+            </div>
+          ))}
+        <dt>Connection test</dt>
+        <dd>{state.test ? (state.test.ok ? "passed" : `failed: ${state.test.message}`) : "not run"}</dd>
+        <dt>Estimated cost ({country})</dt>
+        <dd data-testid="total-cost">
+          {error && `No estimate: ${error}`}
+          {estimate && (
+            <>
+              <strong>{estimate.free ? "Free" : `${formatMoney(estimate.estimatedMonthlyTotal)} per month in total`}</strong>. <CostText estimate={estimate} />
+            </>
+          )}
+        </dd>
+      </dl>
+      {state.test && !state.test.ok && <p className="warning">The connection test failed. You can connect anyway; the keystore's status will show the problem until it is fixed.</p>}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { useState } from "react";
+import { KEYSTORE_TYPES } from "../../api/documents.ts";
+import type { KeystoreType } from "../../api/types.ts";
+import { useQuery } from "../../api/use-query.ts";
+import { Alert, Loading } from "../../components/Feedback.tsx";
+import { initialValues } from "../../forms/descriptors.ts";
+import { COUNTRIES } from "./state.ts";
+import { CostEstimate } from "./CostEstimate.tsx";
+import type { StepProps } from "./Wizard.tsx";
+
+/** Step 2: one card per keystore type the gateway has loaded, with what it would cost. */
+export function TypeStep({ state, update, registerCheck }: StepProps) {
+  const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
+  const [error, setError] = useState<string>();
+
+  registerCheck(() => {
+    if (state.type) return true;
+    setError("Choose a keystore type");
+    return false;
+  });
+
+  const choose = (type: KeystoreType) => {
+    setError(undefined);
+    // A new type means a new form: start from its defaults, forget the old test.
+    if (state.type?.type !== type.type) update({ type, values: initialValues(type, "connect"), test: undefined, serverErrors: {} });
+  };
+
+  return (
+    <>
+      <label className="country">
+        Prices in the currency of
+        <select value={state.country} onChange={(e) => update({ country: e.target.value })}>
+          {COUNTRIES.map(([code, name]) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Alert>{types.error}</Alert>
+      {!types.data && types.loading && <Loading what="keystore types" />}
+      {types.data && types.data.keystoreTypes.length === 0 && (
+        <Alert kind="info">The gateway has no connector loaded. Set UKO_CONNECTORS and restart it to connect keystores.</Alert>
+      )}
+      <fieldset className={`field${error ? " field-invalid" : ""}`} aria-describedby={error ? "type-error" : undefined}>
+        <legend className="required-label">Keystore type</legend>
+        <div className="cards">
+          {types.data?.keystoreTypes.map((t) => (
+            <label key={t.type} className={`card${state.type?.type === t.type ? " selected" : ""}`} data-type={t.type}>
+              <input type="radio" name="keystoreType" value={t.type} checked={state.type?.type === t.type} onChange={() => choose(t)} />
+              <span className="card-title">{t.displayName}</span>
+              <span className="card-text">{t.description}</span>
+              <CostEstimate type={t.type} country={state.country} />
+            </label>
+          ))}
+        </div>
+        {error && (
+          <p className="error" id="type-error" role="alert">
+            {error}
+          </p>
+        )}
+      </fieldset>
+    </>
+  );
+}

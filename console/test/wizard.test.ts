@@ -1,0 +1,149 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACCOUNTS, browserUnavailable, OUTPUT, REGION, startStack, type Stack } from "./support/stack.ts";
+
+/**
+ * The add-keystore wizard in the built console, in Chromium, against the gateway process and the
+ * AWS KMS emulator: a passing test, a failing one that still connects, a client-side message at its
+ * field, and the API's "name taken" at the name field.
+ */
+const skip = browserUnavailable();
+
+describe.skipIf(skip !== undefined)("add keystore wizard", () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(async () => s?.close());
+
+  /** Vault (existing) -> type -> the properties step. */
+  const toProperties = async (vault: string) => {
+    const { page } = s;
+    await page.goto(s.url("/keystores/new"));
+    await page.getByRole("radio", { name: vault }).check();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.locator('[data-type="aws_kms"]').click();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("heading", { name: /Step 3 of 5: Properties/ }).waitFor();
+  };
+  const fill = async (values: { name: string; groups?: string; region?: string; accessKeyId: string; secret: string }) => {
+    const { page } = s;
+    await page.getByLabel("Name", { exact: true }).fill(values.name);
+    if (values.groups) await page.getByLabel("Groups").fill(values.groups);
+    await page.getByLabel("Region").fill(values.region ?? REGION);
+    await page.getByLabel("Access key ID").fill(values.accessKeyId);
+    await page.getByLabel("Secret access key").fill(values.secret);
+    await page.getByLabel("Endpoint").fill(s.emulator.endpoint);
+  };
+
+  it("shows the empty state, then walks every step with a passing test and lands on the new keystore", async () => {
+    const { page } = s;
+    await page.goto(s.url("/"));
+    await page.getByRole("heading", { name: "No keystore yet" }).waitFor();
+    expect(await page.locator(".empty").textContent()).toMatch(/Add keystore.*connect the first one/);
+    await page.getByRole("link", { name: "Add your first keystore" }).click();
+
+    // Vault: Next is refused until one is chosen; one is created inline.
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByText("Choose a vault, or create one").waitFor();
+    await page.getByLabel("New vault name").fill("Payments");
+    await page.getByRole("button", { name: "Create vault" }).click();
+    await expect.poll(() => page.getByRole("radio", { name: "Payments" }).isChecked()).toBe(true);
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // Type: one card per keystoreTypes entry, with its cost; the first keystore is free.
+    await page.getByRole("heading", { name: /Keystore type/ }).waitFor();
+    const card = page.locator('[data-type="aws_kms"]');
+    await expect.poll(() => card.textContent()).toMatch(/AWS.*Free/s);
+    await page.getByLabel("Prices in the currency of").selectOption("DE");
+    await expect.poll(() => card.textContent()).toContain("€");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByText("Choose a keystore type").waitFor();
+    await card.click();
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // Properties, rendered from descriptors: required marks, a password field, the lock on Region.
+    await page.getByRole("heading", { name: /Properties/ }).waitFor();
+    expect(await page.getByLabel("Secret access key").getAttribute("type")).toBe("password");
+    expect(await page.locator('[data-field="aws_region"] label').textContent()).toContain("locked after connect");
+    await fill({ name: "aws-prod", groups: "prod", accessKeyId: ACCOUNTS.a.accessKeyId, secret: ACCOUNTS.a.secretAccessKey });
+    await s.screenshot("wizard-properties");
+    copyToDocs();
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // Test connection: every check shown.
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByText("The connection works.").waitFor();
+    expect(await page.locator(".checks tbody tr").count()).toBeGreaterThan(5);
+    expect(await page.locator(".checks").textContent()).toContain("kms:ListKeys");
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // Summary: the secret only as "set", the total cost.
+    await page.getByRole("heading", { name: /Summary/ }).waitFor();
+    const summary = (await page.locator("dl.summary").textContent()) ?? "";
+    expect(summary).not.toContain(ACCOUNTS.a.secretAccessKey);
+    expect(await page.locator('[data-property="aws_secret_access_key"] dd').textContent()).toBe("set");
+    expect(summary).toContain("Payments");
+    expect(summary).toContain("passed");
+    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/Free/);
+    await page.getByRole("button", { name: "Connect" }).click();
+
+    await page.getByRole("heading", { name: "aws-prod", level: 1 }).waitFor();
+    expect(page.url()).toMatch(/\/keystores\/[0-9a-f-]{36}$/);
+    expect(await page.getByTestId("status").textContent()).toContain("OK");
+    await s.screenshot("wizard-connected");
+  });
+
+  it("connects even when the connection test fails (a wrong secret)", async () => {
+    const { page } = s;
+    await toProperties("Payments");
+    await fill({ name: "aws-wrong", accessKeyId: ACCOUNTS.b.accessKeyId, secret: "wrong/Secret0000000000000000000000000000" });
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByText("The connection test failed.").waitFor();
+    expect(await page.locator(".test-result").textContent()).toMatch(/Failed/);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByText(/You can connect anyway/).waitFor();
+    // The second external keystore is charged.
+    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/per month/);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("heading", { name: "aws-wrong", level: 1 }).waitFor();
+    expect(await page.getByTestId("status").textContent()).toContain("Configuration error");
+    await s.screenshot("wizard-failed-test-connected");
+  });
+
+  it("shows a client-side validation message at its field and stays on the step", async () => {
+    const { page } = s;
+    await toProperties("Payments");
+    await fill({ name: "aws-invalid", region: "Frankfurt", accessKeyId: ACCOUNTS.c.accessKeyId, secret: ACCOUNTS.c.secretAccessKey });
+    await page.getByLabel("Name", { exact: true }).focus();
+    const message = page.locator('[data-field="aws_region"] .error');
+    await expect.poll(() => message.textContent()).toBe("Region must be an AWS region name such as us-east-1 or eu-central-1");
+    expect(await page.getByLabel("Region").getAttribute("aria-invalid")).toBe("true");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    await s.screenshot("wizard-client-validation");
+  });
+
+  it("shows the API's error at the field it concerns (a taken name)", async () => {
+    const { page } = s;
+    await toProperties("Payments");
+    await fill({ name: "aws-prod", accessKeyId: ACCOUNTS.c.accessKeyId, secret: ACCOUNTS.c.secretAccessKey });
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Connect" }).click();
+    // Back on the properties step, the message under the name field.
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    const message = page.locator('[data-field="name"] .error');
+    await expect.poll(() => message.textContent()).toMatch(/aws-prod/);
+    await s.screenshot("wizard-api-error");
+  });
+});
+
+/** The README's picture of the wizard. */
+function copyToDocs(): void {
+  const docs = join(OUTPUT, "..", "..", "docs");
+  mkdirSync(docs, { recursive: true });
+  copyFileSync(join(OUTPUT, "wizard-properties.png"), join(docs, "console-wizard.png"));
+}

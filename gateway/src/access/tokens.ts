@@ -1,0 +1,29 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { Actor } from "./actor.js";
+
+/** Opaque random tokens: 32 bytes from the CSPRNG, recognisable by their prefix. */
+export const TOKEN_PREFIX = "uko_";
+
+export function newToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** A token has 256 bits of entropy, so a plain SHA-256 is enough to make the stored hash useless. */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "expired";
+
+/** Resolves a bearer token to its actor, or says why not (for the audit record, never to the caller). */
+export async function authenticate(db: Db, header: string | null, now: Date): Promise<{ actor: Actor; lastUsedAt: Date | null } | { failure: AuthFailure; tokenId?: string; tokenName?: string }> {
+  if (!header) return { failure: "missing" };
+  const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
+  if (!match) return { failure: "malformed" };
+  const row = await db.accessToken.findUnique({ where: { hash: tokenHash(match[1]!) }, include: { roles: true } });
+  if (!row) return { failure: "unknown" };
+  if (row.revokedAt) return { failure: "revoked", tokenId: row.id, tokenName: row.name };
+  if (row.expiresAt && row.expiresAt <= now) return { failure: "expired", tokenId: row.id, tokenName: row.name };
+  return { actor: new Actor(row.id, row.name, row.administrator, row.roles.map((r) => ({ vaultId: r.vaultId, role: r.role }))), lastUsedAt: row.lastUsedAt };
+}
