@@ -1,6 +1,7 @@
 // `npm run demo`: every emulator, and the gateway (built output) on a fresh data directory under
 // ./data/demo, with a vault and one connected keystore per emulator. Ctrl-C stops everything.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATORS, startEmulator } from "./emulators.mjs";
@@ -13,7 +14,8 @@ const emulators = [];
 for (const type of Object.keys(EMULATORS)) emulators.push([type, await startEmulator(type)]);
 
 // The demo's own database and root key, and the built-in connectors, whatever the shell has set.
-const env = { ...process.env, PORT: String(port), UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "30" };
+const adminToken = `demo_${randomBytes(24).toString("hex")}`;
+const env = { ...process.env, PORT: String(port), UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "30", UKO_ADMIN_TOKEN: adminToken };
 for (const name of ["DATABASE_URL", "UKO_ROOT_KEY", "UKO_ROOT_KEY_FILE", "UKO_CONNECTORS"]) delete env[name];
 const gateway = spawn(process.execPath, ["gateway/dist/main.js"], {
   env,
@@ -30,7 +32,7 @@ gateway.once("exit", (code) => void stop(code ?? 1));
 
 const url = `http://localhost:${port}/graphql`;
 async function gql(query, variables) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query, variables }) });
   const body = await response.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -59,4 +61,7 @@ for (const [type, emulator] of emulators) {
   const r = result.connectKeystore;
   console.log(r.keystore ? `connected ${r.keystore.name} (${type} emulator at ${emulator.endpoint}): ${r.keystore.status.health}` : `could not connect the ${type} emulator: ${r.message}`);
 }
-console.log(`\nDemo ready: open ${url} and try  { keystores { nodes { name type status { health message } } } }\nCtrl-C stops the gateway and the emulators.`);
+console.log(`\nDemo ready. Administrator token: ${adminToken}
+  console:  http://localhost:${port}/  (sign in with the token)
+  GraphiQL: ${url}  (Headers: {"Authorization": "Bearer ${adminToken}"}), try { keystores { nodes { name type status { health message } } } }
+Ctrl-C stops the gateway and the emulators.`);

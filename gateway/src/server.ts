@@ -17,6 +17,7 @@ import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
 import { queryShapeLimits } from "./query-shape.js";
 import { actorOf, requireToken, sourceAddressOf } from "./access/authentication.js";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
 import { guardSchema } from "./access/guard.js";
@@ -85,6 +86,9 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), actorOf(request)!, sourceAddressOf(serverContext)),
       plugins: [
         bodyLimit(),
+        // Bearer tokens are never sent by a browser on its own, which already defeats CSRF; this
+        // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
+        useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
         requireToken({ db: database.db, audit: services.audit, graphqlEndpoint: "/graphql", requestIdOf, limiter: new RateLimiter(config.rateLimitPerMinute ?? 0) }),
         queryShapeLimits(),
         requestIds(logger),

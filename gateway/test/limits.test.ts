@@ -76,6 +76,18 @@ describe("hostile requests", () => {
     expect(flood.errors?.[0]?.message).toMatch(/at most 50 aliases; this one uses 51/);
   });
 
+  it("refuses cross-site simple requests (CSRF prevention) but serves JSON posts and the GraphiQL page", async () => {
+    const form = await t.fetch("/graphql", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${t.config.adminToken}` }, body: "query=%7B__typename%7D" });
+    expect(form.status).toBe(403);
+    const get = await t.fetch("/graphql?query=%7B__typename%7D", { headers: { authorization: `Bearer ${t.config.adminToken}` } });
+    expect(get.status).toBe(403);
+    const withHeader = await t.fetch("/graphql?query=%7B__typename%7D", { headers: { authorization: `Bearer ${t.config.adminToken}`, "x-graphql-yoga-csrf": "1" } });
+    expect(withHeader.status).toBe(200);
+    const page = await t.fetch("/graphql", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<html");
+  });
+
   it("serves health endpoints", async () => {
     expect(await (await t.fetch("/healthz")).json()).toEqual({ status: "ok" });
     expect(await (await t.fetch("/readyz")).json()).toEqual({ status: "ready" });
