@@ -184,4 +184,24 @@ describe("access control", () => {
     expect(theirs.data).toEqual({ activateManagedKey: { __typename: "NotFoundError", code: "NOT_FOUND" } });
     expect(nobody.data).toEqual(theirs.data);
   });
+
+  it("subscriptions too: a vault's events only for those who can read it", async () => {
+    const open = async (token: string, vaultId: string) => {
+      const controller = new AbortController();
+      const body = JSON.stringify({ query: `subscription($v: ID!) { managedKeyChanged(vaultId: $v) { id } }`, variables: { v: vaultId } });
+      const response = await t.gateway.yoga.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}`, "content-length": String(Buffer.byteLength(body)) },
+        body,
+        signal: controller.signal,
+      });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const first = await Promise.race([reader.read().then((c) => c.value ?? ""), new Promise<string>((r) => setTimeout(() => r(""), 300))]);
+      controller.abort();
+      return first;
+    };
+    // Refused at once with an error event; allowed ones stay open, waiting for events.
+    expect(await open(tokens.READER!, other.vault)).toMatch(/"code":"NOT_FOUND"/);
+    expect(await open(tokens.READER!, own.vault)).not.toMatch(/errors/);
+  });
 });
