@@ -296,4 +296,23 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     expect((await t.gql(`query($id: ID!) { keystore(id: $id) { id } }`, { id: a.id })).data.keystore).not.toBeNull();
     referenceBackend.configure(instanceOf(`ks-a-${run}`), {});
   });
+
+  it("lists keys by vault, state, algorithm, label, template, keystore and sync flag", async () => {
+    await activeKey("f-active");
+    await create("f-pre");
+    referenceBackend.configure(instanceOf(`ks-c-${run}`), { deniedPermissions: ["keys.import"] });
+    await activeKey("f-broken");
+    referenceBackend.configure(instanceOf(`ks-c-${run}`), {});
+    const labels = async (filter: Record<string, unknown>) =>
+      ((await t.gql(`query($f: ManagedKeyFilter) { managedKeys(filter: $f, first: 100) { totalCount nodes { label } } }`, { f: { vaultId, ...filter } })).data.managedKeys.nodes as { label: string }[])
+        .map((k) => k.label)
+        .sort();
+    expect(await labels({})).toEqual(["f-active", "f-broken", "f-pre"]);
+    expect(await labels({ state: "ACTIVE" })).toEqual(["f-active", "f-broken"]);
+    expect(await labels({ state: "PRE_ACTIVATION", labelPrefix: "f-" })).toEqual(["f-pre"]);
+    expect(await labels({ algorithm: "aes", templateId })).toEqual(["f-active", "f-broken", "f-pre"]);
+    expect(await labels({ algorithm: "rsa" })).toEqual([]);
+    expect(await labels({ keystoreId: keystores[`ks-c-${run}`]!.id })).toEqual(["f-active", "f-broken"]);
+    expect(await labels({ syncFlag: "ERROR" })).toEqual(["f-broken"]);
+  });
 });

@@ -12,6 +12,10 @@ export const realAwsMissing = onRealAws
   ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"].filter((name) => !process.env[name])
   : [];
 
+if (!onRealAws) {
+  console.info("aws_kms suite: against the loopback emulator; the real-AWS run is skipped (set UKO_ACC_AWS=1 with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION)");
+}
+
 export interface Target {
   /** Connection properties of the default identity, allowed everything. */
   properties: PropertyValues;
