@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, type TestGateway } from "./harness.js";
+import { providers, startTestGateway, type TestGateway } from "./harness.js";
 
 /** The audit log: what it records, that it records no secret, that tampering shows, that it fails closed. */
 describe("audit log", () => {
@@ -89,6 +89,20 @@ describe("audit log", () => {
       expect(Number(last.errors?.[0]?.extensions?.retryAfterSeconds)).toBeGreaterThan(0);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe.each(await providers())("the audit chain under concurrent mutations on %s", (provider) => {
+  it("stays one unbroken chain", async () => {
+    const t = await startTestGateway(provider);
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.gql(`mutation($n: String!) { createVault(input: { name: $n }) { __typename } }`, { n: `c${i}` })));
+      expect(results.every((r) => r.data.createVault.__typename === "CreateVaultSuccess")).toBe(true);
+      const check = (await t.gql(`{ auditChain { ok events } }`)).data.auditChain;
+      expect(check).toEqual({ ok: true, events: 40 });
+    } finally {
+      await t.close();
     }
   });
 });
