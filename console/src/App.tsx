@@ -8,6 +8,10 @@ import { KeyPage } from "./pages/keys/KeyPage.tsx";
 import { CreateKey } from "./pages/keys/CreateKey.tsx";
 import { TemplateList } from "./pages/keys/TemplateList.tsx";
 import { CreateTemplate } from "./pages/keys/CreateTemplate.tsx";
+import { useSession } from "./auth/use-session.ts";
+import { SignIn } from "./auth/SignIn.tsx";
+import { Account } from "./auth/Account.tsx";
+import { Alert, Loading } from "./components/Feedback.tsx";
 
 /** Routes, most specific first. */
 const ROUTES: [string, (p: Record<string, string>) => React.ReactElement][] = [
@@ -23,9 +27,39 @@ const ROUTES: [string, (p: Record<string, string>) => React.ReactElement][] = [
 
 export function App() {
   const { pathname } = useLocation();
+  const session = useSession();
   const main = useRef<HTMLElement>(null);
   // On a client-side page change, move focus to the new page's content, as a page load would.
   useEffect(() => main.current?.focus(), [pathname]);
+  // No token, or the API said it no longer works: the sign-in page, at the address asked for.
+  if (!session.token) {
+    return (
+      <>
+        <header className="top">
+          <span className="brand">UKO console</span>
+        </header>
+        <main id="main">
+          <SignIn endedBecause={session.endedBecause} />
+        </main>
+      </>
+    );
+  }
+  if (!session.me) {
+    return (
+      <main id="main">
+        {session.loadError ? (
+          <>
+            <Alert>{session.loadError}</Alert>
+            <button type="button" onClick={session.retry}>
+              Try again
+            </button>
+          </>
+        ) : (
+          <Loading what="your account" />
+        )}
+      </main>
+    );
+  }
   let page: React.ReactElement = <NotFound />;
   if (pathname === "/") page = <Redirect to="/keystores" />;
   for (const [pattern, render] of ROUTES) {
@@ -54,6 +88,7 @@ export function App() {
             Key templates
           </Link>
         </nav>
+        <Account me={session.me} />
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         {page}

@@ -1,19 +1,20 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNTS, browserUnavailable, OUTPUT, REGION, startStack, type Stack } from "./support/stack.ts";
+import { ACCOUNTS, ADMIN_TOKEN, browserUnavailable, OUTPUT, REGION, signIn, startStack, type Stack } from "./support/stack.ts";
 
 /**
  * The add-keystore wizard in the built console, in Chromium, against the gateway process and the
  * AWS KMS emulator: a passing test, a failing one that still connects, a client-side message at its
- * field, and the API's "name taken" at the name field.
+ * field, the API's "name taken" at the name field and "already connected" at the region, and the
+ * first two steps by keyboard alone. It signs in through the sign-in page first.
  */
 const skip = browserUnavailable();
 
 describe.skipIf(skip !== undefined)("add keystore wizard", () => {
   let s: Stack;
   beforeAll(async () => {
-    s = await startStack();
+    s = await startStack({ signedIn: false });
   });
   afterAll(async () => s?.close());
 
@@ -40,6 +41,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
   it("shows the empty state, then walks every step with a passing test and lands on the new keystore", async () => {
     const { page } = s;
     await page.goto(s.url("/"));
+    await signIn(page, ADMIN_TOKEN, "bootstrap administrator");
     await page.getByRole("heading", { name: "No keystore yet" }).waitFor();
     expect(await page.locator(".empty").textContent()).toMatch(/Add keystore.*connect the first one/);
     await page.getByRole("link", { name: "Add your first keystore" }).click();
@@ -68,6 +70,10 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     expect(await page.getByLabel("Secret access key").getAttribute("type")).toBe("password");
     expect(await page.locator('[data-field="aws_region"] label').textContent()).toContain("locked after connect");
     await fill({ name: "aws-prod", groups: "prod", accessKeyId: ACCOUNTS.a.accessKeyId, secret: ACCOUNTS.a.secretAccessKey });
+    // The whole step, Next included, fits a 1366x768 screen without scrolling.
+    const nextBox = await page.getByRole("button", { name: "Next" }).boundingBox();
+    expect(nextBox!.y + nextBox!.height).toBeLessThanOrEqual(768);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await s.screenshot("wizard-properties");
     copyToDocs();
     await page.getByRole("button", { name: "Next" }).click();
@@ -138,6 +144,71 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     const message = page.locator('[data-field="name"] .error');
     await expect.poll(() => message.textContent()).toMatch(/aws-prod/);
     await s.screenshot("wizard-api-error");
+  });
+  it("shows \"already connected\" at the region when the same AWS account and region are connected again", async () => {
+    const { page } = s;
+    await toProperties("Payments");
+    await fill({ name: "aws-prod-again", accessKeyId: ACCOUNTS.a.accessKeyId, secret: ACCOUNTS.a.secretAccessKey });
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Connect" }).click();
+    // Back on the properties step: what and where at the top, the identifying property marked.
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    await expect.poll(() => page.locator(".step > .alert").textContent()).toMatch(/already connected/i);
+    expect(await page.locator(".step > .alert").textContent()).toContain("aws-prod");
+    expect(await page.locator('[data-field="aws_region"] .error').textContent()).toMatch(/already connected/);
+    expect(await page.locator('[data-field="name"] .error').count()).toBe(0);
+    await s.screenshot("wizard-already-connected");
+  });
+
+  it("walks the first two steps by keyboard only, with visible focus in reading order", async () => {
+    const { page } = s;
+    await page.goto(s.url("/keystores/new"));
+    await page.getByRole("heading", { name: /Step 1 of 5: Vault/ }).waitFor();
+    // Each step starts with focus on its heading, so the next Tab is the step's first control.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("step-title");
+    /** The focused element as role + name, after checking its focus ring is drawn. */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        const visible = el.matches(":focus-visible") && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+        const name = el.getAttribute("aria-label") ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? "";
+        const role = el.tagName === "INPUT" ? (el as HTMLInputElement).type : el.tagName.toLowerCase();
+        return { what: `${role} ${name.trim().replace(/\s+/g, " ").slice(0, 30)}`, visible };
+      });
+    const tabTo = async (want: string, path: string[]) => {
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press("Tab");
+        const f = await focused();
+        expect(f.visible, `focus ring on ${f.what}`).toBe(true);
+        path.push(f.what);
+        if (f.what.startsWith(want)) return;
+      }
+      throw new Error(`never reached ${want}: ${path.join(" > ")}`);
+    };
+
+    const step1: string[] = [];
+    await tabTo("radio Payments", step1);
+    await page.keyboard.press("Space");
+    expect(await page.getByRole("radio", { name: "Payments" }).isChecked()).toBe(true);
+    await tabTo("button Next", step1);
+    expect(step1).toEqual(["radio Payments", "text New vault name", "button Create vault", "button Next"]);
+    await s.screenshot("wizard-keyboard-step1");
+    await page.keyboard.press("Enter");
+
+    await page.getByRole("heading", { name: /Step 2 of 5: Keystore type/ }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("step-title");
+    const step2: string[] = [];
+    await tabTo("radio", step2);
+    await page.keyboard.press("Space");
+    await expect.poll(() => page.locator('[data-type="aws_kms"]').getAttribute("class")).toContain("selected");
+    await s.screenshot("wizard-keyboard-step2");
+    await tabTo("button Next", step2);
+    expect(step2.map((w) => w.split(" ")[0])).toEqual(["select", "radio", "button", "button"]);
+    expect(step2.slice(2)).toEqual(["button Back", "button Next"]);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: /Step 3 of 5: Properties/ }).waitFor();
   });
 });
 

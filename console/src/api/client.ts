@@ -1,9 +1,10 @@
+import { endSession, TOKEN_KEY } from "../auth/session.ts";
+
 /**
- * The one way the console talks to the gateway: POST /graphql on the same origin. Sign-in comes
- * later; a token kept in sessionStorage (per tab, gone when the tab closes) is sent as a bearer
- * token already, so the API can start requiring one without touching the pages.
+ * The one way the console talks to the gateway: POST /graphql on the same origin, with the
+ * session's bearer token. A 401 ends the session (the app then shows the sign-in page).
  */
-export const TOKEN_KEY = "uko.accessToken";
+export { TOKEN_KEY };
 
 /** A failure a person can read: never a stack trace, never the raw response. */
 export class ApiError extends Error {
@@ -16,22 +17,34 @@ export class ApiError extends Error {
   }
 }
 
+export interface GraphQLErrorBody {
+  message: string;
+  extensions?: { code?: string; requestId?: string; retryAfterSeconds?: number };
+}
+
 interface GraphQLResponse<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
+  errors?: GraphQLErrorBody[];
 }
+
+export const SESSION_ENDED = "Your session has ended: the access token expired or was revoked. Sign in again.";
 
 export function authHeaders(storage: Pick<Storage, "getItem"> | undefined = globalThis.sessionStorage): Record<string, string> {
   const token = storage?.getItem(TOKEN_KEY);
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-export async function gql<T>(query: string, variables?: Record<string, unknown>, endpoint = "/graphql"): Promise<T> {
+/**
+ * `token` sends that token instead of the session's (signing in): then a 401 is only this call's
+ * error and does not end a session.
+ */
+export async function gql<T>(query: string, variables?: Record<string, unknown>, options: { token?: string } = {}): Promise<T> {
   let response: Response;
+  const auth = options.token ? { authorization: `Bearer ${options.token}` } : authHeaders();
   try {
-    response = await fetch(endpoint, {
+    response = await fetch("/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...authHeaders() },
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...auth },
       body: JSON.stringify({ query, variables }),
     });
   } catch {
@@ -44,17 +57,23 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>,
     throw new ApiError(`The gateway answered with an unexpected response (HTTP ${response.status}).`, "BAD_RESPONSE");
   }
   const first = body.errors?.[0];
-  if (first) throw new ApiError(describeError(first), first.extensions?.code);
+  if (first) {
+    if (first.extensions?.code === "UNAUTHENTICATED" && !options.token) endSession(SESSION_ENDED);
+    throw new ApiError(describeError(first), first.extensions?.code);
+  }
   if (!body.data) throw new ApiError(`The gateway answered without data (HTTP ${response.status}).`, "BAD_RESPONSE");
   return body.data;
 }
 
-function describeError(error: { message: string; extensions?: { code?: string; requestId?: string } }): string {
+export function describeError(error: GraphQLErrorBody): string {
   switch (error.extensions?.code) {
     case "UNAUTHENTICATED":
       return "You are not signed in, or your session has expired.";
     case "FORBIDDEN":
-      return "You are not allowed to do this.";
+      // The gateway names the permission in its own terms; the person needs the consequence.
+      return "You are not allowed to do this: your roles in this vault do not permit it. Ask a vault administrator if you need to.";
+    case "RATE_LIMITED":
+      return `Too many requests from this token. Wait ${error.extensions.retryAfterSeconds ?? "a few"} seconds, then try again.`;
     case "INTERNAL_SERVER_ERROR":
       // The gateway masks unexpected errors; the request id finds the log line.
       return `Something went wrong in the gateway.${error.extensions.requestId ? ` Quote request id ${error.extensions.requestId} to your administrator.` : ""}`;

@@ -12,6 +12,8 @@ const DESCRIPTOR_FIELDS = `name graphqlName label description valueType required
 export const KEYSTORE_TYPES = `query { keystoreTypes { type displayName description propertiesInputField
   properties { ${DESCRIPTOR_FIELDS} } requiredPermissions { name description } } }`;
 
+export const ME = `query { me { tokenId name administrator roles { role vault { id name } } } }`;
+
 export const VAULTS = `query { vaults(first: 100) { nodes { id name } totalCount } }`;
 
 export const CREATE_VAULT = `mutation($input: CreateVaultInput!) { createVault(input: $input) {
@@ -21,9 +23,14 @@ const STATUS_FIELDS = "status { health message checkedAt lastHeartbeat }";
 const KEYSTORE_FIELDS = `id name type description groups version vault { id name } ${STATUS_FIELDS}
   properties { name value isSet secret immutable derived }`;
 
+/** A row of the keystores list; the status stream sends the same fields, so a row is replaced in place. */
+const KEYSTORE_ROW = `id name type groups vault { id name } ${STATUS_FIELDS}`;
+
 export const KEYSTORES = `query($first: Int, $after: String, $filter: KeystoreFilter) {
   keystores(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { endCursor hasNextPage } nodes { id name type groups vault { id name } ${STATUS_FIELDS} } } }`;
+    totalCount pageInfo { endCursor hasNextPage } nodes { ${KEYSTORE_ROW} } } }`;
+
+export const KEYSTORE_STATUS_CHANGED = `subscription($vaultId: ID!) { keystoreStatusChanged(vaultId: $vaultId) { ${KEYSTORE_ROW} } }`;
 
 export const KEYSTORE = `query($id: ID!) { keystore(id: $id) { ${KEYSTORE_FIELDS}
   lastConnectionTest { name kind outcome message permission } } }`;
@@ -63,6 +70,9 @@ export const MANAGED_KEYS = `query($first: Int, $after: String, $filter: Managed
       statusInKeystores { keystoreName syncFlag } } } }`;
 
 export const MANAGED_KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS} } }`;
+
+/** Every change to a key in the vault, with the key as the key page shows it (null: one was deleted). */
+export const MANAGED_KEY_CHANGED = `subscription($vaultId: ID!) { managedKeyChanged(vaultId: $vaultId) { ${KEY_FIELDS} } }`;
 
 export const CREATE_MANAGED_KEY = `mutation($input: CreateManagedKeyInput!) { createManagedKey(input: $input) {
   ${WITH_ISSUES} ... on CreateManagedKeySuccess { managedKey { id } } } }`;

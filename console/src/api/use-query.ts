@@ -6,12 +6,14 @@ export interface QueryState<T> {
   error: string | undefined;
   loading: boolean;
   reload(): Promise<void>;
+  /** Sets the data from elsewhere (a live event); answers to requests already under way are dropped. */
+  replace(update: (current: T | undefined) => T | undefined): void;
 }
 
 /**
- * Runs a query now and whenever its variables change, and every `pollMs` while the page is open:
- * live updates by polling until the API offers subscriptions. A failed poll keeps the last data
- * and shows the error beside it.
+ * Runs a query now and whenever its variables change, and every `pollMs` while the page is open
+ * (a safety net for live streams, or the only updates where there are none). A failed poll keeps
+ * the last data and shows the error beside it.
  */
 export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, options: { pollMs?: number; skip?: boolean } = {}): QueryState<T> {
   const [data, setData] = useState<T>();
@@ -44,7 +46,14 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
     return () => clearInterval(timer);
   }, [run, options.pollMs, options.skip]);
 
-  return { data, error, loading, reload: run };
+  const replace = useCallback((update: (current: T | undefined) => T | undefined) => {
+    // A poll sent before the event may answer after it with older data.
+    latest.current++;
+    setLoading(false);
+    setData(update);
+  }, []);
+
+  return { data, error, loading, reload: run, replace };
 }
 
 export const POLL_MS = 5000;

@@ -1,7 +1,9 @@
 import { useState } from "react";
-import { KEYSTORE_TYPES, KEYSTORES, VAULTS } from "../api/documents.ts";
+import { KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, KEYSTORES, VAULTS } from "../api/documents.ts";
 import { HEALTHS, type Health, type Keystore, type KeystoreType, type Page, type Vault } from "../api/types.ts";
-import { POLL_MS, useQuery } from "../api/use-query.ts";
+import { useQuery } from "../api/use-query.ts";
+import { useLiveQuery } from "../api/use-live.ts";
+import { LiveNote } from "../components/LiveNote.tsx";
 import { Alert, formatTime, HealthBadge, healthText, Loading } from "../components/Feedback.tsx";
 import { Pager, usePager } from "../components/Pager.tsx";
 import { Link } from "../router.tsx";
@@ -15,7 +17,17 @@ export function KeystoreList() {
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
   const apiFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== ""));
-  const list = useQuery<{ keystores: Page<Keystore> }>(KEYSTORES, { first: PAGE_SIZE, after: pager.after, filter: apiFilter }, { pollMs: POLL_MS });
+  const list = useLiveQuery<{ keystores: Page<Keystore> }>(KEYSTORES, { first: PAGE_SIZE, after: pager.after, filter: apiFilter }, {
+    subscription: KEYSTORE_STATUS_CHANGED,
+    // The vaults of the rows shown (or the one filtered on): a status change elsewhere changes no row here.
+    vaults: (data) => (filter.vaultId ? [filter.vaultId] : (data?.keystores.nodes.map((k) => k.vault.id) ?? [])),
+    apply: (event: { keystoreStatusChanged: Keystore | null }, q) => {
+      const changed = event.keystoreStatusChanged;
+      // Under a health filter the row may join or leave the list: read the page again.
+      if (!changed || filter.health) return void q.reload();
+      q.replace((d) => d && { keystores: { ...d.keystores, nodes: d.keystores.nodes.map((k) => (k.id === changed.id ? { ...k, ...changed } : k)) } });
+    },
+  });
   const change = (name: keyof typeof filter) => (e: { target: { value: string } }) => {
     setFilter((f) => ({ ...f, [name]: e.target.value }));
     pager.reset();
@@ -28,6 +40,7 @@ export function KeystoreList() {
     <>
       <div className="page-head">
         <h1>Target keystores</h1>
+        <LiveNote live={list.live} />
         <Link className="button primary" to="/keystores/new">
           Add keystore
         </Link>

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { gql } from "../api/client.ts";
-import { KEYSTORE, KEYSTORE_TYPES, REFRESH_STATUS } from "../api/documents.ts";
+import { KEYSTORE, KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, REFRESH_STATUS } from "../api/documents.ts";
 import type { ConnectionTest, Keystore, KeystoreType, TypedError } from "../api/types.ts";
-import { POLL_MS, useQuery } from "../api/use-query.ts";
+import { useQuery } from "../api/use-query.ts";
+import { useLiveQuery } from "../api/use-live.ts";
 import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
 import { LockMark } from "../components/PropertyField.tsx";
 import { ConnectionTestResult, TestChecks } from "../components/ConnectionTestResult.tsx";
@@ -13,7 +14,15 @@ import { Disconnect } from "./keystore/Disconnect.tsx";
 /** One keystore: its properties, its status (checked on demand), editing and disconnecting. */
 export function KeystorePage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
-  const q = useQuery<{ keystore: (Keystore & { lastConnectionTest: ConnectionTest["checks"] }) | null }>(KEYSTORE, { id }, { pollMs: editing ? undefined : POLL_MS });
+  const q = useLiveQuery<{ keystore: (Keystore & { lastConnectionTest: ConnectionTest["checks"] }) | null }>(KEYSTORE, { id }, {
+    subscription: KEYSTORE_STATUS_CHANGED,
+    vaults: (data) => (data?.keystore ? [data.keystore.vault.id] : []),
+    // The page shows more than the event carries (properties, the last test): read it again, but not under an open edit form.
+    apply: (event: { keystoreStatusChanged: Keystore | null }, query) => {
+      if (!editing && event.keystoreStatusChanged?.id === id) void query.reload();
+    },
+    poll: !editing,
+  });
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ConnectionTest>();

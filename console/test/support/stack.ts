@@ -28,8 +28,8 @@ export function browserUnavailable(): string | undefined {
 export const REGION = "eu-central-1";
 /**
  * The API wants a bearer token: the gateway's bootstrap administrator token, given by the
- * environment. The console has no sign-in page yet; it sends whatever token sessionStorage holds,
- * so the tests put this one there before any page script runs.
+ * environment. Suites that do not test signing in put it in sessionStorage before any page script
+ * runs (`signedIn`), as the sign-in page would; the others sign in through the page (`signIn`).
  */
 export const ADMIN_TOKEN = "console-e2e-admin-token-0123456789abcdef";
 const TOKEN_KEY = "uko.accessToken";
@@ -50,21 +50,22 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { signedIn?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-console-e2e-"));
   mkdirSync(OUTPUT, { recursive: true });
   const emulator = await startAwsKmsEmulator({ region: REGION, identities: Object.values(ACCOUNTS), wrappingKeyBits: { RSA_3072: true } });
   let gateway: GatewayProcess | undefined;
   let browser: Browser | undefined;
   try {
-    gateway = await startGateway(gatewayEnv({ PORT: "0", UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "0", LOG_LEVEL: "warn", UKO_ADMIN_TOKEN: ADMIN_TOKEN }), dataDir);
+    gateway = await startGateway(gatewayEnv({ PORT: "0", UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "0", LOG_LEVEL: "warn", UKO_ADMIN_TOKEN: ADMIN_TOKEN, ...options.env }), dataDir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-US" });
-    await context.addInitScript(([key, token]) => sessionStorage.setItem(key, token), [TOKEN_KEY, ADMIN_TOKEN] as const);
+    // Only into a tab that has none yet: a sign-out or another token must survive page loads.
+    if (options.signedIn ?? true) await context.addInitScript(([key, token]) => sessionStorage.getItem(key) ?? sessionStorage.setItem(key, token), [TOKEN_KEY, ADMIN_TOKEN] as const);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const pageErrors: string[] = [];
@@ -126,4 +127,21 @@ export async function connectViaApi(stack: Stack, input: { vaultId: string; name
 export async function createVaultViaApi(stack: Stack, name: string): Promise<string> {
   const r = await stack.gql(`mutation($name: String!) { createVault(input: { name: $name }) { ... on CreateVaultSuccess { vault { id } } } }`, { name });
   return r.createVault.vault.id;
+}
+
+/** Signs in through the sign-in page (it must be showing) and waits for the header to name the token. */
+export async function signIn(page: Page, token: string, name: string): Promise<void> {
+  await page.getByLabel("Access token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("account").getByText(name, { exact: true }).waitFor();
+}
+
+/** Creates a token through the API (test setup), returning the bearer token. */
+export async function createTokenViaApi(stack: Stack, input: { name: string; administrator?: boolean; roles?: { vaultId: string; role: string }[] }): Promise<string> {
+  const r = await stack.gql(
+    `mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { __typename ... on CreateAccessTokenSuccess { created { token } } ... on Error { message } } }`,
+    { input },
+  );
+  if (!r.createAccessToken.created) throw new Error(`createAccessToken: ${r.createAccessToken.message}`);
+  return r.createAccessToken.created.token;
 }

@@ -1,7 +1,8 @@
 import { useState } from "react";
-import { MANAGED_KEYS, VAULTS } from "../../api/documents.ts";
+import { MANAGED_KEY_CHANGED, MANAGED_KEYS, VAULTS } from "../../api/documents.ts";
 import type { ManagedKey, Page, Vault } from "../../api/types.ts";
-import { POLL_MS, useQuery } from "../../api/use-query.ts";
+import { useQuery } from "../../api/use-query.ts";
+import { useLiveQuery } from "../../api/use-live.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Pager, usePager } from "../../components/Pager.tsx";
 import { Link } from "../../router.tsx";
@@ -17,7 +18,12 @@ export function KeyList() {
   const pager = usePager();
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
   const filter = { ...(vaultId ? { vaultId } : {}), ...(state ? { state } : {}) };
-  const q = useQuery<{ managedKeys: Page<ManagedKey> }>(MANAGED_KEYS, { first: PAGE_SIZE, after: pager.after, filter }, { pollMs: POLL_MS });
+  const q = useLiveQuery<{ managedKeys: Page<ManagedKey> }>(MANAGED_KEYS, { first: PAGE_SIZE, after: pager.after, filter }, {
+    subscription: MANAGED_KEY_CHANGED,
+    vaults: (data) => (vaultId ? [vaultId] : (data?.managedKeys.nodes.map((k) => k.vault.id) ?? [])),
+    // A change may move a key in or out of the filtered, ordered page: read the page again.
+    apply: (_event, query) => void query.reload(),
+  });
   const page = q.data?.managedKeys;
   return (
     <>

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
-import { keyAction, MANAGED_KEY } from "../../api/documents.ts";
+import { keyAction, MANAGED_KEY, MANAGED_KEY_CHANGED } from "../../api/documents.ts";
 import type { KeyState, ManagedKey, TypedError } from "../../api/types.ts";
-import { POLL_MS, useQuery } from "../../api/use-query.ts";
+import { useLiveQuery } from "../../api/use-live.ts";
+import { LiveNote } from "../../components/LiveNote.tsx";
 import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { Link } from "../../router.tsx";
@@ -26,11 +27,22 @@ const ACTIONS: { action: Action; label: string; states: KeyState[]; danger?: boo
 ];
 
 export function KeyPage({ id }: { id: string }) {
-  const q = useQuery<{ managedKey: ManagedKey | null }>(MANAGED_KEY, { id }, { pollMs: POLL_MS });
+  const q = useLiveQuery<{ managedKey: ManagedKey | null }>(MANAGED_KEY, { id }, {
+    subscription: MANAGED_KEY_CHANGED,
+    vaults: (data) => (data?.managedKey ? [data.managedKey.vault.id] : []),
+    // The event carries the key as this page shows it; another key's change is not ours, a deletion (null) may be.
+    apply: (event: { managedKeyChanged: ManagedKey | null }, query) => {
+      const changed = event.managedKeyChanged;
+      if (changed?.id === id) query.replace(() => ({ managedKey: changed }));
+      else if (!changed) void query.reload();
+    },
+  });
   const [pending, setPending] = useState<(typeof ACTIONS)[number]>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  // Sync can only look: drift is shown, nothing is pushed to the keystores.
+  const [dryRun, setDryRun] = useState(true);
 
   if (q.data && !q.data.managedKey) return <Alert>This key does not exist (any more).</Alert>;
   const key = q.data?.managedKey;
@@ -39,16 +51,23 @@ export function KeyPage({ id }: { id: string }) {
   const run = async (action: Action) => {
     setBusy(true);
     setError(undefined);
+    setNotice(undefined);
     try {
-      const input = action === "sync" ? { id } : { id, expectedVersion: key.version };
+      const input = action === "sync" ? { id, dryRun } : { id, expectedVersion: key.version };
       const r = await gql<Record<string, TypedError & { managedKey?: ManagedKey; allowedStates?: string[]; nextRotationAt?: string }>>(keyAction(action), { input });
       const outcome = r[`${action}ManagedKey`]!;
-      if (outcome.managedKey) setNotice(`Done: ${action}.`);
+      if (outcome.managedKey) {
+        setNotice(action === "sync" && dryRun ? "Checked each keystore; nothing was changed. Drift, if any, is marked below." : `Done: ${action}.`);
+        // The answer is the key as it is now: show it at once, without waiting for the next read.
+        q.replace(() => ({ managedKey: outcome.managedKey! }));
+      }
       else if (outcome.nextRotationAt) setError(`${outcome.message} It can be rotated again at ${formatTime(outcome.nextRotationAt)}.`);
       else setError(outcome.message);
       setPending(undefined);
-      await q.reload();
+      if (!outcome.managedKey) await q.reload();
     } catch (e) {
+      // Shown beside the action buttons (e.g. "not allowed"): the dialog would hide it.
+      setPending(undefined);
       setError((e as Error).message);
     } finally {
       setBusy(false);
@@ -62,6 +81,7 @@ export function KeyPage({ id }: { id: string }) {
       </p>
       <div className="page-head">
         <h1>{key.label}</h1>
+        <LiveNote live={q.live} />
         <div className="actions">
           {ACTIONS.filter((a) => a.states.includes(key.state)).map((a) => (
             <button key={a.action} type="button" className={a.danger ? "danger" : undefined} onClick={() => setPending(a)}>
@@ -149,6 +169,12 @@ export function KeyPage({ id }: { id: string }) {
         onConfirm={() => pending && void run(pending.action)}
       >
         <p>{pending?.effect}</p>
+        {pending?.action === "sync" && (
+          <label className="choice">
+            <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} />
+            Only look (dry run): show drift, change nothing in the keystores
+          </label>
+        )}
       </ConfirmDialog>
     </>
   );

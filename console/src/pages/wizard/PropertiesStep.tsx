@@ -44,7 +44,7 @@ export function PropertiesStep({ state, update, registerCheck }: StepProps) {
   const blur = (name: string) => setTouched((t) => new Set(t).add(name));
 
   return (
-    <form noValidate onSubmit={(e) => e.preventDefault()}>
+    <form className="properties-step" noValidate onSubmit={(e) => e.preventDefault()}>
       <fieldset>
         <legend>Keystore</legend>
         <TextField
