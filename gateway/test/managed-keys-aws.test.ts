@@ -2,7 +2,7 @@ import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, KMSClient } fr
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "@uko/connector-aws-kms/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RootKey } from "../src/crypto/seal.js";
-import { materialAad } from "../src/keys/service.js";
+import { materialAad } from "../src/keys/material.js";
 import { providers, startTestGateway, type TestGateway } from "./harness.js";
 import { byKeystore, CREATE_KEY, createTemplate, KEY, lifecycle, SYNC, type Status } from "./keys-fixture.js";
 

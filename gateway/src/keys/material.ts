@@ -64,3 +64,8 @@ export function verificationOf(material: KeyMaterial): Verification {
     }
   }
 }
+
+/** Associated data for sealed key material: the blob opens only as this key's this version. */
+export function materialAad(keyId: string, version: number): string {
+  return `managed-key:${keyId}:v${version}:material`;
+}

@@ -10,10 +10,9 @@ import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
 import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
-import { generateKey } from "./material.js";
+import { generateKey, materialAad } from "./material.js";
 import { addPeriod } from "./period.js";
-import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
-import { KeystoreCaller } from "./remote.js";
+import { KeyReconciler } from "./key-reconciler.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 
 export interface ManagedKeyServiceOptions {
@@ -62,12 +61,12 @@ const withInstances = { instances: { orderBy: { keystoreName: "asc" } } } as con
  * recorded on its own. A crash in between leaves the pending marks, which `resumePending` finishes.
  */
 export class ManagedKeyService {
-  private readonly caller: KeystoreCaller;
+  private readonly reconciler: KeyReconciler;
   private readonly clock: { now(): Date };
 
   constructor(private readonly o: ManagedKeyServiceOptions) {
-    this.caller = new KeystoreCaller(o);
     this.clock = o.clock ?? { now: () => new Date() };
+    this.reconciler = new KeyReconciler({ ...o, clock: this.clock });
   }
 
   async create(input: { vaultId: string; templateId: string; label: string; description?: string | null; namingValues?: readonly { name: string; value: string }[] | null }) {
@@ -144,7 +143,7 @@ export class ManagedKeyService {
       await this.bumpVersion(tx, key, { state: "ACTIVE", activatedAt: now, alignedRevision: template.targetRevision });
       await this.setTargets(tx, key.id, targets, now);
     });
-    await this.reconcileAll(key.id, "push");
+    await this.reconciler.run(key.id, "push");
     return (await this.get(key.id))!;
   }
 
@@ -206,7 +205,7 @@ export class ManagedKeyService {
     } finally {
       Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength).fill(0);
     }
-    await this.reconcileAll(key.id, "push");
+    await this.reconciler.run(key.id, "push");
     return (await this.get(key.id))!;
   }
 
@@ -233,7 +232,7 @@ export class ManagedKeyService {
       await this.bumpVersion(tx, key, { alignedRevision: template.targetRevision });
       await this.setTargets(tx, key.id, targets, now);
     });
-    await this.reconcileAll(key.id, "push");
+    await this.reconciler.run(key.id, "push");
     return { key: (await this.get(key.id))!, plan };
   }
 
@@ -244,7 +243,7 @@ export class ManagedKeyService {
     if (!input.dryRun) {
       await this.o.db.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: this.clock.now() } });
     }
-    await this.reconcileAll(key.id, input.dryRun ? "observe" : "push");
+    await this.reconciler.run(key.id, input.dryRun ? "observe" : "push");
     return (await this.get(key.id))!;
   }
 
@@ -264,7 +263,7 @@ export class ManagedKeyService {
     const release = mode === "DEACTIVATE" ? "disabled" : "deleted";
     const failed: string[] = [];
     for (const instance of live) {
-      await this.reconcileAll(instance.managedKey.id, "push", { keystoreId, release });
+      await this.reconciler.run(instance.managedKey.id, "push", { keystoreId, release });
       const after = await this.o.db.keyInstance.findUniqueOrThrow({ where: { id: instance.id } });
       if (after.syncFlag === "ERROR" || after.status === "ACTIVE") failed.push(instance.managedKey.label);
     }
@@ -280,14 +279,14 @@ export class ManagedKeyService {
     await this.resumePending();
     const keys = await this.o.db.managedKey.findMany({ where: { state: { not: "PRE_ACTIVATION" }, instances: { some: { keystoreId: { not: null } } } }, select: { id: true } });
     let drifted = 0;
-    for (const { id } of keys) if (await this.reconcileAll(id, "observe")) drifted++;
+    for (const { id } of keys) if (await this.reconciler.run(id, "observe")) drifted++;
     return { keys: keys.length, drifted };
   }
 
   /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
   async resumePending(): Promise<number> {
     const pending = await this.o.db.keyInstance.findMany({ where: { pendingAction: { not: null } }, select: { managedKeyId: true }, distinct: ["managedKeyId"] });
-    for (const { managedKeyId } of pending) await this.reconcileAll(managedKeyId, "push", { onlyPending: true, resuming: true });
+    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true });
     return pending.length;
   }
 
@@ -331,7 +330,7 @@ export class ManagedKeyService {
       await tx.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: now } });
       await more?.(tx);
     });
-    await this.reconcileAll(key.id, "push");
+    await this.reconciler.run(key.id, "push");
   }
 
   private async bumpVersion(tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], key: { id: string; version: number }, data: Record<string, unknown>) {
@@ -363,92 +362,6 @@ export class ManagedKeyService {
     });
   }
 
-  /** Reconciles every keystore of a key in parallel; each outcome is recorded on its own row. */
-  /**
-   * `resuming`: after a restart, an install still marked pending may have created the remote copy
-   * before the crash, so the keystore is searched for it by its tag first. A live request never
-   * pays for that search: its install either finished, or failed and cleaned up after itself.
-   */
-  private async reconcileAll(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; resuming?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
-    const key = await this.o.db.managedKey.findUnique({
-      where: { id: keyId },
-      include: {
-        template: true,
-        versions: true,
-        instances: {
-          where: { keystoreId: options.keystoreId ?? { not: null }, ...(options.onlyPending ? { pendingAction: { not: null } } : {}) },
-          include: { keystore: true },
-        },
-      },
-    });
-    if (!key) return;
-    const connector = this.o.registry.get(key.template.keystoreType);
-    const optionName = connector?.definition.pendingWindowOption;
-    const options_ = JSON.parse(key.template.options) as Record<string, unknown>;
-    const defaultDays = connector?.definition.templateOptions?.find((o) => o.name === optionName)?.default;
-    const current = key.versions.find((ver) => ver.number === key.keyVersion);
-    const view: KeyView = {
-      id: key.id,
-      vaultId: key.vaultId,
-      state: key.state,
-      keyVersion: key.keyVersion,
-      nameInKeystores: key.nameInKeystores,
-      description: key.description,
-      pendingWindowDays: Number((optionName && options_[optionName]) ?? defaultDays ?? 30),
-      material: () => {
-        if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
-        return {
-          spec: { algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size },
-          bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
-        };
-      },
-    };
-    const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
-    let changed = false;
-    const note = (id: string, o: { status: string; syncFlag: string; keyIdInKeystore: string | null }) => {
-      if (before.get(id) !== `${o.status}/${o.syncFlag}/${o.keyIdInKeystore}`) changed = true;
-    };
-    await Promise.all(
-      key.instances.map(async (instance) => {
-        const iv = {
-          targeted: instance.targeted,
-          keyIdInKeystore: instance.keyIdInKeystore,
-          keyVersion: instance.keyVersion,
-          resumingInstall: options.resuming === true && instance.pendingAction !== null && !instance.keyIdInKeystore,
-          ...(options.release ? { release: options.release } : {}),
-        };
-        let outcome: Outcome;
-        try {
-          outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host));
-        } catch (error) {
-          this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });
-          const failed = failedOutcome(iv, error);
-          note(instance.id, failed);
-          await this.o.db.keyInstance.update({
-            where: { id: instance.id },
-            // A push that failed stays pending, for the next sync or restart to finish.
-            data: { status: failed.status, syncFlag: failed.syncFlag, detail: failed.detail, error: failed.error, checkedAt: this.clock.now() },
-          });
-          return;
-        }
-        note(instance.id, outcome);
-        const { replacedKeyId, ...columns } = outcome;
-        await this.o.db.keyInstance.update({
-          where: { id: instance.id },
-          data: {
-            ...columns,
-            ...(replacedKeyId ? { replacedKeyIds: JSON.stringify([...(JSON.parse(instance.replacedKeyIds) as string[]), replacedKeyId]) } : {}),
-            checkedAt: this.clock.now(),
-            ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
-          },
-        });
-      }),
-    );
-    // A push follows a change of the key itself; a look only matters when a keystore differs from before.
-    if (mode === "push" || changed) this.o.events?.publish("managedKey:changed", key.vaultId, { id: key.id });
-    return changed;
-  }
-
   private async requireAction(input: { id: string; expectedVersion: number }, action: KeyAction) {
     const key = isUuid(input.id) ? await this.o.db.managedKey.findUnique({ where: { id: input.id }, include: withInstances }) : null;
     if (!key) throw new NotFoundError("managed key", input.id);
@@ -462,11 +375,6 @@ export class ManagedKeyService {
     if (!now) throw new NotFoundError("managed key", id);
     throw new VersionConflictError("managed key", expected, now.version);
   }
-}
-
-/** Associated data for sealed key material: the blob opens only as this key's this version. */
-export function materialAad(keyId: string, version: number): string {
-  return `managed-key:${keyId}:v${version}:material`;
 }
 
 function formatDuration(ms: number): string {

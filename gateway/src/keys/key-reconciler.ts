@@ -1,0 +1,119 @@
+import type { ConnectorLogger, KeyMaterial } from "@uko/connector-sdk";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { RootKey } from "../crypto/seal.js";
+import type { Db } from "../db/client.js";
+import type { EventBus } from "../events.js";
+import { materialAad } from "./material.js";
+import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
+import { KeystoreCaller } from "./remote.js";
+
+/**
+ * Runs the reconciliation of one managed key against all its keystores and records each outcome:
+ * the state the engine persisted first is what every keystore is brought to (or only compared
+ * with), in parallel, each keystore under its own deadline.
+ */
+export class KeyReconciler {
+  private readonly caller: KeystoreCaller;
+
+  constructor(
+    private readonly o: {
+      db: Db;
+      rootKey: RootKey;
+      registry: ConnectorRegistry;
+      logger: ConnectorLogger;
+      connectorTimeoutMs: number;
+      events?: EventBus;
+      clock: { now(): Date };
+    },
+  ) {
+    this.caller = new KeystoreCaller(o);
+  }
+
+  /**
+   * Reconciles every keystore of a key in parallel; each outcome is recorded on its own row.
+   * Returns whether any keystore's status changed.
+   *
+   * `resuming`: after a restart, an install still marked pending may have created the remote copy
+   * before the crash, so the keystore is searched for it by its tag first. A live request never
+   * pays for that search: its install either finished, or failed and cleaned up after itself.
+   */
+  async run(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; resuming?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
+    const key = await this.o.db.managedKey.findUnique({
+      where: { id: keyId },
+      include: {
+        template: true,
+        versions: true,
+        instances: {
+          where: { keystoreId: options.keystoreId ?? { not: null }, ...(options.onlyPending ? { pendingAction: { not: null } } : {}) },
+          include: { keystore: true },
+        },
+      },
+    });
+    if (!key) return;
+    const connector = this.o.registry.get(key.template.keystoreType);
+    const optionName = connector?.definition.pendingWindowOption;
+    const options_ = JSON.parse(key.template.options) as Record<string, unknown>;
+    const defaultDays = connector?.definition.templateOptions?.find((o) => o.name === optionName)?.default;
+    const current = key.versions.find((ver) => ver.number === key.keyVersion);
+    const view: KeyView = {
+      id: key.id,
+      vaultId: key.vaultId,
+      state: key.state,
+      keyVersion: key.keyVersion,
+      nameInKeystores: key.nameInKeystores,
+      description: key.description,
+      pendingWindowDays: Number((optionName && options_[optionName]) ?? defaultDays ?? 30),
+      material: () => {
+        if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
+        return {
+          spec: { algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size },
+          bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
+        };
+      },
+    };
+    const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
+    let changed = false;
+    const note = (id: string, o: { status: string; syncFlag: string; keyIdInKeystore: string | null }) => {
+      if (before.get(id) !== `${o.status}/${o.syncFlag}/${o.keyIdInKeystore}`) changed = true;
+    };
+    await Promise.all(
+      key.instances.map(async (instance) => {
+        const iv = {
+          targeted: instance.targeted,
+          keyIdInKeystore: instance.keyIdInKeystore,
+          keyVersion: instance.keyVersion,
+          resumingInstall: options.resuming === true && instance.pendingAction !== null && !instance.keyIdInKeystore,
+          ...(options.release ? { release: options.release } : {}),
+        };
+        let outcome: Outcome;
+        try {
+          outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host));
+        } catch (error) {
+          this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });
+          const failed = failedOutcome(iv, error);
+          note(instance.id, failed);
+          await this.o.db.keyInstance.update({
+            where: { id: instance.id },
+            // A push that failed stays pending, for the next sync or restart to finish.
+            data: { status: failed.status, syncFlag: failed.syncFlag, detail: failed.detail, error: failed.error, checkedAt: this.o.clock.now() },
+          });
+          return;
+        }
+        note(instance.id, outcome);
+        const { replacedKeyId, ...columns } = outcome;
+        await this.o.db.keyInstance.update({
+          where: { id: instance.id },
+          data: {
+            ...columns,
+            ...(replacedKeyId ? { replacedKeyIds: JSON.stringify([...(JSON.parse(instance.replacedKeyIds) as string[]), replacedKeyId]) } : {}),
+            checkedAt: this.o.clock.now(),
+            ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
+          },
+        });
+      }),
+    );
+    // A push follows a change of the key itself; a look only matters when a keystore differs from before.
+    if (mode === "push" || changed) this.o.events?.publish("managedKey:changed", key.vaultId, { id: key.id });
+    return changed;
+  }
+}
