@@ -30,7 +30,7 @@ export function endpointProblem(value: PropertyValue): string | undefined {
 export const awsProperties = [
   property.string("aws_region", {
     label: "Region",
-    description: "The AWS region of the key management service, e.g. us-east-1 (UKO's us_east_1 is accepted too). Cannot be changed after connecting.",
+    description: "The AWS region of the key management service, e.g. us-east-1 (UKO's us_east_1 is accepted too).",
     required: true,
     immutable: true,
     minLength: 9,
