@@ -8,6 +8,9 @@ import { KeyPage } from "./pages/keys/KeyPage.tsx";
 import { CreateKey } from "./pages/keys/CreateKey.tsx";
 import { TemplateList } from "./pages/keys/TemplateList.tsx";
 import { CreateTemplate } from "./pages/keys/CreateTemplate.tsx";
+import { TemplatePage } from "./pages/keys/TemplatePage.tsx";
+import { VaultList } from "./pages/vaults/VaultList.tsx";
+import { VaultPage } from "./pages/vaults/VaultPage.tsx";
 import { useSession } from "./auth/use-session.ts";
 import { SignIn } from "./auth/SignIn.tsx";
 import { Account } from "./auth/Account.tsx";
@@ -22,7 +25,10 @@ const ROUTES: [string, (p: Record<string, string>) => React.ReactElement][] = [
   ["/keys/:id", (p) => <KeyPage id={p.id!} />],
   ["/keys", () => <KeyList />],
   ["/templates/new", () => <CreateTemplate />],
+  ["/templates/:id", (p) => <TemplatePage id={p.id!} />],
   ["/templates", () => <TemplateList />],
+  ["/vaults/:id", (p) => <VaultPage id={p.id!} />],
+  ["/vaults", () => <VaultList />],
 ];
 
 export function App() {
@@ -78,6 +84,9 @@ export function App() {
       <header className="top">
         <span className="brand">UKO console</span>
         <nav aria-label="Main">
+          <Link to="/vaults" aria-current={section === "vaults" ? "page" : undefined}>
+            Vaults
+          </Link>
           <Link to="/keystores" aria-current={section === "keystores" ? "page" : undefined}>
             Keystores
           </Link>

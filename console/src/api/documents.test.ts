@@ -9,6 +9,7 @@ const schema = buildSchema(readFileSync(new URL("../../../gateway/schema.graphql
 const all: [string, string][] = [
   ...Object.entries(documents as Record<string, unknown>).flatMap(([name, d]): [string, string][] => (typeof d === "string" ? [[name, d]] : [])),
   ...(["activate", "deactivate", "rotate", "destroy", "sync"] as const).map((a): [string, string] => [`keyAction(${a})`, documents.keyAction(a)]),
+  ...(["archive", "unarchive", "delete"] as const).map((a): [string, string] => [`templateAction(${a})`, documents.templateAction(a)]),
 ];
 
 describe("GraphQL documents", () => {

@@ -96,3 +96,40 @@ export const CREATE_KEY_TEMPLATE = `mutation($input: CreateKeyTemplateInput!) { 
   ${WITH_ISSUES} ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`;
 
 export const TEMPLATE_CAPABILITIES = `query { keystoreTypes { type displayName capabilities { algorithms { algorithm sizes } } } }`;
+
+const VAULT_FIELDS = "id name description version createdAt updatedAt";
+
+/** The vaults list: one query; counts are only on a vault's page (no query per row). */
+export const VAULT_LIST = `query { vaults(first: 100) { totalCount nodes { ${VAULT_FIELDS} } } }`;
+
+/** A vault with what it holds; each list's totalCount is its count. */
+export const VAULT = `query($id: ID!) { vault(id: $id) { ${VAULT_FIELDS} }
+  keystores(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name type groups ${STATUS_FIELDS} } }
+  keyTemplates(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name archived keysCount target { keystoreType keystoreGroup } } }
+  managedKeys(first: 100, filter: { vaultId: $id }) { totalCount nodes { id label state template { id name } } } }`;
+
+export const CREATE_VAULT_FULL = `mutation($input: CreateVaultInput!) { createVault(input: $input) {
+  ${WITH_ISSUES} ... on CreateVaultSuccess { vault { ${VAULT_FIELDS} } } } }`;
+
+export const UPDATE_VAULT = `mutation($input: UpdateVaultInput!) { updateVault(input: $input) {
+  ${WITH_ISSUES} ... on UpdateVaultSuccess { vault { ${VAULT_FIELDS} } } ... on VersionConflictError { currentVersion } } }`;
+
+export const DELETE_VAULT = `mutation($input: DeleteVaultInput!) { deleteVault(input: $input) {
+  ${ERROR_FIELDS} ... on DeleteVaultSuccess { vault { id } }
+  ... on VaultNotEmptyError { keystoreCount keystoreNames templateCount templateNames } } }`;
+
+const TEMPLATE_PAGE_FIELDS = `${TEMPLATE_FIELDS} version targetRevision createdAt updatedAt
+  key { algorithm size initialState activationPeriod expirationPeriod } target { keystoreType keystoreGroup options { name value } }`;
+
+export const KEY_TEMPLATE = `query($id: ID!) { keyTemplate(id: $id) { ${TEMPLATE_PAGE_FIELDS} } }`;
+
+/** archive / unarchive / delete take { id, expectedVersion } and answer the template. */
+export function templateAction(action: "archive" | "unarchive" | "delete"): string {
+  const Name = action.charAt(0).toUpperCase() + action.slice(1);
+  const extra = action === "delete" ? "... on TemplateInUseError { keyCount templateName }" : "";
+  return `mutation($input: ${Name}KeyTemplateInput!) { ${action}KeyTemplate(input: $input) {
+    ${ERROR_FIELDS} ... on ${Name}KeyTemplateSuccess { keyTemplate { ${TEMPLATE_PAGE_FIELDS} } } ${extra} } }`;
+}
+
+export const UPDATE_KEY_TEMPLATE = `mutation($input: UpdateKeyTemplateInput!) { updateKeyTemplate(input: $input) {
+  ${WITH_ISSUES} ... on UpdateKeyTemplateSuccess { keyTemplate { ${TEMPLATE_PAGE_FIELDS} } } } }`;

@@ -173,3 +173,21 @@ export interface KeyTemplate {
   key: { algorithm: string; size: string; initialState: string };
   target: { keystoreType: string; keystoreGroup: string };
 }
+
+/** A vault as its list and page show it. */
+export interface VaultDetail extends Vault {
+  description: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A key template as its page shows it. */
+export interface KeyTemplateDetail extends Omit<KeyTemplate, "key" | "target"> {
+  version: number;
+  targetRevision: number;
+  createdAt: string;
+  updatedAt: string;
+  key: { algorithm: string; size: string; initialState: string; activationPeriod: string | null; expirationPeriod: string | null };
+  target: { keystoreType: string; keystoreGroup: string; options: { name: string; value: string }[] };
+}

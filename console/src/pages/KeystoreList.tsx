@@ -7,6 +7,8 @@ import { LiveNote } from "../components/LiveNote.tsx";
 import { Alert, formatTime, HealthBadge, healthText, Loading } from "../components/Feedback.tsx";
 import { Pager, usePager } from "../components/Pager.tsx";
 import { Link } from "../router.tsx";
+import { useCan } from "../auth/use-can.ts";
+import { ActionLink } from "../components/ActionButton.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -34,6 +36,7 @@ export function KeystoreList() {
   };
   const filtered = Object.keys(apiFilter).length > 0;
   const page = list.data?.keystores;
+  const { why } = useCan();
   const typeName = (t: string) => types.data?.keystoreTypes.find((k) => k.type === t)?.displayName ?? t;
 
   return (
@@ -41,9 +44,9 @@ export function KeystoreList() {
       <div className="page-head">
         <h1>Target keystores</h1>
         <LiveNote live={list.live} />
-        <Link className="button primary" to="/keystores/new">
+        <ActionLink className="primary" to="/keystores/new" refused={why("keystores.write")}>
           Add keystore
-        </Link>
+        </ActionLink>
       </div>
       <form className="filters" role="search" aria-label="Filter keystores" onSubmit={(e) => e.preventDefault()}>
         <label>
@@ -93,9 +96,9 @@ export function KeystoreList() {
             A keystore is a connection to a key store you already have, such as one region of an AWS account. Choose <strong>Add keystore</strong> to
             connect the first one: you pick a vault, the keystore type, enter its connection properties and can test them before connecting.
           </p>
-          <Link className="button primary" to="/keystores/new">
+          <ActionLink className="primary" to="/keystores/new" refused={why("keystores.write")}>
             Add your first keystore
-          </Link>
+          </ActionLink>
         </div>
       )}
       {page && page.totalCount === 0 && filtered && <p>No keystore matches these filters.</p>}

@@ -10,6 +10,8 @@ import { ConnectionTestResult, TestChecks } from "../components/ConnectionTestRe
 import { Link } from "../router.tsx";
 import { EditConnection } from "./keystore/EditConnection.tsx";
 import { Disconnect } from "./keystore/Disconnect.tsx";
+import { useCan } from "../auth/use-can.ts";
+import { ActionButton } from "../components/ActionButton.tsx";
 
 /** One keystore: its properties, its status (checked on demand), editing and disconnecting. */
 export function KeystorePage({ id }: { id: string }) {
@@ -28,6 +30,7 @@ export function KeystorePage({ id }: { id: string }) {
   const [checkResult, setCheckResult] = useState<ConnectionTest>();
   const [checkError, setCheckError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const { why } = useCan();
 
   if (q.data && !q.data.keystore) {
     return (
@@ -42,6 +45,7 @@ export function KeystorePage({ id }: { id: string }) {
   const keystore = q.data?.keystore;
   if (!keystore) return q.error ? <Alert>{q.error}</Alert> : <Loading what="the keystore" />;
   const type = types.data?.keystoreTypes.find((t) => t.type === keystore.type);
+  const refused = why("keystores.write", keystore.vault);
   const label = (name: string) => type?.properties.find((d) => d.name === name)?.label ?? name;
 
   const checkNow = async () => {
@@ -68,11 +72,11 @@ export function KeystorePage({ id }: { id: string }) {
         <h1>{keystore.name}</h1>
         <div className="actions">
           {!editing && type && (
-            <button type="button" onClick={() => setEditing(true)}>
+            <ActionButton refused={refused} onClick={() => setEditing(true)}>
               Edit connection
-            </button>
+            </ActionButton>
           )}
-          <Disconnect keystore={keystore} />
+          <Disconnect keystore={keystore} refused={refused} />
         </div>
       </div>
       <Alert kind="success">{notice}</Alert>
@@ -81,7 +85,9 @@ export function KeystorePage({ id }: { id: string }) {
         <dt>Type</dt>
         <dd>{type?.displayName ?? keystore.type}</dd>
         <dt>Vault</dt>
-        <dd>{keystore.vault.name}</dd>
+        <dd>
+          <Link to={`/vaults/${keystore.vault.id}`}>{keystore.vault.name}</Link>
+        </dd>
         <dt>Groups</dt>
         <dd>{keystore.groups.join(", ") || <span className="muted">none</span>}</dd>
         <dt>Description</dt>
@@ -102,9 +108,9 @@ export function KeystorePage({ id }: { id: string }) {
           <dt>Last heartbeat</dt>
           <dd>{formatTime(keystore.status.lastHeartbeat)}</dd>
         </dl>
-        <button type="button" onClick={() => void checkNow()} disabled={checking}>
+        <ActionButton refused={refused} onClick={() => void checkNow()} disabled={checking}>
           {checking ? "Checking…" : "Check now"}
-        </button>
+        </ActionButton>
         <div aria-live="polite">
           <Alert>{checkError}</Alert>
           {checkResult ? <ConnectionTestResult test={checkResult} /> : <TestChecks checks={keystore.lastConnectionTest} collapsed />}

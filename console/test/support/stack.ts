@@ -129,6 +129,15 @@ export async function createVaultViaApi(stack: Stack, name: string): Promise<str
   return r.createVault.vault.id;
 }
 
+/** A second tab-like page (its own context) already signed in with `token`: another caller beside the administrator's page. */
+export async function pageWithToken(stack: Stack, token: string): Promise<Page> {
+  const context = await stack.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-US" });
+  await context.addInitScript(([key, t]) => sessionStorage.setItem(key, t), [TOKEN_KEY, token] as const);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
 /** Signs in through the sign-in page (it must be showing) and waits for the header to name the token. */
 export async function signIn(page: Page, token: string, name: string): Promise<void> {
   await page.getByLabel("Access token").fill(token);

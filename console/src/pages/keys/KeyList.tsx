@@ -6,6 +6,8 @@ import { useLiveQuery } from "../../api/use-live.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Pager, usePager } from "../../components/Pager.tsx";
 import { Link } from "../../router.tsx";
+import { useCan } from "../../auth/use-can.ts";
+import { ActionLink } from "../../components/ActionButton.tsx";
 import { StateBadge } from "./badges.tsx";
 
 const PAGE_SIZE = 20;
@@ -25,13 +27,14 @@ export function KeyList() {
     apply: (_event, query) => void query.reload(),
   });
   const page = q.data?.managedKeys;
+  const { why } = useCan();
   return (
     <>
       <div className="page-head">
         <h1>Managed keys</h1>
-        <Link className="button primary" to="/keys/new">
+        <ActionLink className="primary" to="/keys/new" refused={why("keys.create")}>
           Create key
-        </Link>
+        </ActionLink>
       </div>
       <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
         <label>

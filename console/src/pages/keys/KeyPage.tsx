@@ -8,17 +8,21 @@ import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { Link } from "../../router.tsx";
 import { StateBadge, SyncBadge } from "./badges.tsx";
+import { useCan } from "../../auth/use-can.ts";
+import type { Permission } from "../../auth/permissions.ts";
+import { ActionButton } from "../../components/ActionButton.tsx";
 
 type Action = "activate" | "deactivate" | "rotate" | "sync" | "destroy";
 
 /** Each action, when the key's state allows it, and what the confirmation says it does. */
-const ACTIONS: { action: Action; label: string; states: KeyState[]; danger?: boolean; effect: string }[] = [
-  { action: "activate", label: "Activate", states: ["PRE_ACTIVATION", "DEACTIVATED"], effect: "The key is installed and enabled in every keystore its template targets." },
-  { action: "deactivate", label: "Deactivate", states: ["ACTIVE"], effect: "The key is disabled in every keystore: nothing can encrypt or decrypt with it until it is activated again." },
-  { action: "rotate", label: "Rotate", states: ["ACTIVE"], effect: "New key material becomes a new version in every keystore that holds the key; the old version keeps decrypting what it encrypted." },
-  { action: "sync", label: "Sync", states: ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"], effect: "The gateway's state for this key is pushed to every keystore where it drifted." },
+const ACTIONS: { action: Action; label: string; states: KeyState[]; permission: Permission; danger?: boolean; effect: string }[] = [
+  { action: "activate", permission: "keys.deploy", label: "Activate", states: ["PRE_ACTIVATION", "DEACTIVATED"], effect: "The key is installed and enabled in every keystore its template targets." },
+  { action: "deactivate", permission: "keys.deploy", label: "Deactivate", states: ["ACTIVE"], effect: "The key is disabled in every keystore: nothing can encrypt or decrypt with it until it is activated again." },
+  { action: "rotate", permission: "keys.rotate", label: "Rotate", states: ["ACTIVE"], effect: "New key material becomes a new version in every keystore that holds the key; the old version keeps decrypting what it encrypted." },
+  { action: "sync", permission: "keys.deploy", label: "Sync", states: ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"], effect: "The gateway's state for this key is pushed to every keystore where it drifted." },
   {
     action: "destroy",
+    permission: "keys.destroy",
     label: "Destroy",
     states: ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED"],
     danger: true,
@@ -43,6 +47,7 @@ export function KeyPage({ id }: { id: string }) {
   const [notice, setNotice] = useState<string>();
   // Sync can only look: drift is shown, nothing is pushed to the keystores.
   const [dryRun, setDryRun] = useState(true);
+  const { why } = useCan();
 
   if (q.data && !q.data.managedKey) return <Alert>This key does not exist (any more).</Alert>;
   const key = q.data?.managedKey;
@@ -84,9 +89,9 @@ export function KeyPage({ id }: { id: string }) {
         <LiveNote live={q.live} />
         <div className="actions">
           {ACTIONS.filter((a) => a.states.includes(key.state)).map((a) => (
-            <button key={a.action} type="button" className={a.danger ? "danger" : undefined} onClick={() => setPending(a)}>
+            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault)} onClick={() => setPending(a)}>
               {a.label}
-            </button>
+            </ActionButton>
           ))}
         </div>
       </div>
@@ -106,9 +111,13 @@ export function KeyPage({ id }: { id: string }) {
           <code>{key.nameInKeystores}</code>
         </dd>
         <dt>Vault</dt>
-        <dd>{key.vault.name}</dd>
+        <dd>
+          <Link to={`/vaults/${key.vault.id}`}>{key.vault.name}</Link>
+        </dd>
         <dt>Template</dt>
-        <dd>{key.template.name}</dd>
+        <dd>
+          <Link to={`/templates/${key.template.id}`}>{key.template.name}</Link>
+        </dd>
         <dt>Verification pattern</dt>
         <dd>{key.verificationPattern ? <code>{`${key.verificationPattern.method}: ${key.verificationPattern.value}`}</code> : <span className="muted">none</span>}</dd>
       </dl>

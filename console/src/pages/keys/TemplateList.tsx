@@ -3,17 +3,20 @@ import type { KeyTemplate, Page } from "../../api/types.ts";
 import { POLL_MS, useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Link } from "../../router.tsx";
+import { useCan } from "../../auth/use-can.ts";
+import { ActionLink } from "../../components/ActionButton.tsx";
 
 export function TemplateList() {
   const q = useQuery<{ keyTemplates: Page<KeyTemplate> }>(KEY_TEMPLATES, {}, { pollMs: POLL_MS });
   const page = q.data?.keyTemplates;
+  const { why } = useCan();
   return (
     <>
       <div className="page-head">
         <h1>Key templates</h1>
-        <Link className="button primary" to="/templates/new">
+        <ActionLink className="primary" to="/templates/new" refused={why("templates.write")}>
           Create template
-        </Link>
+        </ActionLink>
       </div>
       <Alert>{q.error}</Alert>
       {!page && <Loading what="templates" />}
@@ -35,7 +38,7 @@ export function TemplateList() {
             {page.nodes.map((t) => (
               <tr key={t.id}>
                 <td>
-                  {t.name}
+                  <Link to={`/templates/${t.id}`}>{t.name}</Link>
                   {t.archived && " (archived)"}
                 </td>
                 <td>{t.vault.name}</td>

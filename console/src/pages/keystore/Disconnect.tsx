@@ -5,6 +5,7 @@ import type { Keystore, TypedError } from "../../api/types.ts";
 import { Alert } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { navigate } from "../../router.tsx";
+import { ActionButton } from "../../components/ActionButton.tsx";
 
 type Mode = "RESTRICT" | "DISCONNECT" | "DEACTIVATE" | "DESTROY";
 
@@ -20,7 +21,7 @@ export const MODES: { mode: Mode; title: string; effect: string }[] = [
   },
 ];
 
-export function Disconnect({ keystore }: { keystore: Keystore }) {
+export function Disconnect({ keystore, refused }: { keystore: Keystore; refused?: string }) {
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<Mode>("RESTRICT");
   const [busy, setBusy] = useState(false);
@@ -47,9 +48,9 @@ export function Disconnect({ keystore }: { keystore: Keystore }) {
 
   return (
     <>
-      <button type="button" className="danger" onClick={() => setOpen(true)}>
+      <ActionButton className="danger" refused={refused} onClick={() => setOpen(true)}>
         Disconnect
-      </button>
+      </ActionButton>
       <ConfirmDialog open={open} title={`Disconnect ${keystore.name}?`} confirmLabel="Disconnect" danger busy={busy} onConfirm={() => void confirm()} onCancel={() => setOpen(false)}>
         <p>The remote keystore itself stays in place; the gateway forgets its connection and its stored credentials.</p>
         <fieldset>

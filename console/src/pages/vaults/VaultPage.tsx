@@ -1,0 +1,127 @@
+import { useState } from "react";
+import { VAULT } from "../../api/documents.ts";
+import type { Health, KeyState, Page, VaultDetail } from "../../api/types.ts";
+import { POLL_MS, useQuery } from "../../api/use-query.ts";
+import { useCan } from "../../auth/use-can.ts";
+import { ActionButton } from "../../components/ActionButton.tsx";
+import { Alert, formatTime, HealthBadge, Loading } from "../../components/Feedback.tsx";
+import { Link } from "../../router.tsx";
+import { StateBadge } from "../keys/badges.tsx";
+import { DeleteVault } from "./DeleteVault.tsx";
+import { VaultForm } from "./VaultForm.tsx";
+
+interface VaultData {
+  vault: VaultDetail | null;
+  keystores: Page<{ id: string; name: string; type: string; groups: string[]; status: { health: Health } }>;
+  keyTemplates: Page<{ id: string; name: string; archived: boolean; keysCount: number; target: { keystoreType: string; keystoreGroup: string } }>;
+  managedKeys: Page<{ id: string; label: string; state: KeyState; template: { id: string; name: string } }>;
+}
+
+/** One vault: what it holds (each list's totalCount is its count), rename and delete for the administrator. */
+export function VaultPage({ id }: { id: string }) {
+  const [editing, setEditing] = useState(false);
+  const q = useQuery<VaultData>(VAULT, { id }, { pollMs: editing ? undefined : POLL_MS });
+  const { why } = useCan();
+  const [notice, setNotice] = useState<string>();
+  if (q.data && !q.data.vault) {
+    return (
+      <>
+        <h1>Vault not found</h1>
+        <p>
+          It may have been deleted. Back to the <Link to="/vaults">vaults</Link>.
+        </p>
+      </>
+    );
+  }
+  const vault = q.data?.vault;
+  if (!q.data || !vault) return q.error ? <Alert>{q.error}</Alert> : <Loading what="the vault" />;
+  const { keystores, keyTemplates, managedKeys } = q.data;
+  const refused = why("vaults.write");
+
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/vaults">Vaults</Link> › {vault.name}
+      </p>
+      <div className="page-head">
+        <h1>{vault.name}</h1>
+        <div className="actions">
+          {!editing && (
+            <ActionButton refused={refused} onClick={() => setEditing(true)}>
+              Rename
+            </ActionButton>
+          )}
+          <DeleteVault vault={vault} refused={refused} />
+        </div>
+      </div>
+      <Alert kind="success">{notice}</Alert>
+      <Alert>{q.error}</Alert>
+      {editing && (
+        <VaultForm
+          vault={vault}
+          onCancel={() => setEditing(false)}
+          onDone={async (v) => {
+            setEditing(false);
+            setNotice(`Saved: the vault is now called ${v.name}.`);
+            await q.reload();
+          }}
+        />
+      )}
+      <dl className="summary" data-testid="vault-summary">
+        <dt>Description</dt>
+        <dd>{vault.description || <span className="muted">none</span>}</dd>
+        <dt>Holds</dt>
+        <dd>
+          {keystores.totalCount} keystores, {keyTemplates.totalCount} key templates, {managedKeys.totalCount} managed keys
+        </dd>
+        <dt>Created</dt>
+        <dd>{formatTime(vault.createdAt)}</dd>
+      </dl>
+
+      <section className="panel" aria-labelledby="vault-keystores">
+        <h2 id="vault-keystores">Keystores ({keystores.totalCount})</h2>
+        <Rows empty="No keystore in this vault." items={keystores.nodes} head={["Name", "Type", "Groups", "Health"]} row={(k) => [<Link to={`/keystores/${k.id}`}>{k.name}</Link>, k.type, k.groups.join(", ") || "—", <HealthBadge health={k.status.health} />]} />
+      </section>
+      <section className="panel" aria-labelledby="vault-templates">
+        <h2 id="vault-templates">Key templates ({keyTemplates.totalCount})</h2>
+        <Rows
+          empty="No key template in this vault."
+          items={keyTemplates.nodes}
+          head={["Name", "Target", "Keys"]}
+          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${t.target.keystoreType} / ${t.target.keystoreGroup}${t.archived ? " (archived)" : ""}`, t.keysCount]}
+        />
+      </section>
+      <section className="panel" aria-labelledby="vault-keys">
+        <h2 id="vault-keys">Managed keys ({managedKeys.totalCount})</h2>
+        <Rows empty="No managed key in this vault." items={managedKeys.nodes} head={["Label", "State", "Template"]} row={(k) => [<Link to={`/keys/${k.id}`}>{k.label}</Link>, <StateBadge state={k.state} />, k.template.name]} />
+      </section>
+    </>
+  );
+}
+
+/** A small table of a vault's contents (at most 100 shown; the heading gives the full count). */
+function Rows<T extends { id: string }>({ items, head, row, empty }: { items: T[]; head: string[]; row(item: T): React.ReactNode[]; empty: string }) {
+  if (items.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <table className="list">
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((item) => (
+          <tr key={item.id}>
+            {row(item).map((cell, i) => (
+              <td key={i}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
