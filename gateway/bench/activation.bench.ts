@@ -19,7 +19,7 @@ const KEYS = 8;
 const PROTOCOL_MINIMUM = 4;
 
 const identities = Array.from({ length: 6 }, (_, i) => ({
-  accessKeyId: `AKIABENCHACCOUNT000${i}`,
+  accessKeyId: `EMUKBENCHACCOUNT000${i}`,
   secretAccessKey: `bench/Secret+${String(i).repeat(27)}`,
   accountId: String(100000000000 + i),
 }));

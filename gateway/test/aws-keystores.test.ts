@@ -24,8 +24,8 @@ const DISCONNECT = `mutation($input: DisconnectKeystoreInput!) { disconnectKeyst
   ... on DisconnectKeystoreSuccess { keystore { id } } ${errorFields("NotFoundError", "VersionConflictError")} } }`;
 const KEYSTORE = `query($id: ID!) { keystore(id: $id) { ${AWS_FIELDS} } }`;
 
-const ADMIN = { accessKeyId: "AKIAGATEWAYTEST00001", secretAccessKey: "gateway/Test+Secret0000000000000000000001", userName: "uko-gateway" };
-const ROTATED = { accessKeyId: "AKIAGATEWAYTEST00002", secretAccessKey: "gateway/Test+Secret0000000000000000000002", userName: "uko-gateway" };
+const ADMIN = { accessKeyId: "EMUKGATEWAYTEST00001", secretAccessKey: "gateway/Test+Secret0000000000000000000001", userName: "uko-gateway" };
+const ROTATED = { accessKeyId: "EMUKGATEWAYTEST00002", secretAccessKey: "gateway/Test+Secret0000000000000000000002", userName: "uko-gateway" };
 const SECRETS = [ADMIN.secretAccessKey, ROTATED.secretAccessKey, "wrong/Secret+000000000000000000000000000"];
 
 describe.each(await providers())("AWS keystores on %s", (provider) => {
@@ -74,7 +74,7 @@ describe.each(await providers())("AWS keystores on %s", (provider) => {
     expect(wrong).toMatchObject({ ok: false, health: "CONFIGURATION_ERROR" });
     expect(wrong.message).toMatch(/secret access key does not match/);
 
-    const limited = { accessKeyId: "AKIAGATEWAYLIMITED01", secretAccessKey: "limited/Secret+00000000000000000000000", allowedActions: ["kms:ListKeys", "kms:DescribeKey"] };
+    const limited = { accessKeyId: "EMUKGATEWAYLIMITED01", secretAccessKey: "limited/Secret+00000000000000000000000", allowedActions: ["kms:ListKeys", "kms:DescribeKey"] };
     emulator.setIdentity(limited);
     const denied = (await t.gql(TEST, { input: { properties: awsKms(limited) } })).data.testKeystoreConnection.test;
     expect(denied).toMatchObject({ ok: false, health: "CONFIGURATION_ERROR" });

@@ -11,8 +11,8 @@ import { byKeystore, CREATE_KEY, createTemplate, KEY, lifecycle, SYNC, type Stat
  * that a keystore holds a key compares the emulator's unwrapped bytes with the gateway's sealed
  * material, opened here with the test's root key.
  */
-const ACCOUNT_A = { accessKeyId: "AKIAKEYSACCOUNTA0001", secretAccessKey: "keys/Account+A00000000000000000000000001", accountId: "111111111111", userName: "uko-a" };
-const ACCOUNT_B = { accessKeyId: "AKIAKEYSACCOUNTB0001", secretAccessKey: "keys/Account+B00000000000000000000000001", accountId: "222222222222", userName: "uko-b" };
+const ACCOUNT_A = { accessKeyId: "EMUKKEYSACCOUNTA0001", secretAccessKey: "keys/Account+A00000000000000000000000001", accountId: "111111111111", userName: "uko-a" };
+const ACCOUNT_B = { accessKeyId: "EMUKKEYSACCOUNTB0001", secretAccessKey: "keys/Account+B00000000000000000000000001", accountId: "222222222222", userName: "uko-b" };
 const CONNECT = `mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) { ... on ConnectKeystoreSuccess { keystore { id status { health } } } ... on Error { message } } }`;
 
 describe.each(await providers())("managed keys in AWS KMS on %s", (provider) => {

@@ -11,8 +11,8 @@ import { gatewayEnv, killAllGateways, sleep, startGateway, type GatewayProcess }
  * AWS already created by their tags, and finishes them: one key per account, active, holding
  * the gateway's bytes, under the key's alias.
  */
-const A = { accessKeyId: "AKIACRASHACCOUNTA001", secretAccessKey: "crash/Account+A000000000000000000000001", accountId: "333333333333" };
-const B = { accessKeyId: "AKIACRASHACCOUNTB001", secretAccessKey: "crash/Account+B000000000000000000000001", accountId: "444444444444" };
+const A = { accessKeyId: "EMUKCRASHACCOUNTA001", secretAccessKey: "crash/Account+A000000000000000000000001", accountId: "333333333333" };
+const B = { accessKeyId: "EMUKCRASHACCOUNTB001", secretAccessKey: "crash/Account+B000000000000000000000001", accountId: "444444444444" };
 const KEY_STATUS = `query($id: ID!) { managedKey(id: $id) { state usable nameInKeystores statusInKeystores { keystoreName status syncFlag pending keyIdInKeystore } } }`;
 
 describe("a crash during activation", () => {

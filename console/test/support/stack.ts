@@ -34,9 +34,9 @@ export const REGION = "eu-central-1";
 export const ADMIN_TOKEN = "console-e2e-admin-token-0123456789abcdef";
 const TOKEN_KEY = "uko.accessToken";
 export const ACCOUNTS = {
-  a: { accessKeyId: "AKIACONSOLEA00000001", secretAccessKey: "console/Account+A0000000000000000000001", accountId: "111111111111", userName: "uko-a" },
-  b: { accessKeyId: "AKIACONSOLEB00000001", secretAccessKey: "console/Account+B0000000000000000000001", accountId: "222222222222", userName: "uko-b" },
-  c: { accessKeyId: "AKIACONSOLEC00000001", secretAccessKey: "console/Account+C0000000000000000000001", accountId: "333333333333", userName: "uko-c" },
+  a: { accessKeyId: "EMUKCONSOLEA00000001", secretAccessKey: "console/Account+A0000000000000000000001", accountId: "111111111111", userName: "uko-a" },
+  b: { accessKeyId: "EMUKCONSOLEB00000001", secretAccessKey: "console/Account+B0000000000000000000001", accountId: "222222222222", userName: "uko-b" },
+  c: { accessKeyId: "EMUKCONSOLEC00000001", secretAccessKey: "console/Account+C0000000000000000000001", accountId: "333333333333", userName: "uko-c" },
 } satisfies Record<string, EmulatorIdentity>;
 
 export interface Stack {

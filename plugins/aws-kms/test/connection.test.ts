@@ -52,7 +52,7 @@ describe("aws_kms connection test", () => {
   it.skipIf(onRealAws)("names each permission the principal lacks, and still learns the account from AWS's refusal", async () => {
     const emulator = target.emulator!;
     const limited = {
-      accessKeyId: "AKIAUKOTESTLIMITED01",
+      accessKeyId: "EMUKUKOTESTLIMITED01",
       secretAccessKey: "limited/Secret+000000000000000000000000",
       userName: "uko-limited",
       allowedActions: AWS_PERMISSIONS.map((p) => p.name).filter((n) => n !== "kms:ImportKeyMaterial" && n !== "kms:ListKeys"),
@@ -77,7 +77,7 @@ describe("aws_kms connection test", () => {
   });
 
   it("an unknown access key id is AUTHENTICATION_FAILED saying AWS does not know it", async () => {
-    const error = await failure(runTest({ ...target.properties, aws_access_key_id: "AKIAUKOUNKNOWN000000" }));
+    const error = await failure(runTest({ ...target.properties, aws_access_key_id: "EMUKUKOUNKNOWN000000" }));
     expect(error.code).toBe("AUTHENTICATION_FAILED");
     expect(error.message).toMatch(/does not recognise the access key ID/);
     expect(error.properties).toEqual(["aws_access_key_id"]);

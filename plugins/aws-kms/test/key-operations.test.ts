@@ -87,7 +87,7 @@ describe("installing a key (create for import, wrap, import, alias, tag)", () =>
   it.skipIf(onRealAws)("a principal without kms:ImportKeyMaterial gets PERMISSION_DENIED and leaves only a key pending deletion", async () => {
     const emulator = target.emulator!;
     const noImport = {
-      accessKeyId: "AKIAUKOTESTNOIMPORT1",
+      accessKeyId: "EMUKUKOTESTNOIMPORT1",
       secretAccessKey: "noimport/Secret+00000000000000000000000",
       userName: "uko-no-import",
       allowedActions: ["kms:CreateKey", "kms:DescribeKey", "kms:GetParametersForImport", "kms:ScheduleKeyDeletion", "kms:ListAliases", "kms:ListResourceTags", "kms:ListKeys"],

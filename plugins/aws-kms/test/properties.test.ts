@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import awsKms from "../src/index.js";
 import { iamPolicy, AWS_PERMISSIONS } from "../src/permissions.js";
 
-const valid = { aws_region: "us-east-1", aws_access_key_id: "AKIAIOSFODNN7EXAMPLE", aws_secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+=" };
+const valid = { aws_region: "us-east-1", aws_access_key_id: "EMUKTESTEXAMPLE00001", aws_secret_access_key: "test/Secret+Value0000000000000000000000000=" };
 const check = (given: Record<string, string>) => validateProperties(awsKms.properties, { ...valid, ...given }, { applyDefaults: true });
 
 describe("aws_kms properties", () => {

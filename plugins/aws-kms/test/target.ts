@@ -23,7 +23,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export const ADMIN: EmulatorIdentity = { accessKeyId: "AKIAUKOTESTADMIN0001", secretAccessKey: "uko/test+Admin=Secret0000000000000000001", userName: "uko-admin" };
+export const ADMIN: EmulatorIdentity = { accessKeyId: "EMUKUKOTESTADMIN0001", secretAccessKey: "uko/test+Admin=Secret0000000000000000001", userName: "uko-admin" };
 
 export async function openTarget(): Promise<Target> {
   if (onRealAws) {

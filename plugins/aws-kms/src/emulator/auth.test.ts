@@ -15,7 +15,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAwsKmsEmulator, type AwsKmsEmulator, type EmulatorIdentity } from "./index.js";
 
-const ADMIN: EmulatorIdentity = { accessKeyId: "AKIAAUTHTESTADMIN001", secretAccessKey: "auth/Test+Admin/Secret0000000000000000001", userName: "admin" };
+const ADMIN: EmulatorIdentity = { accessKeyId: "EMUKAUTHTESTADMIN001", secretAccessKey: "auth/Test+Admin/Secret0000000000000000001", userName: "admin" };
 
 let emulator: AwsKmsEmulator;
 /** The emulator's clock is real time plus this. */
@@ -88,7 +88,7 @@ describe("SigV4", () => {
   });
 
   it("an unknown access key id is UnrecognizedClientException", async () => {
-    const error = await rejection(client({ accessKeyId: "AKIAUNKNOWN000000001", secretAccessKey: ADMIN.secretAccessKey }).send(new ListKeysCommand({})));
+    const error = await rejection(client({ accessKeyId: "EMUKUNKNOWN000000001", secretAccessKey: ADMIN.secretAccessKey }).send(new ListKeysCommand({})));
     expect(error.name).toBe("UnrecognizedClientException");
     expect(error.message).toBe("The security token included in the request is invalid.");
   });
@@ -156,7 +156,7 @@ describe("SigV4", () => {
 
 describe("authorization", () => {
   const NO_IMPORT: EmulatorIdentity = {
-    accessKeyId: "AKIAAUTHTESTNOIMPORT",
+    accessKeyId: "EMUKAUTHTESTNOIMPORT",
     secretAccessKey: "auth/Test+NoImport/Secret000000000000001",
     userName: "no-import",
     allowedActions: ["kms:DescribeKey", "kms:GetParametersForImport", "kms:ListKeys"],
@@ -188,7 +188,7 @@ describe("authorization", () => {
   });
 
   it("authorises before looking the key up: a denied action on a key that does not exist is AccessDenied, an allowed one NotFound", async () => {
-    const onlyList: EmulatorIdentity = { accessKeyId: "AKIAAUTHTESTONLYLIST", secretAccessKey: "auth/Test+OnlyList/Secret000000000000001", userName: "lister", allowedActions: ["kms:ListKeys"] };
+    const onlyList: EmulatorIdentity = { accessKeyId: "EMUKAUTHTESTONLYLIST", secretAccessKey: "auth/Test+OnlyList/Secret000000000000001", userName: "lister", allowedActions: ["kms:ListKeys"] };
     emulator.setIdentity(onlyList);
     const missing = randomUUID();
     const denied = await rejection(client(onlyList).send(new DescribeKeyCommand({ KeyId: missing })));
@@ -204,7 +204,7 @@ describe("authorization", () => {
   });
 
   it("keys belong to an account: another account's identity neither lists nor finds them", async () => {
-    const other: EmulatorIdentity = { accessKeyId: "AKIAAUTHTESTOTHERACC", secretAccessKey: "auth/Test+Other/Secret000000000000000001", accountId: "444455556666" };
+    const other: EmulatorIdentity = { accessKeyId: "EMUKAUTHTESTOTHERACC", secretAccessKey: "auth/Test+Other/Secret000000000000000001", accountId: "444455556666" };
     emulator.setIdentity(other);
     const mine = (await client().send(new CreateKeyCommand({}))).KeyMetadata!;
     const theirs = client(other);
@@ -221,7 +221,7 @@ describe("authorization", () => {
   });
 
   it("setIdentity replaces an identity by access key id: the old secret stops working", async () => {
-    const rotating: EmulatorIdentity = { accessKeyId: "AKIAAUTHTESTROTATE01", secretAccessKey: "auth/Test+Rotate/SecretOne000000000000001" };
+    const rotating: EmulatorIdentity = { accessKeyId: "EMUKAUTHTESTROTATE01", secretAccessKey: "auth/Test+Rotate/SecretOne000000000000001" };
     emulator.setIdentity(rotating);
     await client(rotating).send(new ListKeysCommand({}));
     emulator.setIdentity({ ...rotating, secretAccessKey: "auth/Test+Rotate/SecretTwo000000000000001" });

@@ -60,7 +60,7 @@ describe("cli", () => {
   it("prints exactly one JSON line with what a client needs, serves until killed", async () => {
     const { child, line, stdout } = await startCli("npx", ["tsx", "src/emulator/cli.ts", "--port", "0", "--region", "ap-southeast-2"]);
     expect(Object.keys(line)).toEqual(["type", "endpoint", "region", "accountId", "accessKeyId", "secretAccessKey"]);
-    expect(line).toMatchObject({ type: "aws_kms", region: "ap-southeast-2", accountId: "111122223333", accessKeyId: "AKIAEMULATOR00000001" });
+    expect(line).toMatchObject({ type: "aws_kms", region: "ap-southeast-2", accountId: "111122223333", accessKeyId: "EMUKEMULATOR00000001" });
     expect(line.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const listed = await listKeysWith(line);

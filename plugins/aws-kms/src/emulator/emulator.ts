@@ -10,7 +10,7 @@ import type { AwsKmsEmulator, AwsKmsEmulatorOptions, EmulatorIdentity, RequestRe
 
 /** The identity an emulator has when none are given: allowed everything, in the emulator's account. */
 export const DEFAULT_EMULATOR_IDENTITY: Readonly<EmulatorIdentity> = Object.freeze({
-  accessKeyId: "AKIAEMULATOR00000001",
+  accessKeyId: "EMUKEMULATOR00000001",
   secretAccessKey: "emulator/Secret+Key/000000000000000000001",
   userName: "emulator",
 });

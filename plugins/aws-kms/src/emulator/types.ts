@@ -26,7 +26,7 @@ export interface AwsKmsEmulatorOptions {
   region?: string;
   /** Default "111122223333". */
   accountId?: string;
-  /** Default: one identity, `AKIAEMULATOR00000001` with a fixed test secret, allowed everything. */
+  /** Default: one identity, `EMUKEMULATOR00000001` with a fixed test secret, allowed everything. */
   identities?: EmulatorIdentity[];
   /** The emulator's clock: SigV4 skew, import token expiry, deletion dates, the Date header. Default real time. */
   now?: () => Date;
