@@ -47,6 +47,6 @@ export function createServices(o: {
     keys,
     events,
     access: new AccessService(o.db),
-    audit: new AuditLog(o.db, o.provider),
+    audit: new AuditLog(o.db, o.provider, o.logger),
   };
 }

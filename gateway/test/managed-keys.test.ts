@@ -2,6 +2,8 @@ import { createCipheriv } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { referenceBackend } from "@uko/connector-reference";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { RootKey } from "../src/crypto/seal.js";
+import { materialAad, newSealedVersion } from "../src/keys/material.js";
 import { errorFields, providers, startTestGateway, type TestGateway } from "./harness.js";
 import { ALIGN, byKeystore, CREATE_KEY, createTemplate, KEY, lifecycle, SYNC, type Status } from "./keys-fixture.js";
 
@@ -314,5 +316,35 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     expect(await labels({ algorithm: "rsa" })).toEqual([]);
     expect(await labels({ keystoreId: keystores[`ks-c-${run}`]!.id })).toEqual(["f-active", "f-broken"]);
     expect(await labels({ syncFlag: "ERROR" })).toEqual(["f-broken"]);
+  });
+
+  it("resumes a rotation a crash interrupted, adopting the new copy a keystore already holds", async () => {
+    const key = await activeKey("rotate-crash");
+    const db = t.gateway.database.db;
+    const rootKey = new RootKey(Buffer.from(t.config.rootKey!, "base64"));
+    // The state a crash leaves: version 2 written and every keystore pending; ks-a already holds the new copy, unrecorded.
+    const v2 = newSealedVersion(rootKey, key.id, 2, { algorithm: "aes", size: "256" });
+    await db.managedKeyVersion.create({ data: { managedKeyId: key.id, ...v2 } });
+    await db.managedKey.update({ where: { id: key.id }, data: { keyVersion: 2, version: { increment: 1 } } });
+    await db.keyInstance.updateMany({ where: { managedKeyId: key.id }, data: { pendingAction: "reconcile", pendingSince: new Date() } });
+    const inA = referenceBackend.get(instanceOf(`ks-a-${run}`)).keys;
+    const adopted = {
+      keyId: "00000000-0000-4000-8000-00000000a002",
+      name: `${key.nameInKeystores}-interrupted`,
+      spec: { algorithm: "aes" as const, size: "256" },
+      material: rootKey.open(Buffer.from(v2.sealedMaterial), materialAad(key.id, 2)),
+      state: "enabled" as const,
+      tags: { "uko:managed-by": "uko-gateway", "uko:managed-key-id": key.id, "uko:vault-id": vaultId, "uko:key-version": "2" },
+      createdAt: new Date(),
+    };
+    inA.set(adopted.keyId, adopted);
+
+    await t.gateway.services.keys.resumePending();
+    const after = byKeystore((await t.gql(KEY, { id: key.id })).data.managedKey);
+    expect(after[`ks-a-${run}`]).toMatchObject({ keyIdInKeystore: adopted.keyId, keyVersion: 2, status: "ACTIVE", pending: false });
+    expect(adopted.name).toBe(key.nameInKeystores);
+    expect(inA.size).toBe(2); // the old copy and the adopted one: nothing created twice
+    expect(after[`ks-b-${run}`]).toMatchObject({ keyVersion: 2, status: "ACTIVE", pending: false });
+    expect(referenceBackend.get(instanceOf(`ks-b-${run}`)).keys.size).toBe(2);
   });
 });

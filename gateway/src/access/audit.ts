@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { Db, DbProvider } from "../db/client.js";
 
 /**
@@ -36,8 +37,21 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly provider: DbProvider,
+    private readonly logger?: ConnectorLogger,
     private readonly clock: { now(): Date } = { now: () => new Date() },
   ) {}
+
+  /**
+   * For events after the fact (an outcome, a refused login): the request already happened, so a
+   * write that fails is reported loudly in the log instead of changing the answer.
+   */
+  async appendOrReport(input: AuditInput): Promise<void> {
+    try {
+      await this.append(input);
+    } catch (error) {
+      this.logger?.error("an audit event could not be written", { action: input.action, outcome: input.outcome, requestId: input.requestId, error });
+    }
+  }
 
   /** Appends one event; rejects when it cannot be written (callers fail closed). */
   append(input: AuditInput): Promise<void> {

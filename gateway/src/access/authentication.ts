@@ -45,17 +45,15 @@ export function requireToken(o: { db: Db; audit: AuditLog; graphqlEndpoint: stri
         }
         return;
       }
-      await o.audit
-        .append({
-          actorId: result.tokenId ?? null,
-          actorName: result.tokenName ?? null,
-          action: "auth.authenticate",
-          outcome: "denied",
-          reason: result.failure.toUpperCase(),
-          requestId: o.requestIdOf(request),
-          sourceAddress: sourceAddressOf(serverContext),
-        })
-        .catch(() => undefined);
+      await o.audit.appendOrReport({
+        actorId: result.tokenId ?? null,
+        actorName: result.tokenName ?? null,
+        action: "auth.authenticate",
+        outcome: "denied",
+        reason: result.failure.toUpperCase(),
+        requestId: o.requestIdOf(request),
+        sourceAddress: sourceAddressOf(serverContext),
+      });
       const message = result.failure === "missing" ? "This API needs an access token: send Authorization: Bearer <token>" : "The access token is not valid (unknown, revoked or expired)";
       endResponse(
         fetchAPI.Response.json(

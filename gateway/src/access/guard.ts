@@ -72,12 +72,12 @@ function auditedMutation(name: string, rule: Rule, resolve: GraphQLFieldResolver
     try {
       result = await resolve(source, args, ctx, info);
     } catch (error) {
-      await ctx.services.audit.append({ ...base, outcome: "failed", reason: error instanceof DomainError ? error.code : "UNEXPECTED" }).catch(() => undefined);
+      await ctx.services.audit.appendOrReport({ ...base, outcome: "failed", reason: error instanceof DomainError ? error.code : "UNEXPECTED" });
       throw error;
     }
     // The errors plugin hands a refused mutation's typed error back as the result, wrapped.
     const refused = typeof result === "object" && result !== null && errorTypeMap.has(result) ? (result as DomainError) : undefined;
-    await ctx.services.audit.append({ ...base, outcome: refused ? "refused" : "success", reason: refused?.code ?? null }).catch(() => undefined);
+    await ctx.services.audit.appendOrReport({ ...base, outcome: refused ? "refused" : "success", reason: refused?.code ?? null });
     return result;
   };
 }

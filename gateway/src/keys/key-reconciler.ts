@@ -1,9 +1,9 @@
-import type { ConnectorLogger, KeyMaterial } from "@uko/connector-sdk";
+import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
-import { materialAad } from "./material.js";
+import { materialAad, specOf } from "./material.js";
 import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
 import { KeystoreCaller } from "./remote.js";
 
@@ -66,7 +66,7 @@ export class KeyReconciler {
       material: () => {
         if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
         return {
-          spec: { algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size },
+          spec: specOf(key),
           bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
         };
       },
@@ -82,7 +82,7 @@ export class KeyReconciler {
           targeted: instance.targeted,
           keyIdInKeystore: instance.keyIdInKeystore,
           keyVersion: instance.keyVersion,
-          resumingInstall: options.resuming === true && instance.pendingAction !== null && !instance.keyIdInKeystore,
+          resuming: options.resuming === true && instance.pendingAction !== null,
           ...(options.release ? { release: options.release } : {}),
         };
         let outcome: Outcome;

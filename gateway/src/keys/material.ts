@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { KeyMaterial, KeySpec } from "@uko/connector-sdk";
+import type { RootKey } from "../crypto/seal.js";
 
 /**
  * Key material, generated here and nowhere else (every keystore imports it), and the verification
@@ -68,4 +69,23 @@ export function verificationOf(material: KeyMaterial): Verification {
 /** Associated data for sealed key material: the blob opens only as this key's this version. */
 export function materialAad(keyId: string, version: number): string {
   return `managed-key:${keyId}:v${version}:material`;
+}
+
+/** A managed key's spec from its stored columns (AES/RSA/EC/HMAC in upper case). */
+export function specOf(key: { algorithm: string; size: string }): KeySpec {
+  return { algorithm: key.algorithm.toLowerCase() as KeySpec["algorithm"], size: key.size };
+}
+
+/**
+ * Generates version `number` of a key's material and seals it at once; the plaintext is wiped
+ * before this returns, so it never outlives the call.
+ */
+export function newSealedVersion(rootKey: RootKey, keyId: string, number: number, spec: KeySpec) {
+  const generated = generateKey(spec);
+  const plaintext = Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength);
+  try {
+    return { number, sealedMaterial: new Uint8Array(rootKey.seal(plaintext, materialAad(keyId, number))), verificationValue: JSON.stringify(generated.verification) };
+  } finally {
+    plaintext.fill(0);
+  }
 }

@@ -27,8 +27,11 @@ export interface InstanceView {
   keyIdInKeystore: string | null;
   /** The material version the keystore's copy holds. */
   keyVersion: number;
-  /** An install that may have been interrupted: look for the copy by its tag before creating one. */
-  resumingInstall: boolean;
+  /**
+   * An operation here may have been interrupted (a restart): before creating a copy, for an
+   * install or a rotation, look for one it may already have created, by its tags.
+   */
+  resuming: boolean;
   /** The keystore is being disconnected and takes the key's copy out of use this way. */
   release?: "disabled" | "deleted";
 }
@@ -62,14 +65,14 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   const desired = instance.release ?? desiredFor(key.state, instance.targeted);
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
   // A copy an interrupted install created but never recorded.
-  const lost = !remote && instance.resumingInstall ? await findByTag(keys, key, host) : null;
+  const lost = !remote && instance.resuming ? await findByTag(keys, key, host) : null;
   if (mode === "observe") return judge(key, instance, desired, remote ?? lost);
 
   let wrongKey = false;
   let replacedKeyId: string | undefined;
   // A copy of older material, in a keystore that should hold the key: rotate it first.
   if (remote && instance.keyVersion < key.keyVersion && (desired === "enabled" || desired === "disabled") && remote.state !== "pending_deletion") {
-    const resumed = instance.resumingInstall ? await findByTag(keys, key, host) : null;
+    const resumed = instance.resuming ? await findByTag(keys, key, host) : null;
     replacedKeyId = remote.keyId;
     remote = await keys.rotateKey(remote.keyId, installRequest(key), host, resumed?.keyId);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ConnectorLogger, KeyMaterial } from "@uko/connector-sdk";
+import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
@@ -10,7 +10,7 @@ import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
 import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
-import { generateKey, materialAad } from "./material.js";
+import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
@@ -100,10 +100,8 @@ export class ManagedKeyService {
     const activateNow = template.initialState === "ACTIVE";
     if (activateNow && (await this.targets(template)).length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
 
-    const generated = generateKey({ algorithm: template.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: template.size });
     const id = randomUUID();
-    try {
-      await this.o.db.managedKey.create({
+    await this.o.db.managedKey.create({
         data: {
           id,
           vaultId: vault.id,
@@ -117,18 +115,9 @@ export class ManagedKeyService {
           alignedRevision: template.targetRevision,
           activationDate: template.activationPeriod ? (addPeriod(now, template.activationPeriod) ?? null) : null,
           expirationDate: template.expirationPeriod ? (addPeriod(now, template.expirationPeriod) ?? null) : null,
-          versions: {
-            create: {
-              number: 1,
-              sealedMaterial: new Uint8Array(this.o.rootKey.seal(Buffer.from(generated.material.bytes), materialAad(id, 1))),
-              verificationValue: JSON.stringify(generated.verification),
-            },
-          },
+          versions: { create: newSealedVersion(this.o.rootKey, id, 1, specOf(template)) },
         },
       });
-    } finally {
-      Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength).fill(0);
-    }
     if (activateNow) return this.activate({ id, expectedVersion: 1 });
     return (await this.get(id))!;
   }
@@ -187,24 +176,13 @@ export class ManagedKeyService {
     if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
       throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));
     }
-    const generated = generateKey({ algorithm: key.algorithm.toLowerCase() as KeyMaterial["spec"]["algorithm"], size: key.size });
     const next = key.keyVersion + 1;
-    try {
-      await this.o.db.$transaction(async (tx) => {
-        await this.bumpVersion(tx, key, { keyVersion: next, rotatedAt: now });
-        await tx.managedKeyVersion.create({
-          data: {
-            managedKeyId: key.id,
-            number: next,
-            sealedMaterial: new Uint8Array(this.o.rootKey.seal(Buffer.from(generated.material.bytes), materialAad(key.id, next))),
-            verificationValue: JSON.stringify(generated.verification),
-          },
-        });
-        await tx.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: now } });
-      });
-    } finally {
-      Buffer.from(generated.material.bytes.buffer, generated.material.bytes.byteOffset, generated.material.bytes.byteLength).fill(0);
-    }
+    const version = newSealedVersion(this.o.rootKey, key.id, next, specOf(key));
+    await this.o.db.$transaction(async (tx) => {
+      await this.bumpVersion(tx, key, { keyVersion: next, rotatedAt: now });
+      await tx.managedKeyVersion.create({ data: { managedKeyId: key.id, ...version } });
+      await tx.keyInstance.updateMany({ where: { managedKeyId: key.id, keystoreId: { not: null } }, data: { pendingAction: "reconcile", pendingSince: now } });
+    });
     await this.reconciler.run(key.id, "push");
     return (await this.get(key.id))!;
   }

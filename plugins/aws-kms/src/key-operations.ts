@@ -66,10 +66,49 @@ export class AwsKeyOperations implements KeyOperations {
     const resumed = resumeKeyId ? await this.finishInstall(resumeKeyId, kind, request, host) : undefined;
     if (resumed) return resumed;
     // Refuse a taken name before creating anything, so the common conflict leaves nothing to clean up.
-    if (await this.aliasExists(aliasName, host)) {
-      throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
+    await this.requireFreeAlias(aliasName, host);
+    const created = await this.createForImport(kind, request, host);
+    const keyId = created.KeyId;
+    let aliased = false;
+    try {
+      await this.importMaterial(keyId, kind, request.material, host);
+      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
+      aliased = true;
+      // Everything a DescribeKey would say is known: importing material enables an EXTERNAL key.
+      return toRemoteKey({ ...created, KeyState: "Enabled", Enabled: true }, request.name, { ...request.tags });
+    } catch (error) {
+      await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
+      throw error;
     }
-    const created = await this.kms.send(
+  }
+
+  /** Completes a key an interrupted installation left (unless it is on its way out): material, then alias. */
+  private async finishInstall(keyId: string, kind: AwsKeyKind, request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey | undefined> {
+    const key = await this.leftover(keyId, host);
+    if (!key) return undefined;
+    if (key.state === "pending_import") await this.importMaterial(keyId, kind, request.material, host);
+    if (key.name !== request.name) {
+      const aliasName = `alias/${request.name}`;
+      await this.requireFreeAlias(aliasName, host);
+      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
+    }
+    return this.describeKey(keyId, host);
+  }
+
+  /** A key an interrupted operation left, unless it is gone or on its way out (then start afresh). */
+  private async leftover(keyId: string, host: ConnectorHost): Promise<RemoteKey | undefined> {
+    try {
+      const key = await this.describeKey(keyId, host);
+      return key.state === "pending_deletion" ? undefined : key;
+    } catch (error) {
+      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return undefined;
+      throw error;
+    }
+  }
+
+  /** A new key waiting for imported material, tagged from the start so that it can always be found. */
+  private async createForImport(kind: AwsKeyKind, request: InstallKeyRequest, host: ConnectorHost): Promise<KeyMetadata & { KeyId: string }> {
+    const out = await this.kms.send(
       new CreateKeyCommand({
         Origin: "EXTERNAL",
         KeySpec: kind.keySpec,
@@ -80,38 +119,9 @@ export class AwsKeyOperations implements KeyOperations {
       "kms:CreateKey",
       host,
     );
-    const keyId = created.KeyMetadata?.KeyId;
+    const keyId = out.KeyMetadata?.KeyId;
     if (!keyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS created a key but did not say its id");
-    let aliased = false;
-    try {
-      await this.importMaterial(keyId, kind, request.material, host);
-      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
-      aliased = true;
-      // Everything a DescribeKey would say is known: importing material enables an EXTERNAL key.
-      return toRemoteKey({ ...created.KeyMetadata, KeyId: keyId, KeyState: "Enabled", Enabled: true } as KeyMetadata, request.name, { ...request.tags });
-    } catch (error) {
-      await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
-      throw error;
-    }
-  }
-
-  /** Completes a key an interrupted installation left (unless it is on its way out): material, then alias. */
-  private async finishInstall(keyId: string, kind: AwsKeyKind, request: InstallKeyRequest, host: ConnectorHost): Promise<RemoteKey | undefined> {
-    let key: RemoteKey;
-    try {
-      key = await this.describeKey(keyId, host);
-    } catch (error) {
-      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return undefined;
-      throw error;
-    }
-    if (key.state === "pending_deletion") return undefined;
-    if (key.state === "pending_import") await this.importMaterial(keyId, kind, request.material, host);
-    if (key.name !== request.name) {
-      const aliasName = `alias/${request.name}`;
-      if (await this.aliasExists(aliasName, host)) throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
-      await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
-    }
-    return this.describeKey(keyId, host);
+    return { ...out.KeyMetadata, KeyId: keyId };
   }
 
   /**
@@ -122,20 +132,9 @@ export class AwsKeyOperations implements KeyOperations {
   async rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const kind = this.kindFor(request.material);
     const aliasName = `alias/${request.name}`;
-    let next = resumeKeyId ? await this.describeKey(resumeKeyId, host) : undefined;
-    if (next?.state === "pending_deletion") next = undefined; // a failed attempt's leftover: start afresh
-    let keyId = next?.keyId;
-    let created = false;
-    if (!keyId) {
-      const out = await this.kms.send(
-        new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec: kind.keySpec, KeyUsage: kind.keyUsage, ...(request.description ? { Description: request.description } : {}), Tags: toTags(request.tags) }),
-        "kms:CreateKey",
-        host,
-      );
-      keyId = out.KeyMetadata?.KeyId;
-      if (!keyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS created a key but did not say its id");
-      created = true;
-    }
+    const next = resumeKeyId ? await this.leftover(resumeKeyId, host) : undefined;
+    const created = next ? undefined : await this.createForImport(kind, request, host);
+    const keyId = next?.keyId ?? created!.KeyId;
     try {
       if (created || next?.state === "pending_import") await this.importMaterial(keyId, kind, request.material, host);
       await this.kms.send(new UpdateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:UpdateAlias", host);
@@ -219,14 +218,14 @@ export class AwsKeyOperations implements KeyOperations {
     return kind;
   }
 
-  private async aliasExists(aliasName: string, host: ConnectorHost): Promise<boolean> {
+  private async requireFreeAlias(aliasName: string, host: ConnectorHost): Promise<void> {
     try {
       await this.kms.send(new DescribeKeyCommand({ KeyId: aliasName }), "kms:DescribeKey", host);
-      return true;
     } catch (error) {
-      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return false;
+      if (error instanceof ConnectorError && error.code === "NOT_FOUND") return;
       throw error;
     }
+    throw new ConnectorError("CONFLICT", `An alias named ${aliasName} already exists in this account and region`);
   }
 
   /** Fetches fresh import parameters, wraps the material for them and imports it, without expiry. */
