@@ -1,0 +1,3 @@
+export { createTestTls, type TestTlsMaterial, type TestTlsOptions } from "./tls.js";
+export { SettableClock } from "./clock.js";
+export { FaultPlan, type FaultBase, type FaultDecision, type LatencyFault } from "./faults.js";
