@@ -14,6 +14,8 @@ import type { LoadedConnector } from "./registry.js";
 
 export interface InvokeOptions {
   timeoutMs: number;
+  /** One remote call's deadline; the whole operation's when absent. */
+  callTimeoutMs?: number;
   logger: ConnectorLogger;
   retry?: RetryPolicy;
   clock?: { now(): Date };
@@ -43,6 +45,7 @@ export async function withSession<T>(
     clock,
     signal: controller.signal,
     deadline: new Date(clock.now().getTime() + options.timeoutMs),
+    callTimeoutMs: options.callTimeoutMs ?? options.timeoutMs,
     retry: options.retry ?? DEFAULT_RETRY,
   };
   let timer: NodeJS.Timeout | undefined;

@@ -1,3 +1,4 @@
+import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
@@ -51,9 +52,8 @@ export class KeyReconciler {
     });
     if (!key) return;
     const connector = this.o.registry.get(key.template.keystoreType);
-    const optionName = connector?.definition.pendingWindowOption;
-    const options_ = JSON.parse(key.template.options) as Record<string, unknown>;
-    const defaultDays = connector?.definition.templateOptions?.find((o) => o.name === optionName)?.default;
+    const storedOptions = JSON.parse(key.template.options) as PropertyValues;
+    const defaults = Object.fromEntries((connector?.definition.templateOptions ?? []).flatMap((o) => (o.default === undefined ? [] : [[o.name, o.default]])));
     const current = key.versions.find((ver) => ver.number === key.keyVersion);
     const view: KeyView = {
       id: key.id,
@@ -62,7 +62,8 @@ export class KeyReconciler {
       keyVersion: key.keyVersion,
       nameInKeystores: key.nameInKeystores,
       description: key.description,
-      pendingWindowDays: Number((optionName && options_[optionName]) ?? defaultDays ?? 30),
+      templateOptions: { ...defaults, ...storedOptions },
+      rotation: connector?.definition.rotation ?? "new_key",
       material: () => {
         if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
         return {

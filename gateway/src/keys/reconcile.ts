@@ -1,6 +1,15 @@
-import { ConnectorError, isConnectorError, type ConnectorHost, type KeyMaterial, type KeyOperations, type RemoteKey } from "@uko/connector-sdk";
+import {
+  ConnectorError,
+  isConnectorError,
+  type ConnectorHost,
+  type InstallKeyRequest,
+  type KeyMaterial,
+  type KeyOperations,
+  type PropertyValues,
+  type RemoteKey,
+  type RotationModel,
+} from "@uko/connector-sdk";
 import type { KeyState } from "./rules.js";
-import { remoteTags, TAG_KEY_ID, TAG_KEY_VERSION } from "./rules.js";
 
 /**
  * Brings one keystore's copy of a managed key to the state the gateway wants, or only looks at
@@ -19,7 +28,9 @@ export interface KeyView {
   description: string;
   /** Opens the sealed material; only called when the material must be imported. */
   material: () => KeyMaterial;
-  pendingWindowDays: number;
+  /** The template's options for this keystore type, defaults applied (opaque to the gateway). */
+  templateOptions: PropertyValues;
+  rotation: RotationModel;
 }
 
 export interface InstanceView {
@@ -29,7 +40,7 @@ export interface InstanceView {
   keyVersion: number;
   /**
    * An operation here may have been interrupted (a restart): before creating a copy, for an
-   * install or a rotation, look for one it may already have created, by its tags.
+   * install or a rotation, ask the connector for one it may already have created.
    */
   resuming: boolean;
   /** The keystore is being disconnected and takes the key's copy out of use this way. */
@@ -58,23 +69,23 @@ function desiredFor(state: KeyState, targeted: boolean): Desired {
   return state === "ACTIVE" && targeted ? "enabled" : "disabled";
 }
 
-/** Maximum pages of a keystore's key list searched for a copy lost in a crash. */
-const MAX_SEARCH_PAGES = 50;
-
 export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys: KeyOperations, host: ConnectorHost): Promise<Outcome> {
   const desired = instance.release ?? desiredFor(key.state, instance.targeted);
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
   // A copy an interrupted install created but never recorded.
-  const lost = !remote && instance.resuming ? await findByTag(keys, key, host) : null;
+  const lost = !remote && instance.resuming ? await keys.findManagedCopy(copyRef(key), host) : null;
   if (mode === "observe") return judge(key, instance, desired, remote ?? lost);
 
   let wrongKey = false;
   let replacedKeyId: string | undefined;
+  let rotated = false;
   // A copy of older material, in a keystore that should hold the key: rotate it first.
   if (remote && instance.keyVersion < key.keyVersion && (desired === "enabled" || desired === "disabled") && remote.state !== "pending_deletion") {
-    const resumed = instance.resuming ? await findByTag(keys, key, host) : null;
-    replacedKeyId = remote.keyId;
-    remote = await keys.rotateKey(remote.keyId, installRequest(key), host, resumed?.keyId);
+    const resumed = instance.resuming ? await keys.findManagedCopy(copyRef(key), host) : null;
+    // A new key replaces the copy (its id is kept to disable and destroy it with the key); a new version does not.
+    if (key.rotation === "new_key") replacedKeyId = remote.keyId;
+    remote = await optional(keys, "rotateKey")(remote.keyId, installRequest(key), host, resumed?.keyId);
+    rotated = true;
   }
   if (desired !== "enabled") remote ??= lost;
   switch (desired) {
@@ -82,10 +93,10 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
       if (!remote) {
         remote = await install(keys, key, host, lost?.keyId);
       } else {
-        if (remote.state === "pending_deletion") remote = await keys.cancelKeyDeletion(remote.keyId, host);
+        if (remote.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host);
         if (remote.state === "pending_import") {
           try {
-            remote = await keys.reimportKeyMaterial(remote.keyId, key.material(), host);
+            remote = await optional(keys, "reimportKeyMaterial")(remote.keyId, key.material(), host);
           } catch (error) {
             if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
             wrongKey = true;
@@ -95,21 +106,34 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
       }
       break;
     case "disabled":
-      if (remote?.state === "pending_deletion") remote = await keys.cancelKeyDeletion(remote.keyId, host);
+      if (remote?.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host);
       if (remote?.state === "enabled") remote = await keys.disableKey(remote.keyId, host);
       break;
     case "deleted":
-      if (remote && remote.state !== "pending_deletion") remote = await keys.scheduleKeyDeletion(remote.keyId, key.pendingWindowDays, host);
+      if (remote && remote.state !== "pending_deletion") remote = await keys.scheduleKeyDeletion(remote.keyId, key.templateOptions, host);
       break;
     case "absent":
       break;
   }
-  const outcome = judge(key, instance, desired, remote, wrongKey);
+  const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
 
-function installRequest(key: KeyView) {
-  return { name: key.nameInKeystores, description: key.description, material: key.material(), tags: remoteTags(key) };
+function copyRef(key: KeyView) {
+  return { managedKeyId: key.id, vaultId: key.vaultId, version: key.keyVersion };
+}
+
+function installRequest(key: KeyView): InstallKeyRequest {
+  return { name: key.nameInKeystores, description: key.description, material: key.material(), copy: copyRef(key), options: key.templateOptions };
+}
+
+type OptionalMethod = "rotateKey" | "reimportKeyMaterial" | "cancelKeyDeletion" | "verifyKeyMaterial";
+
+/** An optional operation, or UNSUPPORTED when this keystore type does not have it. */
+function optional<M extends OptionalMethod>(keys: KeyOperations, method: M): NonNullable<KeyOperations[M]> {
+  const fn = keys[method];
+  if (!fn) throw new ConnectorError("UNSUPPORTED", `This keystore type cannot ${method.replace(/Key(Material)?$/, "").replace(/([A-Z])/g, " $1").toLowerCase()} keys`);
+  return fn.bind(keys) as NonNullable<KeyOperations[M]>;
 }
 
 /** Installs the key; when its name is taken by the gateway's own earlier copy (a crash between steps), adopts that copy. */
@@ -118,9 +142,9 @@ async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost, r
     return await keys.installKey(installRequest(key), host, resumeKeyId);
   } catch (error) {
     if (!(isConnectorError(error) && error.code === "CONFLICT")) throw error;
-    const ours = await findByTag(keys, key, host);
+    const ours = await keys.findManagedCopy(copyRef(key), host);
     if (!ours) throw new ConnectorError("CONFLICT", `${error.message}; it is not a copy of this managed key`);
-    return ours.state === "pending_import" ? keys.reimportKeyMaterial(ours.keyId, key.material(), host) : ours;
+    return ours.state === "pending_import" ? optional(keys, "reimportKeyMaterial")(ours.keyId, key.material(), host) : ours;
   }
 }
 
@@ -133,26 +157,14 @@ async function describeOrNull(keys: KeyOperations, keyId: string, host: Connecto
   }
 }
 
-async function findByTag(keys: KeyOperations, key: KeyView, host: ConnectorHost): Promise<RemoteKey | null> {
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
-    const listed = await keys.listKeys(cursor ? { cursor, limit: 100 } : { limit: 100 }, host);
-    const found = listed.items.find((k) => k.tags[TAG_KEY_ID] === key.id && k.tags[TAG_KEY_VERSION] === String(key.keyVersion));
-    if (found) return found;
-    if (!listed.nextCursor) return null;
-    cursor = listed.nextCursor;
-  }
-  return null;
-}
-
-function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: RemoteKey | null, wrongKey = false): Outcome {
+function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: RemoteKey | null, wrongKey = false, rotated = false): Outcome {
   const base = {
     error: null,
     keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore,
     resourceName: remote?.resourceName ?? null,
     deletionDate: remote?.deletionDate ?? null,
-    // A copy found or made by this run holds the current material; an old one keeps its version.
-    keyVersion: remote && remote.keyId !== instance.keyIdInKeystore ? key.keyVersion : instance.keyVersion,
+    // A copy found, made or rotated by this run holds the current material; an old one keeps its version.
+    keyVersion: rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion,
   };
   if (wrongKey) return { ...base, status: "WRONG_KEY", syncFlag: "OUT_OF_SYNC", detail: "key_in_keystore_has_other_material" };
   const status: InstanceStatus = !remote

@@ -29,12 +29,3 @@ export const keyLabel = z
   .max(255, "Label must be at most 255 characters")
   .regex(/^[A-Za-z0-9._ /-]+$/, "Label may contain letters, digits, spaces and . _ / -");
 
-/** The tags every remote copy carries, so the gateway's keys (and its orphans) can be found. */
-export const TAG_MANAGED_BY = "uko:managed-by";
-export const TAG_KEY_ID = "uko:managed-key-id";
-export const TAG_VAULT_ID = "uko:vault-id";
-export const TAG_KEY_VERSION = "uko:key-version";
-
-export function remoteTags(key: { id: string; vaultId: string; keyVersion: number }): Record<string, string> {
-  return { [TAG_MANAGED_BY]: "uko-gateway", [TAG_KEY_ID]: key.id, [TAG_VAULT_ID]: key.vaultId, [TAG_KEY_VERSION]: String(key.keyVersion) };
-}

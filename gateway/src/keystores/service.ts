@@ -63,7 +63,7 @@ export class KeystoreService {
     const desc = v.check(description, input.description ?? "", ["input", "description"]);
     const groups = v.check(keystoreGroups, input.groups ?? [], ["input", "groups"]);
     const connector = this.connector(input.properties.type);
-    const values = this.checkProperties(v, connector, input.properties.values, {});
+    const values = await this.checkProperties(v, connector, input.properties.values, {});
     v.throwIfAny();
 
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
@@ -125,14 +125,14 @@ export class KeystoreService {
           code: "WRONG_KEYSTORE_TYPE",
         });
       } else {
-        const given = this.checkProperties(v, connector, input.properties.values, { partial: true });
+        const given = await this.checkProperties(v, connector, input.properties.values, { partial: true });
         if (given) {
           v.throwIfAny();
           const locked = connector.definition.properties
             .filter((d) => d.immutable && given[d.name] !== undefined && given[d.name] !== currentValues[d.name])
             .map((d) => d.name);
           if (locked.length > 0) throw new ImmutablePropertiesError(locked);
-          merged = this.derive(v, connector, { ...withoutDerived(connector, currentValues), ...given });
+          merged = await this.derive(v, connector, { ...withoutDerived(connector, currentValues), ...given });
         }
       }
     }
@@ -181,7 +181,7 @@ export class KeystoreService {
   async testProperties(properties: GivenProperties): Promise<ConnectionTestResult> {
     const v = new IssueCollector();
     const connector = this.connector(properties.type);
-    const values = this.checkProperties(v, connector, properties.values, {});
+    const values = await this.checkProperties(v, connector, properties.values, {});
     v.throwIfAny();
     return this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
   }
@@ -258,22 +258,22 @@ export class KeystoreService {
   }
 
   /** Validates given values (and, for a full set, derives); reports issues at their input paths. */
-  private checkProperties(
+  private async checkProperties(
     v: IssueCollector,
     connector: LoadedConnector,
     given: GivenProperties["values"],
     options: { partial?: boolean },
-  ): PropertyValues | undefined {
+  ): Promise<PropertyValues | undefined> {
     const result = validateProperties(connector.definition.properties, given, { partial: options.partial, applyDefaults: !options.partial });
     for (const issue of result.issues) v.add({ path: propertyPath(connector, issue.property), message: issue.message, code: issue.code });
     if (result.issues.length > 0) return undefined;
     return options.partial ? result.values : this.derive(v, connector, result.values);
   }
 
-  private derive(v: IssueCollector, connector: LoadedConnector, values: PropertyValues): PropertyValues | undefined {
+  private async derive(v: IssueCollector, connector: LoadedConnector, values: PropertyValues): Promise<PropertyValues | undefined> {
     if (!connector.definition.derive) return values;
     try {
-      return { ...values, ...connector.definition.derive(values) };
+      return { ...values, ...(await connector.definition.derive(values)) };
     } catch (error) {
       const properties = isConnectorError(error) && error.properties.length ? error.properties : [];
       const message = isConnectorError(error) ? error.message : "The connector could not read these properties";

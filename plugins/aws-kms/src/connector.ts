@@ -24,8 +24,11 @@ export default defineConnector({
   requiredPermissions: AWS_PERMISSIONS,
   capabilities: {
     algorithms: supportedAlgorithms(),
-    operations: ["installKey", "rotateKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
+    operations: ["rotate", "reimport", "cancel_deletion"],
   },
+  // AWS rotates imported material in place only for single-Region symmetric keys: every kind
+  // rotates as a new key with the alias moved to it.
+  rotation: "new_key",
   // AWS alias names, without the `alias/` prefix the connector adds.
   keyNaming: {
     minLength: 1,
@@ -34,7 +37,7 @@ export default defineConnector({
     patternMessage: "AWS key names (aliases) are letters, digits, '/', '_' and '-'",
     reservedPrefixes: ["aws/"],
   },
-  pendingWindowOption: "aws_pending_window_days",
+  deletionWindowOption: "aws_pending_window_days",
   templateOptions: [
     property.integer("aws_pending_window_days", {
       label: "Deletion waiting period (days)",

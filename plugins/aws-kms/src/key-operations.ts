@@ -19,16 +19,20 @@ import {
 } from "@aws-sdk/client-kms";
 import {
   ConnectorError,
+  findManagedCopyByListing,
   loadWrappingKey,
+  managedCopyTags,
   rsaAesKeyWrap,
   rsaOaepWrap,
   type ConnectorHost,
   type InstallKeyRequest,
   type KeyMaterial,
   type KeyOperations,
+  type ManagedCopyRef,
   type Page,
   type PageRequest,
   type RemoteKey,
+  type PropertyValues,
   type RemoteKeyState,
 } from "@uko/connector-sdk";
 import { awsKindFor, specForAwsKeySpec, WRAPPING_KEY_SPEC, type AwsKeyKind } from "./key-specs.js";
@@ -75,7 +79,7 @@ export class AwsKeyOperations implements KeyOperations {
       await this.kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: keyId }), "kms:CreateAlias", host);
       aliased = true;
       // Everything a DescribeKey would say is known: importing material enables an EXTERNAL key.
-      return toRemoteKey({ ...created, KeyState: "Enabled", Enabled: true }, request.name, { ...request.tags });
+      return toRemoteKey({ ...created, KeyState: "Enabled", Enabled: true }, request.name, managedCopyTags(request.copy));
     } catch (error) {
       await this.undoInstall(keyId, aliased ? aliasName : undefined, host);
       throw error;
@@ -114,7 +118,7 @@ export class AwsKeyOperations implements KeyOperations {
         KeySpec: kind.keySpec,
         KeyUsage: kind.keyUsage,
         ...(request.description ? { Description: request.description } : {}),
-        Tags: toTags(request.tags),
+        Tags: toTags(managedCopyTags(request.copy)),
       }),
       "kms:CreateKey",
       host,
@@ -169,7 +173,12 @@ export class AwsKeyOperations implements KeyOperations {
     return this.describeKey(keyId, host);
   }
 
-  async scheduleKeyDeletion(keyId: string, pendingWindowDays: number, host: ConnectorHost): Promise<RemoteKey> {
+  async findManagedCopy(copy: ManagedCopyRef, host: ConnectorHost): Promise<RemoteKey | null> {
+    return findManagedCopyByListing(this, copy, host);
+  }
+
+  async scheduleKeyDeletion(keyId: string, options: Readonly<PropertyValues>, host: ConnectorHost): Promise<RemoteKey> {
+    const pendingWindowDays = Number(options.aws_pending_window_days ?? PENDING_WINDOW_DAYS.min);
     const { min, max } = PENDING_WINDOW_DAYS;
     if (!Number.isInteger(pendingWindowDays) || pendingWindowDays < min || pendingWindowDays > max) {
       throw new ConnectorError("UNSUPPORTED", `AWS KMS deletes a key after ${min} to ${max} days, not ${pendingWindowDays}`);

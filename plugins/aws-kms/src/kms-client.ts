@@ -1,5 +1,5 @@
 import { KMSClient } from "@aws-sdk/client-kms";
-import { backoffDelayMs, type ConnectorHost, type PropertyValues } from "@uko/connector-sdk";
+import { withRetries, type ConnectorHost, type PropertyValues } from "@uko/connector-sdk";
 import { isRetryable, toConnectorError } from "./errors.js";
 
 // The SDK version is pinned (package.json); its warning about future Node requirements is noise in
@@ -47,21 +47,18 @@ export class Kms {
   }
 
   async send<C extends { readonly input: object }>(command: C, operation: string, host: ConnectorHost): Promise<Output<C>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // The host aborts its signal at the call's deadline; the SDK then abandons the request.
-        // `as never`: KMSClient.send's overloads do not accept a generic command; Output<C> restores the type.
-        return (await this.client.send(command as never, { abortSignal: host.signal })) as Output<C>;
-      } catch (raw) {
-        const error = host.signal.aborted ? Object.assign(new Error("aborted"), { name: "AbortError" }) : raw;
-        const delay = backoffDelayMs(host.retry, attempt + 1);
-        const timeLeft = host.deadline.getTime() - host.clock.now().getTime();
-        if (attempt >= host.retry.maxAttempts || !isRetryable(error) || delay >= timeLeft || host.signal.aborted) {
-          throw toConnectorError(error, operation);
+    try {
+      // Each attempt gets its own deadline (host.callTimeoutMs); the SDK abandons the request when it passes.
+      // `as never`: KMSClient.send's overloads do not accept a generic command; Output<C> restores the type.
+      return await withRetries(host, { operation, isRetryable: (error) => isRetryable(error) || isCallTimeout(error, host) }, async (signal) => {
+        try {
+          return (await this.client.send(command as never, { abortSignal: signal })) as Output<C>;
+        } catch (error) {
+          throw signal.aborted ? Object.assign(new Error("aborted"), { name: "AbortError", callTimedOut: !host.signal.aborted }) : error;
         }
-        host.logger.debug("retrying AWS KMS call", { operation, attempt, delayMs: delay, error: (error as Error).name });
-        await sleep(delay, host.signal);
-      }
+      });
+    } catch (error) {
+      throw toConnectorError(error, operation);
     }
   }
 
@@ -70,9 +67,7 @@ export class Kms {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** An attempt that ran out of its own time while the operation still has some: worth another try. */
+function isCallTimeout(error: unknown, host: ConnectorHost): boolean {
+  return (error as { callTimedOut?: boolean })?.callTimedOut === true && !host.signal.aborted;
 }

@@ -133,7 +133,7 @@ describe.skipIf(onRealAws)("aws_kms retries", () => {
     const report = await runTest(target.properties, host);
     expect(byName(report.checks, "permission:kms:ListKeys")!.outcome).toBe("passed");
     expect(emulator.inspect.requests().filter((r) => r.operation === "ListKeys").length - before).toBe(3);
-    expect(host.lines.filter((l) => l.includes("retrying AWS KMS call"))).toHaveLength(2);
+    expect(host.lines.filter((l) => l.includes("retrying a remote call"))).toHaveLength(2);
   });
 
   it("gives up after the policy's attempts with THROTTLED", async () => {

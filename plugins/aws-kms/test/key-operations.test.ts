@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ConnectorError, type ConnectorSession, type KeyOperations, type KeySpec } from "@uko/connector-sdk";
+import { ConnectorError, managedCopyTags, type ConnectorSession, type KeyOperations, type KeySpec } from "@uko/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import awsKms from "../src/index.js";
 import { materialFor } from "./materials.js";
@@ -19,18 +19,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (onRealAws) {
-    for (const keyId of installed) await keys.scheduleKeyDeletion(keyId, 7, host()).catch(() => undefined);
+    for (const keyId of installed) await keys.scheduleKeyDeletion(keyId, { aws_pending_window_days: 7 }, host()).catch(() => undefined);
   }
   await session?.close?.();
   await target?.close();
 });
 
 const uniqueName = (what: string) => `uko-test/${what}-${randomUUID().slice(0, 8)}`;
-const TAGS = { "uko:managed-by": "gateway-test", "uko:managed-key-id": "00000000-0000-4000-8000-000000000001" };
+const COPY = { managedKeyId: "00000000-0000-4000-8000-000000000001", vaultId: "00000000-0000-4000-8000-000000000002", version: 1 };
+const TAGS = managedCopyTags(COPY);
 
 async function install(spec: KeySpec, name = uniqueName(`${spec.algorithm}-${spec.size}`)) {
   const material = materialFor(spec);
-  const key = await keys.installKey({ name, description: `test ${spec.algorithm}`, material, tags: TAGS }, host());
+  const key = await keys.installKey({ name, description: `test ${spec.algorithm}`, material, copy: COPY, options: {} }, host());
   installed.push(key.keyId);
   return { key, material, name };
 }
@@ -70,7 +71,7 @@ describe("installing a key (create for import, wrap, import, alias, tag)", () =>
   }
 
   it("refuses a kind AWS cannot hold, before calling AWS", async () => {
-    const error = await failure(keys.installKey({ name: uniqueName("aes128"), material: materialFor({ algorithm: "aes", size: "128" }), tags: {} }, host()));
+    const error = await failure(keys.installKey({ name: uniqueName("aes128"), material: materialFor({ algorithm: "aes", size: "128" }), copy: COPY, options: {} }, host()));
     expect(error.code).toBe("UNSUPPORTED");
     expect(error.message).toContain("aes 128");
   });
@@ -78,7 +79,7 @@ describe("installing a key (create for import, wrap, import, alias, tag)", () =>
   it("a taken name is a CONFLICT that creates nothing", async () => {
     const { name } = await install({ algorithm: "aes", size: "256" });
     const count = target.emulator?.inspect.keyCount();
-    const error = await failure(keys.installKey({ name, material: materialFor({ algorithm: "aes", size: "256" }), tags: TAGS }, host()));
+    const error = await failure(keys.installKey({ name, material: materialFor({ algorithm: "aes", size: "256" }), copy: COPY, options: {} }, host()));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toContain(`alias/${name}`);
     if (target.emulator) expect(target.emulator.inspect.keyCount()).toBe(count);
@@ -95,12 +96,12 @@ describe("installing a key (create for import, wrap, import, alias, tag)", () =>
     emulator.setIdentity(noImport);
     const limited = await awsKms.connect(propertiesFor(emulator, noImport), host());
     try {
-      const error = await failure(limited.keys!.installKey({ name: uniqueName("denied"), material: materialFor({ algorithm: "aes", size: "256" }), tags: TAGS }, host()));
+      const error = await failure(limited.keys!.installKey({ name: uniqueName("denied"), material: materialFor({ algorithm: "aes", size: "256" }), copy: COPY, options: {} }, host()));
       expect(error.code).toBe("PERMISSION_DENIED");
       expect(error.message).toContain("kms:ImportKeyMaterial");
       // The key it had to create is on its way out, at AWS's shortest waiting period.
       const page = await keys.listKeys({ limit: 1000 }, host());
-      const leftovers = page.items.filter((k) => k.state !== "enabled" && k.state !== "disabled" && k.tags["uko:managed-by"] === "gateway-test");
+      const leftovers = page.items.filter((k) => k.state !== "enabled" && k.state !== "disabled" && k.tags["uko:managed-key-id"] === COPY.managedKeyId);
       expect(leftovers.map((k) => k.state)).toEqual(["pending_deletion"]);
       const days = (leftovers[0]!.deletionDate!.getTime() - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(6.9);
@@ -118,24 +119,24 @@ describe("a key's lifecycle", () => {
     expect((await keys.enableKey(key.keyId, host())).state).toBe("enabled");
 
     for (const days of [6, 31, 7.5]) {
-      const error = await failure(keys.scheduleKeyDeletion(key.keyId, days, host()));
+      const error = await failure(keys.scheduleKeyDeletion(key.keyId, { aws_pending_window_days: days }, host()));
       expect(error.code).toBe("UNSUPPORTED");
     }
-    const pending = await keys.scheduleKeyDeletion(key.keyId, 10, host());
+    const pending = await keys.scheduleKeyDeletion(key.keyId, { aws_pending_window_days: 10 }, host());
     expect(pending.state).toBe("pending_deletion");
     expect(Math.round((pending.deletionDate!.getTime() - Date.now()) / 86_400_000)).toBe(10);
     // AWS refuses to enable a key that is pending deletion.
     expect((await failure(keys.enableKey(key.keyId, host()))).code).toBe("CONFLICT");
 
-    const back = await keys.cancelKeyDeletion(key.keyId, host());
+    const back = await keys.cancelKeyDeletion!(key.keyId, host());
     expect(back.state).toBe("disabled");
     expect(back.deletionDate).toBeUndefined();
   });
 
   it("re-import accepts the key's own material and refuses another as a CONFLICT", async () => {
     const { key, material } = await install({ algorithm: "hmac", size: "256" });
-    expect((await keys.reimportKeyMaterial(key.keyId, material, host())).state).toBe("enabled");
-    const error = await failure(keys.reimportKeyMaterial(key.keyId, materialFor({ algorithm: "hmac", size: "256" }), host()));
+    expect((await keys.reimportKeyMaterial!(key.keyId, material, host())).state).toBe("enabled");
+    const error = await failure(keys.reimportKeyMaterial!(key.keyId, materialFor({ algorithm: "hmac", size: "256" }), host()));
     expect(error.code).toBe("CONFLICT");
     if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, material.bytes)).toBe(true);
   });

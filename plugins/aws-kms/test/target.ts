@@ -59,7 +59,7 @@ export interface TestHost extends ConnectorHost {
 }
 
 /** A host as the gateway gives one: deadline, abort signal, and a retry policy with delays short enough not to slow the suite. */
-export function testHost(options: { timeoutMs?: number; maxAttempts?: number } = {}): TestHost {
+export function testHost(options: { timeoutMs?: number; maxAttempts?: number; callTimeoutMs?: number } = {}): TestHost {
   const lines: string[] = [];
   const log =
     (level: string) =>
@@ -74,6 +74,7 @@ export function testHost(options: { timeoutMs?: number; maxAttempts?: number } =
     clock: { now: () => new Date() },
     signal: AbortSignal.timeout(timeoutMs),
     deadline: new Date(Date.now() + timeoutMs),
+    callTimeoutMs: options.callTimeoutMs ?? timeoutMs,
     retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
   };
 }

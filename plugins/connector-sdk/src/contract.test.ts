@@ -13,11 +13,23 @@ const valid = {
   identifyingProperties: ["demo_region"],
   requiredPermissions: [{ name: "demo:Read", description: "Reads." }],
   capabilities: { algorithms: [{ algorithm: "aes" as const, sizes: ["256"] }], operations: [] },
+  keyNaming: { minLength: 1, maxLength: 64, pattern: "[a-z-]+", patternMessage: "lowercase letters and hyphens" },
   derive: () => ({ demo_derived: "x" }),
   connect: () => ({ test: async () => ({ checks: [] }) }),
 };
 
 describe("connector definitions", () => {
+  it("contract v2: refuses a v1 connector naming both versions, unknown operations, and rotate without a rotation model", () => {
+    expect(validateConnectorDefinition({ ...defineConnector(valid), contractVersion: 1 })).toEqual([
+      'connector "demo_store": built for connector contract version 1, this gateway speaks version 2',
+    ]);
+    const withOps = (operations: string[], rotation?: string) =>
+      validateConnectorDefinition(defineConnector({ ...valid, capabilities: { ...valid.capabilities, operations: operations as never }, ...(rotation ? { rotation: rotation as never } : {}) }));
+    expect(withOps(["rotateKey"]).join("\n")).toMatch(/capability operation "rotateKey" is not one of rotate, reimport, cancel_deletion, verify_material/);
+    expect(withOps(["rotate"]).join("\n")).toMatch(/declares the rotate operation, so rotation must be "new_version" or "new_key"/);
+    expect(withOps(["rotate", "cancel_deletion"], "new_version")).toEqual([]);
+  });
+
   it("accepts a valid definition", () => {
     expect(validateConnectorDefinition(defineConnector(valid))).toEqual([]);
   });

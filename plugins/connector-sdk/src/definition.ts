@@ -1,12 +1,12 @@
 import type { ConnectorHost } from "./host.js";
-import type { KeyOperations } from "./key-operations.js";
+import type { KeyOperations, OptionalKeyOperation } from "./key-operations.js";
 import type { PropertyDefinition, PropertyValues } from "./properties.js";
 
 /**
  * The version of this contract. The gateway refuses a connector built against another major
  * contract, naming both versions, instead of failing on the first call that does not fit.
  */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 export type KeyAlgorithm = "aes" | "rsa" | "ec" | "hmac";
 
@@ -31,9 +31,23 @@ export interface KeyNamingRules {
 export interface ConnectorCapabilities {
   /** The key algorithms and sizes this keystore type can hold (sizes as UKO spells them: "256", "2048", "P-256"). */
   readonly algorithms: readonly { readonly algorithm: KeyAlgorithm; readonly sizes: readonly string[] }[];
-  /** Optional operations the session implements, by name, for capability discovery. */
-  readonly operations: readonly string[];
+  /**
+   * The optional key operations every session of this type implements. The gateway checks each
+   * session against this list (a session that lacks a declared operation is refused) and never
+   * calls an undeclared one: it refuses the user's request with UNSUPPORTED instead.
+   */
+  readonly operations: readonly OptionalKeyOperation[];
 }
+
+/**
+ * How the keystore type rotates a key:
+ * - `new_version`: the new material becomes a new version of the same remote key (Azure, Google,
+ *   IBM); the key id stays, `RemoteKey.materialVersion` changes, older versions stay usable to
+ *   decrypt.
+ * - `new_key`: the new material goes into a new remote key and the key's name moves to it (AWS
+ *   aliases); the old key keeps its id and its material.
+ */
+export type RotationModel = "new_version" | "new_key";
 
 export type CheckKind = "reachability" | "authentication" | "permission" | "configuration";
 export type CheckOutcome = "passed" | "failed" | "not_verifiable" | "skipped";
@@ -53,12 +67,19 @@ export interface ConnectionTestReport {
   /**
    * The account, tenant or instance behind the credentials, when the test could learn it (an
    * AWS account id). With the identifying properties it names the remote keystore; without it,
-   * the `identityFallbackProperties` stand in.
+   * the `identityFallbackProperties` stand in. The gateway uses it to tell the user, at test
+   * time, that this remote keystore is already connected.
    */
   readonly account?: string;
 }
 
-/** A live connection to one remote keystore, created by `connect`. */
+/**
+ * A live connection to one remote keystore, created by `connect`. The gateway keeps one session
+ * per keystore and version of its properties, and reuses it for every call until the properties
+ * change, the keystore is disconnected or the gateway stops; then it calls `close()`. So a
+ * session may cache what is costly to get (an OAuth token, an import job, a wrapping key), and
+ * must be safe for concurrent calls. Each call gets its own `host` (deadline, signal, logger).
+ */
 export interface ConnectorSession {
   /**
    * Reachability, authentication and permissions, without side effects in the remote system.
@@ -67,6 +88,13 @@ export interface ConnectorSession {
   test(host: ConnectorHost): Promise<ConnectionTestReport>;
   /** First-connect setup in the remote system (e.g. Azure's import key). Must be idempotent. */
   onConnect?(host: ConnectorHost): Promise<void>;
+  /**
+   * Called on the new session after a user changed the keystore's properties (new credentials, a
+   * replaced key file), with the values before the change (secrets included, never to be logged).
+   * Throw a ConnectorError to refuse the change (e.g. a key file for another project); the
+   * gateway then keeps the old properties.
+   */
+  onPropertiesChanged?(previous: Readonly<PropertyValues>, host: ConnectorHost): Promise<void>;
   /** The managed-key operations; absent for a keystore that can only be tested. */
   readonly keys?: KeyOperations;
   /** Releases sockets and timers. */
@@ -92,6 +120,8 @@ export interface ConnectorDefinition {
   readonly identityFallbackProperties?: readonly string[];
   readonly requiredPermissions: readonly RequiredPermission[];
   readonly capabilities: ConnectorCapabilities;
+  /** How this keystore type rotates; required when the connector declares the `rotate` operation. */
+  readonly rotation?: RotationModel;
   /** Required when the connector has key operations: the names its keys may carry. */
   readonly keyNaming?: KeyNamingRules;
   /**
@@ -99,10 +129,15 @@ export interface ConnectorDefinition {
    * period), described and validated like connection properties. Neither secret nor derived.
    */
   readonly templateOptions?: readonly PropertyDefinition[];
-  /** The integer template option that holds how many days a destroyed key stays pending deletion. */
-  readonly pendingWindowOption?: string;
+  /**
+   * The template option that sets how long a destroyed key stays recoverable in this keystore
+   * (AWS's pending window, Azure's purge delay, Google's destroy-scheduled duration). The gateway
+   * does not interpret it: it shows it with the template and passes the template's options to
+   * `installKey` and `scheduleKeyDeletion`, where the connector reads it.
+   */
+  readonly deletionWindowOption?: string;
   /** Computes the `derived` properties from the given ones; throw ConnectorError INVALID_PROPERTIES if it cannot. */
-  derive?(properties: Readonly<PropertyValues>): PropertyValues;
+  derive?(properties: Readonly<PropertyValues>): PropertyValues | Promise<PropertyValues>;
   /** Opens a session; must not contact the remote system beyond what creating a client needs. */
   connect(properties: Readonly<PropertyValues>, host: ConnectorHost): Promise<ConnectorSession> | ConnectorSession;
 }

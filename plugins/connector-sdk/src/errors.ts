@@ -1,6 +1,7 @@
 /**
  * The closed set of ways a connector call can fail. The gateway maps each code to a keystore
- * health and to a typed API error, so a connector must never invent another one.
+ * health and to a typed API error, so a connector must never invent another one. `UNAVAILABLE`
+ * is the gateway's own: the connector's process crashed or was restarted during the call.
  */
 export const CONNECTOR_ERROR_CODES = [
   "AUTHENTICATION_FAILED",
@@ -12,6 +13,7 @@ export const CONNECTOR_ERROR_CODES = [
   "CONFLICT",
   "UNSUPPORTED",
   "REMOTE_ERROR",
+  "UNAVAILABLE",
 ] as const;
 
 export type ConnectorErrorCode = (typeof CONNECTOR_ERROR_CODES)[number];
@@ -39,7 +41,7 @@ export class ConnectorError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.properties = options.properties ?? [];
-    this.retryable = options.retryable ?? (code === "THROTTLED" || code === "UNREACHABLE");
+    this.retryable = options.retryable ?? (code === "THROTTLED" || code === "UNREACHABLE" || code === "UNAVAILABLE");
   }
 }
 

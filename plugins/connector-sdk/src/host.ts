@@ -16,15 +16,73 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
+/**
+ * Given to a connector for each operation (one gateway request of it: an install, a test). An
+ * operation may make several remote calls: each gets its own deadline (`callTimeoutMs`), and the
+ * whole operation a larger budget (`deadline`), so one slow call fails and is retried while a
+ * uniformly slow cloud still finishes a multi-call operation.
+ */
 export interface ConnectorHost {
   /** Redacts every secret property value of the keystore from whatever it is given. */
   readonly logger: ConnectorLogger;
   readonly clock: { now(): Date };
-  /** Aborted when the call's deadline passes or the gateway shuts down; pass it to the SDK. */
+  /** Aborted when the operation's budget is spent or the gateway shuts down. */
   readonly signal: AbortSignal;
-  /** When the current call must have finished. */
+  /** When the whole operation must have finished. */
   readonly deadline: Date;
+  /** How long one remote call may take. */
+  readonly callTimeoutMs: number;
   readonly retry: RetryPolicy;
+}
+
+/**
+ * A signal for one remote call: aborted after `host.callTimeoutMs`, at the operation's deadline,
+ * or when the operation is aborted, whichever comes first. Pass it to the SDK call.
+ */
+export function callSignal(host: ConnectorHost): AbortSignal {
+  const left = Math.max(0, host.deadline.getTime() - host.clock.now().getTime());
+  return AbortSignal.any([host.signal, AbortSignal.timeout(Math.min(host.callTimeoutMs, left))]);
+}
+
+/** Waits `ms`, or less when `signal` aborts first; never rejects. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export interface RetryOptions {
+  /** Names the remote operation in log lines. */
+  readonly operation: string;
+  /** Whether a failure is transient (throttling, 5xx, a reset connection, a call timeout). */
+  readonly isRetryable: (error: unknown) => boolean;
+}
+
+/**
+ * Runs `call` with a fresh per-call signal, retrying transient failures with full-jitter backoff
+ * from the host's policy, never past the operation's deadline and never after it was aborted.
+ * Throws the last error as it came (map it to a ConnectorError around this call). Turn the SDK's
+ * own retries off: retrying twice multiplies waits.
+ */
+export async function withRetries<T>(host: ConnectorHost, options: RetryOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(callSignal(host));
+    } catch (error) {
+      const delay = backoffDelayMs(host.retry, attempt + 1);
+      const timeLeft = host.deadline.getTime() - host.clock.now().getTime();
+      if (attempt >= host.retry.maxAttempts || host.signal.aborted || delay >= timeLeft || !options.isRetryable(error)) throw error;
+      host.logger.debug("retrying a remote call", { operation: options.operation, attempt, delayMs: delay, error: (error as Error)?.name });
+      await abortableSleep(delay, host.signal);
+    }
+  }
 }
 
 const REDACTED = "[REDACTED]";

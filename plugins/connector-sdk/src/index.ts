@@ -11,11 +11,12 @@ export type {
   KeyAlgorithm,
   KeyNamingRules,
   RequiredPermission,
+  RotationModel,
 } from "./definition.js";
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError } from "./errors.js";
 export type { ConnectorErrorCode, ConnectorErrorOptions } from "./errors.js";
-export { backoffDelayMs, createRedactingLogger, redactString } from "./host.js";
-export type { ConnectorHost, ConnectorLogger, RetryPolicy } from "./host.js";
+export { abortableSleep, backoffDelayMs, callSignal, createRedactingLogger, redactString, withRetries } from "./host.js";
+export type { ConnectorHost, ConnectorLogger, RetryOptions, RetryPolicy } from "./host.js";
 export { camelCase, property } from "./properties.js";
 export type { PropertyDefinition, PropertyValue, PropertyValues, PropertyValueType } from "./properties.js";
 export { validateConnectorDefinition } from "./validate-definition.js";
@@ -26,10 +27,14 @@ export type {
   KeyMaterial,
   KeyOperations,
   KeySpec,
+  ManagedCopyRef,
+  OptionalKeyOperation,
   Page,
   PageRequest,
   RemoteKey,
   RemoteKeyState,
 } from "./key-operations.js";
+export { OPTIONAL_KEY_OPERATIONS, OPTIONAL_OPERATION_METHODS } from "./key-operations.js";
 export { aesKeyUnwrapPad, aesKeyWrapPad, loadWrappingKey, rsaAesKeyUnwrap, rsaAesKeyWrap, rsaOaepWrap } from "./key-wrap.js";
 export type { OaepHash } from "./key-wrap.js";
+export { findManagedCopyByListing, isManagedCopy, managedCopyTags, MAX_COPY_SEARCH_PAGES } from "./managed-copies.js";

@@ -1,4 +1,5 @@
 import { CONTRACT_VERSION, type ConnectorDefinition } from "./definition.js";
+import { OPTIONAL_KEY_OPERATIONS } from "./key-operations.js";
 import type { PropertyDefinition } from "./properties.js";
 
 const TYPE_ID = /^[a-z][a-z0-9_]{1,39}$/;
@@ -64,15 +65,21 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
   if (!caps || !Array.isArray(caps.algorithms) || !Array.isArray(caps.operations)) {
     add("capabilities must list algorithms and operations");
   } else {
+    for (const op of caps.operations) {
+      if (!OPTIONAL_KEY_OPERATIONS.includes(op)) add(`capability operation "${String(op)}" is not one of ${OPTIONAL_KEY_OPERATIONS.join(", ")}`);
+    }
+    if (caps.operations.includes("rotate") && def.rotation !== "new_version" && def.rotation !== "new_key") {
+      add('declares the rotate operation, so rotation must be "new_version" or "new_key"');
+    }
     for (const a of caps.algorithms) {
       if (!ALGORITHMS.has(a?.algorithm)) add(`capability algorithm "${String(a?.algorithm)}" is not one of aes, rsa, ec, hmac`);
       else if (!Array.isArray(a.sizes) || a.sizes.length === 0) add(`capability algorithm "${a.algorithm}" lists no sizes`);
     }
   }
-  if (Array.isArray(caps?.operations) && caps.operations.length > 0) {
+  if (Array.isArray(caps?.algorithms) && caps.algorithms.length > 0) {
     const naming = def.keyNaming;
     if (!naming || typeof naming.pattern !== "string" || !nonEmpty(naming.patternMessage) || !(naming.minLength >= 1) || !(naming.maxLength >= naming.minLength)) {
-      add("has key operations, so keyNaming needs minLength ≥ 1, maxLength ≥ minLength, a pattern and a patternMessage");
+      add("holds keys, so keyNaming needs minLength ≥ 1, maxLength ≥ minLength, a pattern and a patternMessage");
     }
   }
   const options = def.templateOptions;
@@ -82,10 +89,10 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
     problems.push(...validateProperty(`${where}, template option`, o, seenOptions));
     if (o?.secret || o?.derived || o?.required) add(`template option "${String(o?.name)}" cannot be secret, derived or required (give it a default)`);
   }
-  if (def.pendingWindowOption !== undefined) {
-    const o = Array.isArray(options) ? options.find((p: PropertyDefinition) => p?.name === def.pendingWindowOption) : undefined;
-    if (!o || o.valueType !== "integer" || typeof o.default !== "number") {
-      add(`pendingWindowOption "${String(def.pendingWindowOption)}" must name an integer template option with a default`);
+  if (def.deletionWindowOption !== undefined) {
+    const o = Array.isArray(options) ? options.find((p: PropertyDefinition) => p?.name === def.deletionWindowOption) : undefined;
+    if (!o || o.default === undefined) {
+      add(`deletionWindowOption "${String(def.deletionWindowOption)}" must name a template option with a default`);
     }
   }
   return problems;

@@ -82,7 +82,7 @@ export default defineConnector({
       { algorithm: "rsa", sizes: ["2048", "3072"] },
       { algorithm: "ec", sizes: ["P-256", "P-384"] },
     ],
-    operations: ["installKey", "rotateKey", "reimportKeyMaterial", "describeKey", "enableKey", "disableKey", "scheduleKeyDeletion", "cancelKeyDeletion", "listKeys"],
+    operations: ["rotate", "reimport", "cancel_deletion"],
   },
   keyNaming: {
     minLength: 2,
@@ -90,7 +90,8 @@ export default defineConnector({
     pattern: "[A-Za-z0-9][A-Za-z0-9_-]*",
     patternMessage: "Key names in the reference keystore are letters, digits, '-' and '_', starting with a letter or digit",
   },
-  pendingWindowOption: "reference_pending_window_days",
+  rotation: "new_key",
+  deletionWindowOption: "reference_pending_window_days",
   templateOptions: [
     property.integer("reference_pending_window_days", {
       label: "Deletion waiting period (days)",

@@ -1,7 +1,11 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import {
   ConnectorError,
+  findManagedCopyByListing,
+  managedCopyTags,
   type ConnectorHost,
+  type ManagedCopyRef,
+  type PropertyValues,
   type InstallKeyRequest,
   type KeyMaterial,
   type KeyOperations,
@@ -32,7 +36,7 @@ export class ReferenceKeyStore implements KeyOperations {
       spec: request.material.spec,
       material: Buffer.from(request.material.bytes),
       state: "enabled",
-      tags: { ...request.tags },
+      tags: managedCopyTags(request.copy),
       ...(request.description ? { description: request.description } : {}),
       createdAt: host.clock.now(),
     };
@@ -56,7 +60,7 @@ export class ReferenceKeyStore implements KeyOperations {
       spec: request.material.spec,
       material: Buffer.from(request.material.bytes),
       state: "enabled",
-      tags: { ...request.tags },
+      tags: managedCopyTags(request.copy),
       ...(request.description ? { description: request.description } : {}),
       createdAt: host.clock.now(),
     };
@@ -84,7 +88,12 @@ export class ReferenceKeyStore implements KeyOperations {
     return this.transition(keyId, host, "disabled");
   }
 
-  async scheduleKeyDeletion(keyId: string, pendingWindowDays: number, host: ConnectorHost): Promise<RemoteKey> {
+  async findManagedCopy(copy: ManagedCopyRef, host: ConnectorHost): Promise<RemoteKey | null> {
+    return findManagedCopyByListing(this, copy, host);
+  }
+
+  async scheduleKeyDeletion(keyId: string, options: Readonly<PropertyValues>, host: ConnectorHost): Promise<RemoteKey> {
+    const pendingWindowDays = Number(options.reference_pending_window_days ?? 7);
     if (!Number.isInteger(pendingWindowDays) || pendingWindowDays < 1 || pendingWindowDays > 30) {
       throw new ConnectorError("UNSUPPORTED", `The reference keystore deletes a key after 1 to 30 days, not ${pendingWindowDays}`);
     }
