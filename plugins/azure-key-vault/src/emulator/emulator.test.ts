@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { KeyClient, KeyVaultKey } from "@azure/keyvault-keys";
+import type { KeySpec } from "@uko/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transferBlob } from "../../test/byok.js";
 import { materialFor } from "../../test/materials.js";
@@ -72,12 +73,12 @@ describe("access policies", () => {
 });
 
 describe("BYOK import (key_hsm)", () => {
-  const specs = [
+  const specs: { spec: KeySpec; kty: "RSA-HSM" | "EC-HSM"; crv?: "P-256" | "P-521" }[] = [
     { spec: { algorithm: "rsa", size: "2048" }, kty: "RSA-HSM" },
     { spec: { algorithm: "rsa", size: "3072" }, kty: "RSA-HSM" },
     { spec: { algorithm: "ec", size: "P-256" }, kty: "EC-HSM", crv: "P-256" },
     { spec: { algorithm: "ec", size: "P-521" }, kty: "EC-HSM", crv: "P-521" },
-  ] as const;
+  ];
   for (const { spec, kty, crv } of specs) {
     it(`${spec.algorithm} ${spec.size}: unwrapped with the KEK and held exactly`, async () => {
       const material = materialFor(spec);
