@@ -87,15 +87,25 @@ export async function testConnection(vault: Vault, host: ConnectorHost): Promise
         ? { name: "vault-tier", kind: "configuration", outcome: "passed", message: `Premium: the vault holds the HSM-protected key ${KEK_NAME}` }
         : { name: "vault-tier", kind: "configuration", outcome: "not_verifiable", message: "The vault's tier could not be told without the create permission; Standard vaults are refused on connect" };
   }
-  checks.push(tier, kekCheck(kek, vault.connection.vaultName));
+  const inUse = kek?.state === "missing" ? await holdsManagedKeys(vault, host) : false;
+  checks.push(tier, kekCheck(kek, vault.connection.vaultName, inUse));
   return { checks };
 }
 
-function kekCheck(status: Awaited<ReturnType<typeof kekStatus>> | undefined, vaultName: string): ConnectionCheck {
+/**
+ * Whether the first page of keys holds keys the gateway installed: then a missing KEK was purged
+ * after connecting (a failure), not yet created (a vault being connected for the first time).
+ */
+async function holdsManagedKeys(vault: Vault, host: ConnectorHost): Promise<boolean> {
+  const page = await vault.call("list", host, async (c, o) => c.listPropertiesOfKeys(o).byPage({ maxPageSize: 25 }).next());
+  return !page.done && page.value.some((k) => k.tags?.["uko:managed-by"] === "uko-gateway");
+}
+
+function kekCheck(status: Awaited<ReturnType<typeof kekStatus>> | undefined, vaultName: string, inUse: boolean): ConnectionCheck {
   const name = "import-key";
   if (!status) return { name, kind: "configuration", outcome: "not_verifiable", message: `${KEK_NAME} could not be read (the get permission is missing)` };
   if (status.state === "ready") return { name, kind: "configuration", outcome: "passed", message: `The key exchange key ${KEK_NAME} is ready` };
-  if (status.state === "missing") {
+  if (status.state === "missing" && !inUse) {
     return { name, kind: "configuration", outcome: "skipped", message: `${KEK_NAME} does not exist yet: the gateway creates it when the keystore is connected. ${kekProblem(status, vaultName)}` };
   }
   return { name, kind: "configuration", outcome: "failed", message: kekProblem(status, vaultName)! };

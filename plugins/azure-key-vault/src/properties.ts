@@ -75,8 +75,7 @@ export const azureProperties = [
   }),
   property.enumeration("azure_environment", {
     label: "Environment",
-    description: "The Azure cloud: it decides the Entra ID authority host and the vault's DNS suffix.",
-    required: true,
+    description: "The Azure cloud: it decides the Entra ID authority host and the vault's DNS suffix. Default: the public cloud.",
     enumValues: AZURE_ENVIRONMENT_NAMES,
     default: "azure",
   }),

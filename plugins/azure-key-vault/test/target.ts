@@ -77,12 +77,13 @@ export function testHost(options: { timeoutMs?: number; maxAttempts?: number; ca
     };
   const logger: ConnectorLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const now = options.now ?? (() => new Date());
   return {
     lines,
     logger,
-    clock: { now: options.now ?? (() => new Date()) },
+    clock: { now },
     signal: AbortSignal.timeout(timeoutMs),
-    deadline: new Date(Date.now() + timeoutMs),
+    deadline: new Date(now().getTime() + timeoutMs),
     callTimeoutMs: options.callTimeoutMs ?? timeoutMs,
     retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
   };
