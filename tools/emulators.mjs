@@ -1,7 +1,24 @@
 // The loopback emulators each connector package ships, by keystore type. `npm run emulator` and
 // `npm run demo` read this list; a new connector with an emulator adds one line.
+// `describe(emulator, module)` turns a running emulator into the JSON line `npm run emulator` prints.
 export const EMULATORS = {
-  aws_kms: { module: "@uko/connector-aws-kms/emulator", start: "startAwsKmsEmulator" },
+  aws_kms: {
+    module: "@uko/connector-aws-kms/emulator",
+    start: "startAwsKmsEmulator",
+    describe: (e) => ({
+      endpoint: e.endpoint,
+      region: e.region,
+      accountId: e.accountId,
+      accessKeyId: e.identities[0].accessKeyId,
+      secretAccessKey: e.identities[0].secretAccessKey,
+    }),
+  },
+  azure_key_vault: {
+    module: "@uko/connector-azure-key-vault/emulator",
+    start: "startAzureKeyVaultEmulator",
+    // The package describes its own emulator (the CA PEM, tenant, client id and secret).
+    describe: (e, module) => module.describeEmulator(e),
+  },
 };
 
 /** Starts the emulator of `type`; resolves to the running emulator. */
@@ -10,4 +27,10 @@ export async function startEmulator(type, options = {}) {
   if (!entry) throw new Error(`No emulator for keystore type "${type}"; known: ${Object.keys(EMULATORS).join(", ")}`);
   const module = await import(entry.module);
   return module[entry.start](options);
+}
+
+/** The JSON line's fields for a running emulator of `type`. */
+export async function describeEmulator(type, emulator) {
+  const entry = EMULATORS[type];
+  return { type, ...entry.describe(emulator, await import(entry.module)) };
 }

@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startAzureKeyVaultEmulator } from "./emulator.js";
+import { describeEmulator } from "./describe.js";
 import type { AzureKeyVaultEmulator } from "./types.js";
 
 /**
@@ -26,22 +27,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   return emulator;
-}
-
-/** The JSON line: everything a client (or the console's form) needs to connect. */
-export function describeEmulator(emulator: AzureKeyVaultEmulator): Record<string, string> {
-  const principal = emulator.principals[0]!;
-  return {
-    type: "azure_key_vault",
-    endpoint: emulator.endpoint,
-    authorityHost: emulator.authorityHost,
-    caPem: emulator.caPem,
-    vaultName: emulator.vaultName,
-    sku: emulator.sku,
-    tenantId: emulator.tenantId,
-    clientId: principal.clientId,
-    clientSecret: principal.clientSecret,
-  };
 }
 
 export class UsageError extends Error {}
