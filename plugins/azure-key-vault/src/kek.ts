@@ -38,7 +38,7 @@ export async function kekStatus(vault: Vault, host: ConnectorHost): Promise<KekS
     }
   }
   if (key.keyType !== "RSA-HSM" || key.keyOperations?.length !== 1 || key.keyOperations[0] !== "import") {
-    return { state: "invalid", reason: `it is a ${key.keyType ?? "unknown"} key with operations ${(key.keyOperations ?? []).join(", ") || "none"}` };
+    return { state: "invalid", reason: `it is an ${key.keyType ?? "unknown"} key with operations ${(key.keyOperations ?? []).join(", ") || "none"}` };
   }
   if (key.properties.enabled === false) return { state: "disabled" };
   return { state: "ready", key };

@@ -7,6 +7,7 @@ import azure from "../src/index.js";
 import { KEY_PERMISSIONS, startAzureKeyVaultEmulator } from "../src/emulator/index.js";
 import { KEK_NAME } from "../src/kek.js";
 import { AZURE_PERMISSIONS } from "../src/permissions.js";
+import { sdkClient } from "./sdk-clients.js";
 import { onRealAzure, openTarget, propertiesFor, testHost, type Target } from "./target.js";
 
 let target: Target;
@@ -212,6 +213,23 @@ describe.skipIf(onRealAzure)("a Standard vault", () => {
       expect(standard.inspect.keyVersions(KEK_NAME)).toEqual([]);
     } finally {
       await standard.close();
+    }
+  });
+});
+
+describe.skipIf(onRealAzure)("a key of the KEK's name that is not an import-only RSA-HSM key", () => {
+  it("fails the test's import-key check and is not overwritten on connect", async () => {
+    const emulator = await startAzureKeyVaultEmulator();
+    try {
+      await sdkClient(emulator).createKey(KEK_NAME, "EC-HSM", { curve: "P-256" });
+      const properties = propertiesFor(emulator);
+      const report = await runTest(properties);
+      expect(byName(report.checks, "import-key")).toMatchObject({ outcome: "failed", message: expect.stringMatching(/not an import-only RSA-HSM key \(it is an EC-HSM key/) });
+      const error = await failure(withSession(properties, (s) => s.onConnect!(testHost())));
+      expect(error.code).toBe("CONFLICT");
+      expect(emulator.inspect.keyVersions(KEK_NAME).map((v) => v.kty)).toEqual(["EC-HSM"]);
+    } finally {
+      await emulator.close();
     }
   });
 });
