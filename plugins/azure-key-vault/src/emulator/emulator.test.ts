@@ -161,6 +161,19 @@ describe("lifecycle", () => {
 
   });
 
+  it("backs a key up and restores it after a purge, with its material; a corrupt blob is refused", async () => {
+    const keyName = name("backup");
+    const material = materialFor({ algorithm: "ec", size: "P-256" });
+    await client.importKey(keyName, { kty: "EC-HSM", crv: "P-256", t: transferBlob(kek, material.bytes) });
+    const backup = await client.backupKey(keyName);
+    expect((await rejection(client.restoreKeyBackup(backup!))).statusCode).toBe(409);
+    await (await client.beginDeleteKey(keyName, { intervalInMs: 10 })).pollUntilDone();
+    await client.purgeDeletedKey(keyName);
+    await client.restoreKeyBackup(backup!);
+    expect(emulator.inspect.keyHoldsMaterial(keyName, material.bytes)).toBe(true);
+    expect((await rejection(client.restoreKeyBackup(new Uint8Array([1, 2, 3])))).statusCode).toBe(400);
+  });
+
   it("lists keys in pages that follow nextLink", async () => {
     const names = [name("page"), name("page"), name("page")];
     for (const n of names) await client.createKey(n, "EC-HSM");

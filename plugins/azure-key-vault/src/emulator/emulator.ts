@@ -48,6 +48,7 @@ export async function startAzureKeyVaultEmulator(options: AzureKeyVaultEmulatorO
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     principals,
     signer: new TokenSigner(),
+    // Set right after listening: the vault URL (in every kid) needs the port. No request is served before.
     store: undefined as unknown as VaultStore,
     backups: new Map<string, StoredKey>(),
     faults,

@@ -176,8 +176,8 @@ function updateKey(c: VaultContext, name: string, versionId: string, body: Recor
 function backupKey(c: VaultContext, name: string): VaultAnswer {
   const key = c.store.live(name);
   const id = randomBytes(16).toString("hex");
-  c.backups.set(id, structuredClone({ ...key, versions: [] }) as StoredKey);
-  c.backups.get(id)!.versions = key.versions.map((v) => ({ ...v, tags: { ...v.tags }, keyOps: [...v.keyOps] }));
+  // A snapshot of the versions as they are now (the private keys themselves are immutable).
+  c.backups.set(id, { name: key.name, versions: key.versions.map((v) => ({ ...v, tags: { ...v.tags }, keyOps: [...v.keyOps] })) });
   return { status: 200, body: { value: Buffer.from(`uko-emulator-backup:${id}`).toString("base64url") } };
 }
 
