@@ -93,7 +93,7 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
       if (!remote) {
         remote = await install(keys, key, host, lost?.keyId);
       } else {
-        if (remote.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host);
+        if (remote.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host, materialIfKept(key));
         if (remote.state === "pending_import") {
           try {
             remote = await optional(keys, "reimportKeyMaterial")(remote.keyId, key.material(), host);
@@ -106,7 +106,7 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
       }
       break;
     case "disabled":
-      if (remote?.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host);
+      if (remote?.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host, materialIfKept(key));
       if (remote?.state === "enabled") remote = await keys.disableKey(remote.keyId, host);
       break;
     case "deleted":
@@ -117,6 +117,15 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   }
   const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
+}
+
+/** The key's material, unless it was destroyed (some keystores restore a deleted copy only with it). */
+function materialIfKept(key: KeyView): KeyMaterial | undefined {
+  try {
+    return key.material();
+  } catch {
+    return undefined;
+  }
 }
 
 function copyRef(key: KeyView) {

@@ -139,8 +139,12 @@ export interface KeyOperations {
    * keystore refuses material that is not the key's own with a CONFLICT.
    */
   reimportKeyMaterial?(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey>;
-  /** `cancel_deletion`. Cancels a pending deletion; the key comes back disabled, as every cloud does. */
-  cancelKeyDeletion?(keyId: string, host: ConnectorHost): Promise<RemoteKey>;
+  /**
+   * `cancel_deletion`. Cancels a pending deletion; the key comes back (disabled on most clouds).
+   * `material` is given when the gateway still holds it: some keystores (IBM Key Protect) restore
+   * an imported key only with its material.
+   */
+  cancelKeyDeletion?(keyId: string, host: ConnectorHost, material?: KeyMaterial): Promise<RemoteKey>;
   /**
    * `verify_material`. Whether the key holds `material`, proven without exporting it (a MAC or a
    * ciphertext round trip, a public key compared): the gateway reports `WRONG_KEY` when false.
