@@ -66,7 +66,20 @@ const PROPERTIES = {
       azureTrustedCa: e.caPem,
     },
   }),
+  ibm_key_protect: (e) => ({ ibmKeyProtect: ibmProperties(e, "key_protect", "https://us-south.kms.cloud.ibm.com") }),
+  ibm_hpcs: (e) => ({ ibmHpcs: ibmProperties(e, "hpcs", "https://api.us-south.hs-crypto.cloud.ibm.com:9730") }),
 };
+function ibmProperties(e, variant, publicEndpoint) {
+  return {
+    ibmApiEndpoint: publicEndpoint,
+    ibmIamEndpoint: "https://iam.cloud.ibm.com",
+    ibmInstanceId: e.instances.find((i) => i.variant === variant).id,
+    ibmApiKey: e.identities[0].apiKey,
+    ibmApiUrlOverride: e.endpoint,
+    ibmIamUrlOverride: e.endpoint,
+    ibmCaCertificate: e.caPem,
+  };
+}
 for (const [type, emulator] of emulators) {
   try {
     const result = await gql(

@@ -19,6 +19,17 @@ export const EMULATORS = {
     // The package describes its own emulator (the CA PEM, tenant, client id and secret).
     describe: (e, module) => module.describeEmulator(e),
   },
+  // One emulator serves both IBM types: it holds a Key Protect and an HPCS instance.
+  ibm_key_protect: {
+    module: "@uko/connector-ibm-kms/emulator",
+    start: "startIbmKmsEmulator",
+    describe: (e, module) => module.describeIbmEmulator(e),
+  },
+  ibm_hpcs: {
+    module: "@uko/connector-ibm-kms/emulator",
+    start: "startIbmKmsEmulator",
+    describe: (e, module) => module.describeIbmEmulator(e),
+  },
 };
 
 /** Starts the emulator of `type`; resolves to the running emulator. */
