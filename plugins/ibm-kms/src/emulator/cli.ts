@@ -24,7 +24,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 export function describeIbmEmulator(emulator: IbmKmsEmulator): Record<string, unknown> {
   const instance = (variant: string) => emulator.instances.find((i) => i.variant === variant)?.id;
   return {
-    type: "ibm_key_protect",
     endpoint: emulator.endpoint,
     region: emulator.region,
     apiKey: emulator.identities[0]?.apiKey,
