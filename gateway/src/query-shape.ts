@@ -19,6 +19,8 @@ export const SHAPE_LIMITS = {
    * query selects about 300.
    */
   fields: 2000,
+  /** Fragments spread inside fragments, one inside the next. */
+  fragmentNesting: 50,
 };
 
 const INTROSPECTION_LISTS = new Set(["types", "fields", "inputFields", "args", "interfaces", "possibleTypes", "enumValues", "directives"]);
@@ -42,6 +44,8 @@ export function queryShapeRule(context: ValidationContext): ASTVisitor {
   for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const shapes = new Map<string, Shape>();
   const inProgress = new Set<string>();
+  // Bounds the recursion too: thousands of fragments each spreading the next would overflow the stack.
+  let deepestFragments = 0;
 
   const fragmentShape = (name: string, inIntrospection: boolean): Shape => {
     const key = `${inIntrospection ? "i" : "q"}:${name}`;
@@ -50,6 +54,10 @@ export function queryShapeRule(context: ValidationContext): ASTVisitor {
     const fragment = fragments.get(name);
     // A cycle or an unknown fragment is reported by graphql's own rules; it adds nothing here.
     if (!fragment || inProgress.has(key)) return { aliases: 0, fields: 0, nesting: 0 };
+    if (inProgress.size >= SHAPE_LIMITS.fragmentNesting) {
+      deepestFragments = inProgress.size + 1;
+      return { aliases: 0, fields: 0, nesting: 0 };
+    }
     inProgress.add(key);
     const shape = shapeOf(fragment.selectionSet, inIntrospection);
     inProgress.delete(key);
@@ -84,6 +92,9 @@ export function queryShapeRule(context: ValidationContext): ASTVisitor {
     OperationDefinition(operation) {
       const shape = shapeOf(operation.selectionSet, false);
       const refuse = (message: string) => context.reportError(new GraphQLError(message, { nodes: [operation], extensions: { code: "QUERY_TOO_COMPLEX" } }));
+      if (deepestFragments > 0) {
+        return refuse(`Fragments may be spread inside one another at most ${SHAPE_LIMITS.fragmentNesting} deep; this query goes deeper`);
+      }
       if (shape.nesting > SHAPE_LIMITS.introspectionListNesting) {
         refuse(`Introspection lists may be nested ${SHAPE_LIMITS.introspectionListNesting} deep; this query nests them ${shape.nesting} deep`);
       }

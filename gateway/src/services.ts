@@ -46,7 +46,7 @@ export function createServices(o: {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
-    vaults: new VaultService(o.db),
+    vaults: new VaultService(o.db, o.provider),
     keystores: new KeystoreService({ ...o, events, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
     templates: new TemplateService(o),
     keys,
