@@ -130,6 +130,7 @@ describe("query cost with fragments (item 2)", () => {
     }
     tries.sort((x, y) => x[0].ms - y[0].ms);
     const [r, h] = tries[2]!;
+    console.log(`[security] item 2: doubling fragments n=30 (${Buffer.byteLength(query)} bytes) refused in ${r.ms.toFixed(1)} ms (median of 5); /healthz meanwhile ${h.ms.toFixed(1)} ms`);
     expect(r.status).toBe(200);
     const errors = (r.json?.errors ?? []) as { message: string; extensions: { code: string } }[];
     expect(errors.map((e) => e.extensions.code)).toContain("QUERY_TOO_COMPLEX");
