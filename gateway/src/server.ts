@@ -64,13 +64,15 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     restrictSqliteFiles(file);
   }
   let appliedMigrations: string[];
+  let rootKey: ReturnType<typeof loadRootKey>["key"];
+  let createdFile: string | undefined;
   try {
     appliedMigrations = await applyMigrations(config.databaseUrl);
+    ({ key: rootKey, createdFile } = loadRootKey(config));
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const { key: rootKey, createdFile } = loadRootKey(config);
   const database = createDb(config.databaseUrl);
   try {
     await checkRootKey(database.db, rootKey);
