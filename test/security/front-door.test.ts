@@ -112,7 +112,12 @@ describe("the front door of the built gateway", () => {
     };
     const started = Date.now();
     const floods = Promise.all(Array.from({ length: 24 }, flood)).finally(() => (flooding = false));
-    while (flooding) during.push((await admin("{ vaults { totalCount } }")).ms);
+    const adminStatuses = new Set<number>();
+    while (flooding) {
+      const r = await admin("{ vaults { totalCount } }");
+      adminStatuses.add(r.status);
+      during.push(r.ms);
+    }
     await floods;
     const floodMs = Date.now() - started;
 
@@ -123,7 +128,10 @@ describe("the front door of the built gateway", () => {
     console.log(
       `[security] item 6: ${FLOOD} refused requests in ${floodMs} ms (${statuses[401]} x 401, ${statuses[429]} x 429); admin p50 ${p50Before.toFixed(1)} ms before, ${p50During.toFixed(1)} ms during (${during.length} requests)`,
     );
-    expect(p50During).toBeLessThan(Math.max(5 * p50Before, 250));
+    // The administrator is never refused, and waits at most behind the flood's queue: 24 connections
+    // against one, with the flooding client on the same two cores as the gateway.
+    expect([...adminStatuses]).toEqual([200]);
+    expect(p50During).toBeLessThan(Math.max(6 * p50Before, 500));
 
     // The interval is 2 s: after it, everything counted is written.
     await sleep(2500);
