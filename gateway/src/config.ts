@@ -20,6 +20,18 @@ export interface GatewayConfig {
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
   rateLimitPerMinute?: number;
+  /** Requests per minute one client address may make without a valid token (0 = unlimited). */
+  unauthenticatedRateLimitPerMinute?: number;
+  /** Header a trusted reverse proxy sets to the client's address (its last entry is used); unset: the socket's peer. */
+  trustedProxyHeader?: string;
+  /** Seconds over which refused authentications are counted into one audit event per source. */
+  authFailureAuditIntervalSeconds?: number;
+  /** Concurrent subscription streams one access token may hold open. */
+  maxStreamsPerToken?: number;
+  /** Origins allowed to call the API from a browser (CORS); empty: same origin only. */
+  corsOrigins?: string[];
+  /** Longest a request (headers and body) may take to arrive; a body that never completes is cut then. */
+  requestTimeoutMs?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -47,6 +59,18 @@ const schema = z.object({
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
+  UKO_UNAUTHENTICATED_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(60),
+  UKO_TRUSTED_PROXY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, "must be an HTTP header name, e.g. x-forwarded-for")
+    .optional(),
+  UKO_AUTH_FAILURE_AUDIT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  UKO_MAX_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(10),
+  UKO_CORS_ORIGINS: z
+    .string()
+    .refine((s) => s.split(",").every((o) => o.trim() === "" || /^https?:\/\/[^/\s]+$/.test(o.trim())), "must be comma-separated origins like https://console.example.com (scheme, host, optional port; no path)")
+    .optional(),
+  UKO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -84,6 +108,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
     rateLimitPerMinute: e.UKO_RATE_LIMIT_PER_MIN,
+    unauthenticatedRateLimitPerMinute: e.UKO_UNAUTHENTICATED_RATE_LIMIT_PER_MIN,
+    trustedProxyHeader: e.UKO_TRUSTED_PROXY_HEADER?.toLowerCase(),
+    authFailureAuditIntervalSeconds: e.UKO_AUTH_FAILURE_AUDIT_INTERVAL_S,
+    maxStreamsPerToken: e.UKO_MAX_STREAMS_PER_TOKEN,
+    corsOrigins: (e.UKO_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+    requestTimeoutMs: e.UKO_REQUEST_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

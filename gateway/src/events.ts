@@ -8,6 +8,8 @@ import { createPubSub } from "graphql-yoga";
 export type GatewayEvents = {
   "managedKey:changed": [vaultId: string, payload: { id: string }];
   "keystore:status": [vaultId: string, payload: { id: string }];
+  /** A token was revoked or its roles changed: its open streams decide their access again. */
+  "access:changed": [payload: { tokenId: string }];
 };
 
 export function createEvents() {

@@ -29,9 +29,10 @@ async function main(): Promise<void> {
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();
   gateway.keySync.start();
-  const server = createServer(gateway.yoga);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // A request whose body never completes is cut after UKO_REQUEST_TIMEOUT_MS (408, connection
+  // closed); Node checks every connectionsCheckingInterval, so that interval bounds the overshoot.
+  const requestTimeout = config.requestTimeoutMs ?? 30_000;
+  const server = createServer({ requestTimeout, headersTimeout: Math.min(10_000, requestTimeout), connectionsCheckingInterval: Math.min(1000, requestTimeout) }, gateway.yoga);
   server.listen(config.port, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;

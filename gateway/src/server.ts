@@ -16,7 +16,11 @@ import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
 import { queryShapeLimits } from "./query-shape.js";
-import { actorOf, requireToken, sourceAddressOf } from "./access/authentication.js";
+import { clientAddress, exactEndpoint, requireActor, requireToken } from "./access/authentication.js";
+import { RefusedAuthentications } from "./access/refusals.js";
+import { corsPolicy } from "./cors.js";
+import { lockDataDirectory, type DataDirectoryLock } from "./db/data-dir-lock.js";
+import { restrictSqliteFiles } from "./db/sqlite-files.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
@@ -37,6 +41,8 @@ export interface Gateway {
   createdAdminTokenFile?: string;
   /** The background key sync (started by main, like the health checker). */
   keySync: PeriodicJob;
+  /** Refused authentications, counted and written to the audit log once per interval. */
+  refusals: RefusedAuthentications;
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
@@ -49,9 +55,24 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, options: { registry?: ConnectorRegistry; logger?: Logger } = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  if (providerOf(config.databaseUrl) === "sqlite") mkdirSync(dirname(sqlitePath(config.databaseUrl)), { recursive: true, mode: 0o700 });
-  const appliedMigrations = await applyMigrations(config.databaseUrl);
-  const { key: rootKey, createdFile } = loadRootKey(config);
+  let lock: DataDirectoryLock | undefined;
+  if (providerOf(config.databaseUrl) === "sqlite") {
+    const file = sqlitePath(config.databaseUrl);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Before anything is written: a second process on the same file stops here, naming the first.
+    lock = lockDataDirectory(dirname(file));
+    restrictSqliteFiles(file);
+  }
+  let appliedMigrations: string[];
+  let rootKey: ReturnType<typeof loadRootKey>["key"];
+  let createdFile: string | undefined;
+  try {
+    appliedMigrations = await applyMigrations(config.databaseUrl);
+    ({ key: rootKey, createdFile } = loadRootKey(config));
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const database = createDb(config.databaseUrl);
   try {
     await checkRootKey(database.db, rootKey);
@@ -66,7 +87,9 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       connectorTimeoutMs: config.connectorTimeoutMs,
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
+      ...(config.maxStreamsPerToken !== undefined ? { maxStreamsPerToken: config.maxStreamsPerToken } : {}),
     });
+    const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
     const resuming = services.keys.resumePending().then(
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
@@ -78,22 +101,33 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       schema: guardSchema(buildSchema(registry)),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
+      cors: corsPolicy(config.corsOrigins ?? []),
       renderGraphiQL,
       landingPage: false,
       batching: false,
       logging: false,
       maskedErrors: { isDev: false, maskError: maskError(logger) },
-      context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), actorOf(request)!, sourceAddressOf(serverContext)),
+      // Where a request becomes an execution: no actor, no execution, whatever let it get here.
+      context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), requireActor(request), clientAddress(serverContext, request, config.trustedProxyHeader)),
       plugins: [
         bodyLimit(),
         // Bearer tokens are never sent by a browser on its own, which already defeats CSRF; this
         // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
         useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
-        requireToken({ db: database.db, audit: services.audit, graphqlEndpoint: "/graphql", requestIdOf, limiter: new RateLimiter(config.rateLimitPerMinute ?? 0) }),
-        queryShapeLimits(),
-        requestIds(logger),
+        // The only answers without a token (GraphiQL's page is Yoga's own, before all of these).
         healthEndpoints(database),
         consoleFiles(),
+        requireToken({
+          db: database.db,
+          refusals,
+          requestIdOf,
+          limiter: new RateLimiter(config.rateLimitPerMinute ?? 0),
+          unauthenticatedLimiter: new RateLimiter(config.unauthenticatedRateLimitPerMinute ?? 60),
+          ...(config.trustedProxyHeader ? { trustedProxyHeader: config.trustedProxyHeader } : {}),
+        }),
+        exactEndpoint("/graphql"),
+        queryShapeLimits(),
+        requestIds(logger),
       ],
     });
     return {
@@ -102,6 +136,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       database,
       healthChecker,
       keySync,
+      refusals,
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
@@ -109,11 +144,15 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
         await healthChecker.stop();
         await keySync.stop();
         await resuming;
+        await services.streams.close();
+        await refusals.flush();
         await database.db.$disconnect();
+        lock?.release();
       },
     };
   } catch (error) {
     await database.db.$disconnect();
+    lock?.release();
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import type { ConnectorRegistry } from "./connectors/registry.js";
 import type { RootKey } from "./crypto/seal.js";
 import { AccessService } from "./access/service.js";
 import { AuditLog } from "./access/audit.js";
+import { StreamRegistry } from "./access/streams.js";
 import type { Db, DbProvider } from "./db/client.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
@@ -23,6 +24,8 @@ export interface Services {
   events: EventBus;
   access: AccessService;
   audit: AuditLog;
+  /** Open subscription streams, per token. */
+  streams: StreamRegistry;
 }
 
 export function createServices(o: {
@@ -34,6 +37,8 @@ export function createServices(o: {
   connectorTimeoutMs: number;
   prices: PriceList;
   destroyWaitMs?: number;
+  /** Concurrent subscription streams per access token (default 10). */
+  maxStreamsPerToken?: number;
 }): Services {
   const events = createEvents();
   const keys = new ManagedKeyService({ ...o, events });
@@ -41,12 +46,13 @@ export function createServices(o: {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
-    vaults: new VaultService(o.db),
+    vaults: new VaultService(o.db, o.provider),
     keystores: new KeystoreService({ ...o, events, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
     templates: new TemplateService(o),
     keys,
     events,
-    access: new AccessService(o.db),
+    access: new AccessService(o.db, undefined, events),
     audit: new AuditLog(o.db, o.provider, o.logger),
+    streams: new StreamRegistry(o.db, o.maxStreamsPerToken ?? 10, events),
   };
 }

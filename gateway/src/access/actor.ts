@@ -12,6 +12,8 @@ export class Actor {
     readonly name: string,
     readonly administrator: boolean,
     readonly roles: readonly { vaultId: string; role: VaultRole }[],
+    /** When the token stops being valid (null: never); streams that outlive a request end then. */
+    readonly expiresAt: Date | null = null,
   ) {
     for (const { vaultId, role } of roles) {
       const set = this.byVault.get(vaultId) ?? new Set<Permission>();

@@ -22,10 +22,15 @@ export function guardSchema(schema: GraphQLSchema): GraphQLSchema {
       if (!rule) throw new Error(`${rootName}.${field.name} has no access rule: add one to gateway/src/access/rules.ts`);
       if (rootName === "Subscription") {
         const subscribe = field.subscribe!;
+        const refusal = (decision: Decision & { allow: false }) => (decision.hidden ? new GraphQLError("No vault with that id", { extensions: { code: "NOT_FOUND" } }) : forbidden(rule));
         field.subscribe = async (source, args, ctx: Context, info) => {
           const decision = await decide(rule, args, ctx);
-          if (!decision.allow) throw decision.hidden ? new GraphQLError("No vault with that id", { extensions: { code: "NOT_FOUND" } }) : forbidden(rule);
-          return subscribe(source, args, ctx, info);
+          if (!decision.allow) throw refusal(decision);
+          // The stream outlives this request: the same rule is decided again for the token as it stands.
+          return ctx.services.streams.open(ctx.actor, () => subscribe(source, args, ctx, info) as AsyncIterable<unknown>, async (current) => {
+            const again = await decide(rule, args, { ...ctx, actor: current });
+            return again.allow ? null : refusal(again);
+          });
         };
       } else {
         field.resolve = rootName === "Mutation" ? auditedMutation(field.name, rule, field.resolve ?? defaultFieldResolver) : guardedQuery(rule, field.resolve ?? defaultFieldResolver);

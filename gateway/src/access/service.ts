@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/client.js";
+import type { EventBus } from "../events.js";
 import { NotFoundError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import type { VaultRole } from "./permissions.js";
@@ -18,6 +19,7 @@ export class AccessService {
   constructor(
     private readonly db: Db,
     private readonly clock: { now(): Date } = { now: () => new Date() },
+    private readonly events?: EventBus,
   ) {}
 
   /** Creates a token; the returned `token` is the only time it is ever shown. */
@@ -50,7 +52,9 @@ export class AccessService {
   async revoke(id: string) {
     const row = isUuid(id) ? await this.db.accessToken.findUnique({ where: { id } }) : null;
     if (!row) throw new NotFoundError("access token", id);
-    return this.db.accessToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? this.clock.now() }, include: withRoles });
+    const revoked = await this.db.accessToken.update({ where: { id }, data: { revokedAt: row.revokedAt ?? this.clock.now() }, include: withRoles });
+    this.events?.publish("access:changed", { tokenId: id });
+    return revoked;
   }
 
   list() {
@@ -64,12 +68,14 @@ export class AccessService {
   async grant(input: { tokenId: string; vaultId: string; role: VaultRole }) {
     await this.requireBoth(input);
     await this.db.vaultRoleBinding.upsert({ where: { tokenId_vaultId_role: input }, create: input, update: {} });
+    this.events?.publish("access:changed", { tokenId: input.tokenId });
     return (await this.get(input.tokenId))!;
   }
 
   async revokeRole(input: { tokenId: string; vaultId: string; role: VaultRole }) {
     await this.requireBoth(input);
     await this.db.vaultRoleBinding.deleteMany({ where: input });
+    this.events?.publish("access:changed", { tokenId: input.tokenId });
     return (await this.get(input.tokenId))!;
   }
 

@@ -16,14 +16,35 @@ export function tokenHash(token: string): string {
 
 export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "expired";
 
+type TokenRow = NonNullable<Awaited<ReturnType<typeof findToken>>>;
+
+function findToken(db: Db, where: { hash: string } | { id: string }) {
+  return db.accessToken.findUnique({ where, include: { roles: true } });
+}
+
+/** The actor a token row stands for now, or why it stands for no one. */
+function actorOfRow(row: TokenRow, now: Date): { actor: Actor } | { failure: AuthFailure; tokenId: string; tokenName: string } {
+  if (row.revokedAt) return { failure: "revoked", tokenId: row.id, tokenName: row.name };
+  if (row.expiresAt && row.expiresAt <= now) return { failure: "expired", tokenId: row.id, tokenName: row.name };
+  return { actor: new Actor(row.id, row.name, row.administrator, row.roles.map((r) => ({ vaultId: r.vaultId, role: r.role })), row.expiresAt) };
+}
+
 /** Resolves a bearer token to its actor, or says why not (for the audit record, never to the caller). */
 export async function authenticate(db: Db, header: string | null, now: Date): Promise<{ actor: Actor; lastUsedAt: Date | null } | { failure: AuthFailure; tokenId?: string; tokenName?: string }> {
   if (!header) return { failure: "missing" };
   const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
   if (!match) return { failure: "malformed" };
-  const row = await db.accessToken.findUnique({ where: { hash: tokenHash(match[1]!) }, include: { roles: true } });
+  const row = await findToken(db, { hash: tokenHash(match[1]!) });
   if (!row) return { failure: "unknown" };
-  if (row.revokedAt) return { failure: "revoked", tokenId: row.id, tokenName: row.name };
-  if (row.expiresAt && row.expiresAt <= now) return { failure: "expired", tokenId: row.id, tokenName: row.name };
-  return { actor: new Actor(row.id, row.name, row.administrator, row.roles.map((r) => ({ vaultId: r.vaultId, role: r.role }))), lastUsedAt: row.lastUsedAt };
+  const result = actorOfRow(row, now);
+  return "actor" in result ? { actor: result.actor, lastUsedAt: row.lastUsedAt } : result;
+}
+
+/**
+ * The same token's actor as it stands now (roles granted or taken since, revocation, expiry): for
+ * work that outlives the request that authenticated it, such as a subscription's stream.
+ */
+export async function reauthenticate(db: Db, tokenId: string, now: Date): Promise<{ actor: Actor } | { failure: AuthFailure }> {
+  const row = await findToken(db, { id: tokenId });
+  return row ? actorOfRow(row, now) : { failure: "unknown" };
 }

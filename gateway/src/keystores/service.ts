@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { isConnectorError, validateProperties, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
-import type { Db } from "../db/client.js";
+import type { Db, DbProvider } from "../db/client.js";
+import { namePrefixFilter } from "../db/name-prefix.js";
 import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import {
   DuplicateNameError,
@@ -22,6 +23,8 @@ import { keystoreGroups, keystoreName } from "./rules.js";
 
 export interface KeystoreServiceOptions {
   db: Db;
+  /** Which database: the few queries that differ between them (a name prefix) need it. */
+  provider: DbProvider;
   rootKey: RootKey;
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
@@ -238,7 +241,7 @@ export class KeystoreService {
       ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.type ? { type: f.type } : {}),
       ...(f.health ? { health: f.health } : {}),
-      ...(f.namePrefix ? { name: { startsWith: f.namePrefix } } : {}),
+      ...(f.namePrefix ? { name: namePrefixFilter(f.namePrefix, this.o.provider) } : {}),
       ...(f.group ? { groups: { some: { name: f.group } } } : {}),
     };
     const keyset = keysetQuery(order.field, order.direction, args.after);

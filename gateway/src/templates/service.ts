@@ -1,6 +1,7 @@
 import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
-import type { Db } from "../db/client.js";
+import type { Db, DbProvider } from "../db/client.js";
+import { namePrefixFilter } from "../db/name-prefix.js";
 import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import { DuplicateNameError, NotFoundError, TemplateInUseError, UnknownKeystoreTypeError, ValidationError, VersionConflictError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
@@ -80,7 +81,7 @@ const path = (...p: string[]) => ["input", ...p];
  * before it touches the database and changes nothing when one is bad.
  */
 export class TemplateService {
-  constructor(private readonly o: { db: Db; registry: ConnectorRegistry }) {}
+  constructor(private readonly o: { db: Db; provider: DbProvider; registry: ConnectorRegistry }) {}
 
   async create(input: CreateTemplateInput) {
     const v = new IssueCollector();
@@ -240,7 +241,7 @@ export class TemplateService {
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
       ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
-      ...(f.namePrefix ? { name: { startsWith: f.namePrefix } } : {}),
+      ...(f.namePrefix ? { name: namePrefixFilter(f.namePrefix, this.o.provider) } : {}),
       ...(f.algorithm ? { algorithm: f.algorithm } : {}),
       ...(f.keystoreType ? { keystoreType: f.keystoreType } : {}),
       ...(f.keystoreGroup ? { keystoreGroup: f.keystoreGroup } : {}),

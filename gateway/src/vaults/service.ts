@@ -1,4 +1,5 @@
-import type { Db } from "../db/client.js";
+import type { Db, DbProvider } from "../db/client.js";
+import { namePrefixFilter } from "../db/name-prefix.js";
 import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import { NotFoundError, VaultNotEmptyError, VersionConflictError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
@@ -14,7 +15,10 @@ export interface VaultListArgs extends PageArgs {
 
 /** Vaults: the unit of access control. */
 export class VaultService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly provider: DbProvider,
+  ) {}
 
   async create(input: { name: string; description?: string | null }) {
     const v = new IssueCollector();
@@ -67,7 +71,7 @@ export class VaultService {
     const first = pageSize(args);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const filter = {
-      ...(args.namePrefix ? { name: { startsWith: args.namePrefix } } : {}),
+      ...(args.namePrefix ? { name: namePrefixFilter(args.namePrefix, this.provider) } : {}),
       ...(args.visibleVaults ? { id: { in: [...args.visibleVaults] } } : {}),
     };
     const keyset = keysetQuery(order.field, order.direction, args.after);
