@@ -38,6 +38,10 @@ export interface GivenProperties {
   values: Record<string, PropertyValue | null | undefined>;
 }
 
+/** Whether the caller may read a vault. */
+export type CanRead = (vaultId: string) => boolean;
+const everyVault: CanRead = () => true;
+
 export type KeystoreOrderField = "name" | "type" | "createdAt" | "updatedAt";
 export interface KeystoreListArgs extends PageArgs {
   /** The vaults the caller may read; null or absent means all (access control filters every list). */
@@ -56,7 +60,11 @@ const withGroups = { groups: { orderBy: { position: "asc" } } } as const;
 export class KeystoreService {
   constructor(private readonly o: KeystoreServiceOptions) {}
 
-  async connect(input: { vaultId: string; name: string; description?: string | null; groups?: string[] | null; properties: GivenProperties }) {
+  /**
+   * `canRead` says which vaults the caller may read: a refusal names another keystore only when
+   * its vault is one of them (absent: every vault, for internal callers).
+   */
+  async connect(input: { vaultId: string; name: string; description?: string | null; groups?: string[] | null; properties: GivenProperties }, canRead: CanRead = everyVault) {
     const v = new IssueCollector();
     if (!isUuid(input.vaultId)) v.add({ path: ["input", "vaultId"], message: "vaultId must be a UUID", code: "INVALID_ID" });
     const name = v.check(keystoreName, input.name, ["input", "name"]);
@@ -69,12 +77,12 @@ export class KeystoreService {
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
     if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
     // Checked before and after the test: the test may learn the account, which names the remote keystore better.
-    await this.requireUnique(name!, remoteIdentity(connector, values!));
+    await this.requireUnique({ vaultId: vault.id, name: name! }, remoteIdentity(connector, values!), canRead);
 
     const { clear, secrets } = splitSecrets(connector, values!);
     const test = await this.test(connector, values!, secrets, true);
     const identity = remoteIdentity(connector, values!, test.account);
-    await this.requireUnique(undefined, identity);
+    await this.requireUnique(undefined, identity, canRead);
     const id = randomUUID();
     try {
       return await this.o.db.keystore.create({
@@ -95,7 +103,7 @@ export class KeystoreService {
       });
     } catch (error) {
       // Lost a race with a concurrent connect: report it as the check above would have.
-      if (isUniqueViolation(error)) await this.requireUnique(name!, identity);
+      if (isUniqueViolation(error)) await this.requireUnique({ vaultId: vault.id, name: name! }, identity, canRead);
       throw error;
     }
   }
@@ -107,7 +115,7 @@ export class KeystoreService {
     description?: string | null;
     groups?: string[] | null;
     properties?: GivenProperties | null;
-  }) {
+  }, canRead: CanRead = everyVault) {
     const v = new IssueCollector();
     const name = input.name == null ? undefined : v.check(keystoreName, input.name, ["input", "name"]);
     const desc = input.description == null ? undefined : v.check(description, input.description, ["input", "description"]);
@@ -137,7 +145,7 @@ export class KeystoreService {
       }
     }
     v.throwIfAny();
-    if (name !== undefined && name !== current.name) await this.requireUnique(name, undefined);
+    if (name !== undefined && name !== current.name) await this.requireUnique({ vaultId: current.vaultId, name }, undefined, canRead);
 
     let status = {};
     let propertyColumns = {};
@@ -147,7 +155,7 @@ export class KeystoreService {
       status = statusColumns(test);
       // New credentials may belong to another account: then this is another remote keystore.
       const identity = remoteIdentity(connector, merged, test.account);
-      if (identity !== current.remoteIdentity) await this.requireUnique(undefined, identity, current.id);
+      if (identity !== current.remoteIdentity) await this.requireUnique(undefined, identity, canRead, current.id);
       propertyColumns = {
         remoteIdentity: identity,
         properties: JSON.stringify(clear),
@@ -291,14 +299,17 @@ export class KeystoreService {
     });
   }
 
-  private async requireUnique(name: string | undefined, identity: string | undefined, self?: string): Promise<void> {
-    if (name !== undefined) {
-      const byName = await this.o.db.keystore.findUnique({ where: { name }, select: { id: true } });
-      if (byName) throw new DuplicateNameError("keystore", name);
+  /** Names are unique per vault; a remote keystore is connected once across all vaults. */
+  private async requireUnique(named: { vaultId: string; name: string } | undefined, identity: string | undefined, canRead: CanRead, self?: string): Promise<void> {
+    if (named !== undefined) {
+      const byName = await this.o.db.keystore.findUnique({ where: { vaultId_name: named }, select: { id: true } });
+      if (byName) throw new DuplicateNameError("keystore", named.name);
     }
     if (identity === undefined) return;
     const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: identity }, include: { vault: true } });
-    if (same && same.id !== self) throw new KeystoreAlreadyConnectedError(same.id, same.name, same.vault.id, same.vault.name);
+    if (!same || same.id === self) return;
+    const visible = canRead(same.vaultId);
+    throw new KeystoreAlreadyConnectedError(visible ? { keystoreId: same.id, keystoreName: same.name, vaultId: same.vault.id, vaultName: same.vault.name } : null);
   }
 
   /** Lost a race with another edit: report the version it is at now. */
