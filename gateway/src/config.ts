@@ -20,6 +20,8 @@ export interface GatewayConfig {
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
   rateLimitPerMinute?: number;
+  /** Seconds between signed checkpoints of the audit log's head (0 = only at start and stop). */
+  auditCheckpointIntervalSeconds?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -47,6 +49,7 @@ const schema = z.object({
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
+  UKO_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (only at start and stop) or more seconds").max(86_400).default(60),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -84,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
     rateLimitPerMinute: e.UKO_RATE_LIMIT_PER_MIN,
+    auditCheckpointIntervalSeconds: e.UKO_AUDIT_CHECKPOINT_INTERVAL_S,
     logLevel: e.LOG_LEVEL,
   };
 }

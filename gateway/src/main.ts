@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();
   gateway.keySync.start();
+  gateway.auditCheckpoints.start();
   const server = createServer(gateway.yoga);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
@@ -21,6 +21,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
 import { guardSchema } from "./access/guard.js";
+import { CHECKPOINT_FILE } from "./access/audit-checkpoints.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { PeriodicJob } from "./periodic.js";
@@ -37,6 +38,8 @@ export interface Gateway {
   createdAdminTokenFile?: string;
   /** The background key sync (started by main, like the health checker). */
   keySync: PeriodicJob;
+  /** Signs the audit log's head now and then (started by main, like the health checker). */
+  auditCheckpoints: PeriodicJob;
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
@@ -66,7 +69,12 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       connectorTimeoutMs: config.connectorTimeoutMs,
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
+      auditCheckpointFile: join(config.dataDir, CHECKPOINT_FILE),
+      auditLogger: asConnectorLogger(logger.child({ component: "audit" })),
     });
+    // Keys a log written before keying, and anchors the head before anything else is appended.
+    await services.audit.prepare();
+    const auditCheckpoints = new PeriodicJob("audit checkpoint", (config.auditCheckpointIntervalSeconds ?? 60) * 1000, () => services.audit.checkpoint(), asConnectorLogger(logger.child({ component: "audit" })));
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
     const resuming = services.keys.resumePending().then(
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
@@ -102,13 +110,16 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       database,
       healthChecker,
       keySync,
+      auditCheckpoints,
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
       close: async () => {
         await healthChecker.stop();
         await keySync.stop();
+        await auditCheckpoints.stop();
         await resuming;
+        await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
         await database.db.$disconnect();
       },
     };

@@ -34,6 +34,10 @@ export function createServices(o: {
   connectorTimeoutMs: number;
   prices: PriceList;
   destroyWaitMs?: number;
+  /** Where the audit log's signed checkpoints go (a file in the data directory). */
+  auditCheckpointFile?: string;
+  /** The log that gets the audit checkpoints (a SIEM ships it); defaults to `logger`. */
+  auditLogger?: ConnectorLogger;
 }): Services {
   const events = createEvents();
   const keys = new ManagedKeyService({ ...o, events });
@@ -47,6 +51,6 @@ export function createServices(o: {
     keys,
     events,
     access: new AccessService(o.db),
-    audit: new AuditLog(o.db, o.provider, o.logger),
+    audit: new AuditLog(o.db, o.provider, { rootKey: o.rootKey, logger: o.auditLogger ?? o.logger, ...(o.auditCheckpointFile ? { checkpointFile: o.auditCheckpointFile } : {}) }),
   };
 }
