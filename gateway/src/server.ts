@@ -21,6 +21,8 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
 import { guardSchema } from "./access/guard.js";
+import { refuseUnstorableText } from "./input-text.js";
+import { DomainError, ValidationError } from "./errors.js";
 import { CHECKPOINT_FILE } from "./access/audit-checkpoints.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
@@ -83,7 +85,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
-      schema: guardSchema(buildSchema(registry)),
+      schema: guardSchema(refuseUnstorableText(buildSchema(registry))),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
       renderGraphiQL,
@@ -164,8 +166,21 @@ function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (error instanceof GraphQLError && !error.originalError) return error; // a GraphQL validation error: safe to show
+    // Variables that do not fit their types (an unknown enum value, a missing field, a bad
+    // DateTime): graphql-js says which, outside any field. The caller's mistake, not ours.
+    if (error instanceof GraphQLError && !error.path && original instanceof GraphQLError) {
+      return new GraphQLError(error.message, { extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
+    }
     // Thrown on purpose with a code (access control): safe to show; the located error carries its code.
     if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
+    // An expected refusal where the schema has no typed error for it (a query's bad page size or
+    // cursor): the caller's mistake, so it says what was wrong, as a client error.
+    if (original instanceof DomainError) {
+      return new GraphQLError(original.message, {
+        path: error instanceof GraphQLError ? error.path : undefined,
+        extensions: { code: "BAD_USER_INPUT", reason: original.code, ...(original instanceof ValidationError ? { issues: original.issues } : {}) },
+      });
+    }
     if (original instanceof PothosValidationError) {
       // Query limits (depth, breadth, complexity): the client needs to know which one it broke.
       return new GraphQLError(original.message, { extensions: { code: "QUERY_TOO_COMPLEX" } });

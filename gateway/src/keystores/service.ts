@@ -3,7 +3,8 @@ import { isConnectorError, validateProperties, type ConnectorLogger, type Proper
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
-import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { isUniqueViolation } from "../db/unique.js";
 import {
   DuplicateNameError,
   ImmutablePropertiesError,
@@ -240,6 +241,7 @@ export class KeystoreService {
   async list(args: KeystoreListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
+    checkFilterText(f, ["namePrefix", "type", "group"]);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
@@ -340,8 +342,4 @@ function statusColumns(test: ConnectionTestResult) {
 function withoutDerived(connector: LoadedConnector, values: PropertyValues): PropertyValues {
   const derived = new Set(connector.definition.properties.filter((d) => d.derived).map((d) => d.name));
   return Object.fromEntries(Object.entries(values).filter(([k]) => !derived.has(k)));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
