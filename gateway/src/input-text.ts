@@ -21,7 +21,7 @@ export function refuseUnstorableText(schema: GraphQLSchema): GraphQLSchema {
           if (typed) return wrapOrThrow(error, [ValidationError]) as R;
           throw error;
         };
-      if (field.subscribe) field.subscribe = wrap(field.subscribe);
+      if (root === schema.getSubscriptionType()) field.subscribe = wrap(field.subscribe!);
       else field.resolve = wrap(field.resolve ?? defaultFieldResolver);
     }
   }

@@ -74,6 +74,46 @@ describe.each(await providers())("hostile arguments on %s", (provider) => {
     ]);
   };
 
+  /** The inputs the outside probe reported as internal errors: each is now the caller's error, named. */
+  const KNOWN: [string, string, Record<string, unknown>, Record<string, unknown>][] = [
+    ["a negative page size", `query($f: Int) { keystores(first: $f) { totalCount } }`, { f: -1 }, { code: "BAD_USER_INPUT", reason: "VALIDATION_FAILED", issues: [expect.objectContaining({ path: ["first"], code: "OUT_OF_RANGE" })] }],
+    ["a page size over 100", `query($f: Int) { managedKeys(first: $f) { totalCount } }`, { f: 101 }, { code: "BAD_USER_INPUT" }],
+    ["a cursor that is not one", `query($a: String) { vaults(after: $a) { totalCount } }`, { a: "not-a-cursor" }, { code: "BAD_USER_INPUT", issues: [expect.objectContaining({ code: "INVALID_CURSOR" })] }],
+    ["a forged cursor with a NUL", `query($a: String) { vaults(after: $a) { nodes { id } } }`, { a: Buffer.from(JSON.stringify({ v: "\u0000", id: "00000000-0000-4000-8000-000000000000" })).toString("base64url") }, { code: "BAD_USER_INPUT" }],
+    ["a forged cursor with a bad date", `query($a: String) { keystores(after: $a, orderBy: { field: CREATED_AT }) { nodes { id } } }`, { a: Buffer.from(JSON.stringify({ v: "yesterday", id: "00000000-0000-4000-8000-000000000000", d: 1 })).toString("base64url") }, { code: "BAD_USER_INPUT" }],
+    ["another order's cursor", `query($a: String) { managedKeys(after: $a, orderBy: { field: CREATED_AT }) { nodes { id } } }`, { a: encodeCursor("fuzzed-key", "00000000-0000-4000-8000-000000000000") }, { code: "BAD_USER_INPUT" }],
+    ["an unknown enum value in a filter", `query($h: KeystoreHealth) { keystores(filter: { health: $h }) { totalCount } }`, { h: "BOGUS" }, { code: "BAD_USER_INPUT" }],
+    ["an unknown algorithm in a filter", `query($a: String) { managedKeys(filter: { algorithm: $a }) { totalCount } }`, { a: "des" }, { code: "BAD_USER_INPUT", issues: [expect.objectContaining({ path: ["filter", "algorithm"], code: "ENUM" })] }],
+    ["an oversized namePrefix", `query($p: String) { keystores(filter: { namePrefix: $p }) { totalCount } }`, { p: "x".repeat(60_000) }, { code: "BAD_USER_INPUT", issues: [expect.objectContaining({ path: ["filter", "namePrefix"], code: "TOO_LONG" })] }],
+    ["a NUL in a filter", `query($p: String) { vaults(filter: { namePrefix: $p }) { totalCount } }`, { p: "a\u0000" }, { code: "BAD_USER_INPUT", issues: [expect.objectContaining({ code: "INVALID_CHARACTERS" })] }],
+  ];
+  for (const [what, query, variables, extensions] of KNOWN) {
+    it(`${what}: a client error that says so`, async () => {
+      const r = await t.gqlAs(t.config.adminToken!, query, variables);
+      // 400 for variables that do not fit their types (GraphQL over HTTP), 200 for the rest.
+      expect([200, 400]).toContain(r.status);
+      expect(r.errors?.[0]?.extensions).toMatchObject(extensions);
+    });
+  }
+
+  it("a NUL in a mutation's text: a ValidationError naming the field, and nothing written", async () => {
+    const before = await counts();
+    const r = await t.gqlAs(t.config.adminToken!, `mutation($i: CreateVaultInput!) { createVault(input: $i) { __typename ... on ValidationError { issues { path code } } } }`, { i: { name: "nul", description: "a\u0000b" } });
+    expect(r.data.createVault).toEqual({ __typename: "ValidationError", issues: [{ path: ["input", "description"], code: "INVALID_CHARACTERS" }] });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("createManagedKey racing for one label: one key, the others DuplicateNameError", async () => {
+    const create = () =>
+      t.gqlAs(t.config.adminToken!, `mutation($i: CreateManagedKeyInput!) { createManagedKey(input: $i) { __typename } }`, {
+        i: { vaultId: ids.vault, templateId: ids.template, label: "raced", namingValues: [{ name: "app", value: "race" }] },
+      });
+    const results = await Promise.all(Array.from({ length: 6 }, create));
+    expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
+    const kinds = results.map((r) => r.data.createManagedKey.__typename).sort();
+    expect(kinds).toEqual(["CreateManagedKeySuccess", ...Array(5).fill("DuplicateNameError")]);
+  });
+
   for (const root of ["Query", "Mutation"] as const) {
     it(`${root}: no masked internal error${root === "Mutation" ? ", and no partial write" : ""}, for any arguments`, { timeout: 120_000 }, async () => {
       const type = root === "Query" ? schema.getQueryType()! : schema.getMutationType()!;
