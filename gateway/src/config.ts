@@ -32,6 +32,8 @@ export interface GatewayConfig {
   corsOrigins?: string[];
   /** Longest a request (headers and body) may take to arrive; a body that never completes is cut then. */
   requestTimeoutMs?: number;
+  /** Seconds between signed checkpoints of the audit log's head (0 = only at start and stop). */
+  auditCheckpointIntervalSeconds?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -71,6 +73,7 @@ const schema = z.object({
     .refine((s) => s.split(",").every((o) => o.trim() === "" || /^https?:\/\/[^/\s]+$/.test(o.trim())), "must be comma-separated origins like https://console.example.com (scheme, host, optional port; no path)")
     .optional(),
   UKO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  UKO_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (only at start and stop) or more seconds").max(86_400).default(60),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((o) => o.trim())
       .filter(Boolean),
     requestTimeoutMs: e.UKO_REQUEST_TIMEOUT_MS,
+    auditCheckpointIntervalSeconds: e.UKO_AUDIT_CHECKPOINT_INTERVAL_S,
     logLevel: e.LOG_LEVEL,
   };
 }

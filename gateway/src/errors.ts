@@ -59,15 +59,26 @@ export class ImmutablePropertiesError extends DomainError {
   }
 }
 
+/** Where a remote keystore is connected already; only given to a caller who can read that vault. */
+export interface ConnectedAs {
+  keystoreId: string;
+  keystoreName: string;
+  vaultId: string;
+  vaultName: string;
+}
+
 export class KeystoreAlreadyConnectedError extends DomainError {
   readonly code = "KEYSTORE_ALREADY_CONNECTED";
-  constructor(
-    readonly keystoreId: string,
-    readonly keystoreName: string,
-    readonly vaultId: string,
-    readonly vaultName: string,
-  ) {
-    super(`This remote keystore is already connected as "${keystoreName}" in vault "${vaultName}"`);
+  /**
+   * `connectedAs` is null when the caller cannot read the vault it is connected in: then the
+   * error says only that it is connected elsewhere, so it is no oracle for other vaults.
+   */
+  constructor(readonly connectedAs: ConnectedAs | null) {
+    super(
+      connectedAs
+        ? `This remote keystore is already connected as "${connectedAs.keystoreName}" in vault "${connectedAs.vaultName}"`
+        : "This remote keystore is already connected elsewhere, in a vault you cannot see",
+    );
   }
 }
 

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();
   gateway.keySync.start();
+  gateway.auditCheckpoints.start();
   // A request whose body never completes is cut after UKO_REQUEST_TIMEOUT_MS (408, connection
   // closed); Node checks every connectionsCheckingInterval, so that interval bounds the overshoot.
   const requestTimeout = config.requestTimeoutMs ?? 30_000;

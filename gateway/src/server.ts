@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
@@ -25,6 +25,9 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
 import { guardSchema } from "./access/guard.js";
+import { refuseUnstorableText } from "./input-text.js";
+import { DomainError, ValidationError } from "./errors.js";
+import { CHECKPOINT_FILE } from "./access/audit-checkpoints.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { PeriodicJob } from "./periodic.js";
@@ -43,6 +46,8 @@ export interface Gateway {
   keySync: PeriodicJob;
   /** Refused authentications, counted and written to the audit log once per interval. */
   refusals: RefusedAuthentications;
+  /** Signs the audit log's head now and then (started by main, like the health checker). */
+  auditCheckpoints: PeriodicJob;
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
@@ -88,8 +93,13 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
       ...(config.maxStreamsPerToken !== undefined ? { maxStreamsPerToken: config.maxStreamsPerToken } : {}),
+      auditCheckpointFile: join(config.dataDir, CHECKPOINT_FILE),
+      auditLogger: asConnectorLogger(logger.child({ component: "audit" })),
     });
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
+    // Keys a log written before keying, and anchors the head before anything else is appended.
+    await services.audit.prepare();
+    const auditCheckpoints = new PeriodicJob("audit checkpoint", (config.auditCheckpointIntervalSeconds ?? 60) * 1000, () => services.audit.checkpoint(), asConnectorLogger(logger.child({ component: "audit" })));
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
     const resuming = services.keys.resumePending().then(
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
@@ -98,7 +108,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
-      schema: guardSchema(buildSchema(registry)),
+      schema: guardSchema(refuseUnstorableText(buildSchema(registry))),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
       cors: corsPolicy(config.corsOrigins ?? []),
@@ -137,15 +147,18 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       healthChecker,
       keySync,
       refusals,
+      auditCheckpoints,
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
       close: async () => {
         await healthChecker.stop();
         await keySync.stop();
+        await auditCheckpoints.stop();
         await resuming;
         await services.streams.close();
         await refusals.flush();
+        await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
         await database.db.$disconnect();
         lock?.release();
       },
@@ -192,8 +205,21 @@ function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (error instanceof GraphQLError && !error.originalError) return error; // a GraphQL validation error: safe to show
+    // Variables that do not fit their types (an unknown enum value, a missing field, a bad
+    // DateTime): graphql-js says which, outside any field. The caller's mistake, not ours.
+    if (error instanceof GraphQLError && !error.path && original instanceof GraphQLError) {
+      return new GraphQLError(error.message, { extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
+    }
     // Thrown on purpose with a code (access control): safe to show; the located error carries its code.
     if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
+    // An expected refusal where the schema has no typed error for it (a query's bad page size or
+    // cursor): the caller's mistake, so it says what was wrong, as a client error.
+    if (original instanceof DomainError) {
+      return new GraphQLError(original.message, {
+        path: error instanceof GraphQLError ? error.path : undefined,
+        extensions: { code: "BAD_USER_INPUT", reason: original.code, ...(original instanceof ValidationError ? { issues: original.issues } : {}) },
+      });
+    }
     if (original instanceof PothosValidationError) {
       // Query limits (depth, breadth, complexity): the client needs to know which one it broke.
       return new GraphQLError(original.message, { extensions: { code: "QUERY_TOO_COMPLEX" } });

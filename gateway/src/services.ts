@@ -39,6 +39,10 @@ export function createServices(o: {
   destroyWaitMs?: number;
   /** Concurrent subscription streams per access token (default 10). */
   maxStreamsPerToken?: number;
+  /** Where the audit log's signed checkpoints go (a file in the data directory). */
+  auditCheckpointFile?: string;
+  /** The log that gets the audit checkpoints (a SIEM ships it); defaults to `logger`. */
+  auditLogger?: ConnectorLogger;
 }): Services {
   const events = createEvents();
   const keys = new ManagedKeyService({ ...o, events });
@@ -52,7 +56,7 @@ export function createServices(o: {
     keys,
     events,
     access: new AccessService(o.db, undefined, events),
-    audit: new AuditLog(o.db, o.provider, o.logger),
+    audit: new AuditLog(o.db, o.provider, { rootKey: o.rootKey, logger: o.auditLogger ?? o.logger, ...(o.auditCheckpointFile ? { checkpointFile: o.auditCheckpointFile } : {}) }),
     streams: new StreamRegistry(o.db, o.maxStreamsPerToken ?? 10, events),
   };
 }

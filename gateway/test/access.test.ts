@@ -1,4 +1,4 @@
-import { isObjectType } from "graphql";
+import { getNamedType, isLeafType, isObjectType, isUnionType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardSchema } from "../src/access/guard.js";
 import { ROLE_PERMISSIONS, VAULT_ROLES, type VaultRole } from "../src/access/permissions.js";
@@ -12,6 +12,10 @@ import { startTestGateway, type TestGateway } from "./harness.js";
  * every role × the caller's own vault and another vault, plus no token, a revoked token and an
  * expired one. Goal: zero unauthorised successes. An operation the schema gains without a sample
  * call here fails the test, as one without an access rule fails the gateway's start.
+ *
+ * And a "no oracle" column: whatever a vault role's call answers — a typed error with all its
+ * fields, a top-level error, a count — names nothing of the other vault (ids, names) that the call
+ * did not itself send.
  */
 interface Fixture { vault: string; keystore: string; template: string; key: string }
 let t: TestGateway;
@@ -58,12 +62,44 @@ const SINGLE_QUERIES: Record<string, (f: Fixture) => Record<string, unknown>> = 
 };
 const LISTS = ["vaults", "keystores", "keyTemplates", "managedKeys"] as const;
 
+/**
+ * Calls that act in the caller's own vault but touch something of the other vault, so any error
+ * that names the other vault's objects would show here: connecting the other vault's remote keystore.
+ */
+const ORACLE_PROBES: Record<string, (mine: Fixture) => Record<string, unknown>> = {
+  connectKeystore: (mine) => ({ vaultId: mine.vault, name: uniq(), properties: { reference: { referenceInstance: "acc-other", referenceApiKey: "reference-key-1" } } }),
+};
+
 const inputType = (field: string) => `${field.charAt(0).toUpperCase()}${field.slice(1)}Input!`;
+let schema: GraphQLSchema;
+/** Every field of every typed error the mutation can answer, so nothing an error says goes unseen. */
+function errorSelection(field: string): string {
+  const union = getNamedType(schema.getMutationType()!.getFields()[field]!.type);
+  if (!isUnionType(union)) return "__typename";
+  const leaves = (type: GraphQLObjectType): string =>
+    Object.values(type.getFields())
+      .filter((f) => f.args.length === 0)
+      .map((f) => {
+        const named = getNamedType(f.type);
+        return isLeafType(named) ? f.name : isObjectType(named) ? `${f.name} { ${Object.values(named.getFields()).filter((g) => isLeafType(getNamedType(g.type))).map((g) => g.name).join(" ")} }` : "";
+      })
+      .join(" ");
+  const errors = union.getTypes().filter((m) => m.getInterfaces().some((i) => i.name === "Error"));
+  return `__typename ${errors.map((m) => `... on ${m.name} { ${leaves(m)} }`).join(" ")}`;
+}
 const mutate = (token: string | null, field: string, input: Record<string, unknown>) =>
-  t.gqlAs(token, `mutation($input: ${inputType(field)}) { ${field}(input: $input) { __typename ... on Error { code } } }`, { input });
+  t.gqlAs(token, `mutation($input: ${inputType(field)}) { ${field}(input: $input) { ${errorSelection(field)} } }`, { input });
+
+/** What a response names of the other vault that its request did not send. */
+function oracle(response: unknown, request: unknown): string[] {
+  const said = JSON.stringify(response);
+  const sent = JSON.stringify(request);
+  const theirs = [other.vault, other.keystore, other.template, other.key, "vault-other", "ks-other", "tpl-other", "key-other"];
+  return theirs.filter((x) => said.includes(x) && !sent.includes(x));
+}
 
 async function fixture(f: Fixture, name: string) {
-  f.vault = (await t.gql(`mutation($n: String!) { createVault(input: { name: $n }) { ... on CreateVaultSuccess { vault { id } } } }`, { n: name })).data.createVault.vault.id;
+  f.vault = (await t.gql(`mutation($n: String!) { createVault(input: { name: $n }) { ... on CreateVaultSuccess { vault { id } } } }`, { n: `vault-${name}` })).data.createVault.vault.id;
   f.keystore = (
     await t.gql(`mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) { ... on ConnectKeystoreSuccess { keystore { id } } } }`, {
       input: { vaultId: f.vault, name: `ks-${name}`, groups: ["prod"], properties: { reference: { referenceInstance: `acc-${name}`, referenceApiKey: "reference-key-1" } } },
@@ -87,6 +123,7 @@ async function token(name: string, options: { roles?: { vaultId: string; role: V
 beforeAll(async () => {
   // Many refusals from one (socketless) source on purpose: not rate limited here (tested in security.test.ts).
   t = await startTestGateway("sqlite", { unauthenticatedRateLimitPerMinute: 0 });
+  schema = buildSchema(t.gateway.services.registry);
   await fixture(own, "own");
   await fixture(other, "other");
   for (const role of VAULT_ROLES) tokens[role] = (await token(role.toLowerCase().replace(/_/g, "-"), { roles: [{ vaultId: own.vault, role }] })).token;
@@ -145,7 +182,9 @@ describe("access control", () => {
         const rule = RULES.Mutation[field]!;
         const permitted = granted === null || (rule.permission !== "administrator" && granted.has(rule.permission));
         for (const [where, f] of [["own", own], ["other", other]] as const) {
-          const r = await mutate(token, field, sample(f));
+          const input = sample(f);
+          const r = await mutate(token, field, input);
+          if (granted !== null) expect(oracle(r, input), `${caller} ${field} in ${where} vault names the other vault's objects`).toEqual([]);
           const forbidden = r.errors?.[0]?.extensions?.code === "FORBIDDEN";
           const hidden = r.data?.[field]?.__typename === "NotFoundError" && rule.vault !== undefined;
           const denied = forbidden || hidden;
@@ -158,9 +197,22 @@ describe("access control", () => {
           if (!denied) expect(r.status).toBe(200);
         }
       }
+      if (granted !== null) {
+        for (const [field, probe] of Object.entries(ORACLE_PROBES)) {
+          const input = probe(own);
+          const r = await mutate(token, field, input);
+          expect(r.status).toBe(200);
+          expect(oracle(r, input), `${caller} ${field} probing the other vault: ${JSON.stringify(r.data)}`).toEqual([]);
+        }
+      }
+      // Counting is an oracle too: the cost estimate counts only the keystores of readable vaults.
+      const estimate = await t.gqlAs(token, `{ keystoreCostEstimate(input: { type: "reference", country: "DE" }) { ... on KeystoreCostEstimateSuccess { estimate { existingExternalKeystores } } } }`);
+      const countable = await t.gateway.database.db.keystore.count(granted === null ? undefined : { where: { vaultId: own.vault } });
+      expect(estimate.data.keystoreCostEstimate.estimate.existingExternalKeystores, `${caller} counts keystores`).toBe(countable);
       for (const [field, args] of Object.entries(SINGLE_QUERIES)) {
         const mine = await t.gqlAs(token, `query($id: ID!) { ${field}(id: $id) { id } }`, args(own));
         const theirs = await t.gqlAs(token, `query($id: ID!) { ${field}(id: $id) { id } }`, args(other));
+        if (granted !== null) expect(oracle(theirs, args(other)), `${caller} ${field}`).toEqual([]);
         expect(mine.data[field], `${caller} reads its ${field}`).not.toBeNull();
         expect(theirs.data[field] === null, `${caller} reads another vault's ${field}`).toBe(granted !== null);
       }
@@ -185,8 +237,9 @@ describe("access control", () => {
     const probe = (id: string) => mutate(tokens.KEY_CUSTODIAN_DEPLOYER!, "activateManagedKey", { id, expectedVersion: 1 });
     const theirs = await probe(other.key);
     const nobody = await probe("00000000-0000-4000-8000-000000000000");
-    expect(theirs.data).toEqual({ activateManagedKey: { __typename: "NotFoundError", code: "NOT_FOUND" } });
-    expect(nobody.data).toEqual(theirs.data);
+    expect(theirs.data.activateManagedKey).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND", id: other.key });
+    // The same answer but for the id each call sent.
+    expect(JSON.stringify(nobody.data).replaceAll("00000000-0000-4000-8000-000000000000", other.key)).toEqual(JSON.stringify(theirs.data));
   });
 
   it("subscriptions too: a vault's events only for those who can read it", async () => {

@@ -73,7 +73,7 @@ describe.each(await providers())("keystores on %s", (provider) => {
     expect(await count()).toBe(before);
   });
 
-  it("refuses an unknown vault, a duplicate name and a remote keystore connected twice", async () => {
+  it("refuses an unknown vault, a duplicate name in the vault and a remote keystore connected twice", async () => {
     const unknownVault = await connect({ vaultId: "00000000-0000-4000-8000-000000000000" });
     expect(unknownVault).toMatchObject({ __typename: "NotFoundError", resource: "vault", path: ["input", "vaultId"] });
     const first = await connect({ name: "Unique name" }, props({ referenceInstance: "shared-remote" }));
@@ -83,6 +83,32 @@ describe.each(await providers())("keystores on %s", (provider) => {
     const twice = await connect({ vaultId: otherVaultId, name: "Another name" }, props({ referenceInstance: "shared-remote" }));
     expect(twice).toMatchObject({ __typename: "KeystoreAlreadyConnectedError", keystoreName: "Unique name", vaultName: "Main", vaultId });
     expect(await count()).toBe(before);
+  });
+
+  it("keeps names unique per vault: another vault may use the same name, a rename may not collide in its vault", async () => {
+    const here = await connect({ name: "Per-vault name" });
+    const there = await connect({ vaultId: otherVaultId, name: "Per-vault name" });
+    expect(there.__typename).toBe("ConnectKeystoreSuccess");
+    const sibling = await connect({ vaultId: otherVaultId, name: "Sibling" });
+    const rename = (await t.gql(UPDATE, { input: { id: sibling.keystore.id, expectedVersion: 1, name: "Per-vault name" } })).data.updateKeystore;
+    expect(rename).toMatchObject({ __typename: "DuplicateNameError", name: "Per-vault name" });
+    expect(here.keystore.id).not.toBe(there.keystore.id);
+  });
+
+  it("names where a remote keystore is connected only to a caller who can read that vault", async () => {
+    const taken = await connect({ name: "Hidden holder" }, props({ referenceInstance: "hidden-remote" }));
+    const outsider = (
+      await t.gql(`mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { ... on CreateAccessTokenSuccess { created { token } } } }`, {
+        input: { name: "other-vault-admin", roles: [{ vaultId: otherVaultId, role: "VAULT_ADMINISTRATOR" }] },
+      })
+    ).data.createAccessToken.created.token;
+    const input = { vaultId: otherVaultId, name: "Probe", properties: props({ referenceInstance: "hidden-remote" }) };
+    const r = await t.gqlAs(outsider, CONNECT, { input });
+    const refused = r.data.connectKeystore;
+    expect(refused).toMatchObject({ __typename: "KeystoreAlreadyConnectedError", code: "KEYSTORE_ALREADY_CONNECTED", keystoreId: null, keystoreName: null, vaultId: null, vaultName: null });
+    expect(refused.message).toMatch(/already connected elsewhere/);
+    const body = JSON.stringify(r);
+    for (const secret of [taken.keystore.id, "Hidden holder", vaultId, "Main"]) expect(body).not.toContain(secret);
   });
 
   it("saves a keystore whose test fails, with the reason as its status", async () => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * Envelope encryption with AES-256-GCM. Each sealed value gets its own random data key, which the
@@ -64,6 +64,14 @@ export class RootKey {
     } catch {
       throw new SealError("the sealed value does not open: it was altered or belongs elsewhere");
     }
+  }
+
+  /**
+   * A 32-byte key for one purpose, derived with HKDF-SHA256 under a label that names it; keys of
+   * different labels are independent, and none reveals the root key. Never stored: derived at start.
+   */
+  derive(label: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, Buffer.alloc(0), Buffer.from(label), 32));
   }
 
   /** Seals a JSON-serialisable value. */

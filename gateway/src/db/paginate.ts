@@ -32,14 +32,38 @@ export function encodeCursor(value: SortValue, id: string): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
+const INVALID_CURSOR = () => new ValidationError([{ path: ["after"], message: "The cursor is not one this API gave out", code: "INVALID_CURSOR" }]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Everything in a cursor reaches a query, so it is checked as strictly as any input: ids, dates, text. */
 export function decodeCursor(cursor: string): { value: SortValue; id: string } {
+  let parsed: Cursor;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    if (typeof parsed.id !== "string" || (typeof parsed.v !== "string" && typeof parsed.v !== "number")) throw new Error();
-    return { value: parsed.d ? new Date(parsed.v) : parsed.v, id: parsed.id };
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
   } catch {
-    throw new ValidationError([{ path: ["after"], message: "The cursor is not one this API gave out", code: "INVALID_CURSOR" }]);
+    throw INVALID_CURSOR();
   }
+  if (typeof parsed !== "object" || parsed === null || typeof parsed.id !== "string" || !UUID.test(parsed.id)) throw INVALID_CURSOR();
+  if (typeof parsed.v === "string") {
+    if (parsed.v.length > MAX_FILTER_TEXT || parsed.v.includes("\u0000")) throw INVALID_CURSOR();
+  } else if (typeof parsed.v !== "number" || !Number.isFinite(parsed.v)) {
+    throw INVALID_CURSOR();
+  }
+  if (!parsed.d) return { value: parsed.v, id: parsed.id };
+  const date = new Date(parsed.v);
+  if (Number.isNaN(date.getTime())) throw INVALID_CURSOR();
+  return { value: date, id: parsed.id };
+}
+
+/** The longest text a list filter takes (the longest name or label is 255 characters). */
+export const MAX_FILTER_TEXT = 255;
+
+/** Refuses filter text no stored value could match and a database may choke on (LIKE pattern limits). */
+export function checkFilterText(filter: Record<string, unknown> | null | undefined, fields: readonly string[]): void {
+  const issues = fields
+    .filter((f) => typeof filter?.[f] === "string" && (filter[f] as string).length > MAX_FILTER_TEXT)
+    .map((f) => ({ path: ["filter", f], message: `${f} must be at most ${MAX_FILTER_TEXT} characters`, code: "TOO_LONG" }));
+  if (issues.length > 0) throw new ValidationError(issues);
 }
 
 export function pageSize(args: PageArgs): number {
@@ -57,6 +81,8 @@ export function keysetQuery(field: string, direction: "asc" | "desc", after: str
   const orderBy = [{ [field]: direction }, { id: direction }];
   if (!after) return { orderBy, where: {} };
   const { value, id } = decodeCursor(after);
+  // A cursor from another list's order (a date for a name, a name for a date) is not this list's.
+  if (field.endsWith("At") !== value instanceof Date) throw INVALID_CURSOR();
   const beyond = direction === "asc" ? "gt" : "lt";
   return { orderBy, where: { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: id } }] } };
 }

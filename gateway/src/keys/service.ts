@@ -4,8 +4,9 @@ import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
-import { keysetQuery, pageSize, toPage } from "../db/paginate.js";
-import { DuplicateNameError, NotFoundError, VersionConflictError } from "../errors.js";
+import { checkFilterText, keysetQuery, pageSize, toPage } from "../db/paginate.js";
+import { isUniqueViolation } from "../db/unique.js";
+import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
@@ -14,6 +15,7 @@ import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
+import { KEY_ALGORITHMS, type KeyAlgorithm } from "../templates/rules.js";
 
 export interface ManagedKeyServiceOptions {
   db: Db;
@@ -101,7 +103,8 @@ export class ManagedKeyService {
     if (activateNow && (await this.targets(template)).length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
 
     const id = randomUUID();
-    await this.o.db.managedKey.create({
+    try {
+      await this.o.db.managedKey.create({
         data: {
           id,
           vaultId: vault.id,
@@ -118,6 +121,11 @@ export class ManagedKeyService {
           versions: { create: newSealedVersion(this.o.rootKey, id, 1, specOf(template)) },
         },
       });
+    } catch (error) {
+      // A concurrent create took the label between the check above and this write.
+      if (isUniqueViolation(error)) throw new DuplicateNameError("managed key", label!);
+      throw error;
+    }
     if (activateNow) return this.activate({ id, expectedVersion: 1 });
     return (await this.get(id))!;
   }
@@ -276,6 +284,10 @@ export class ManagedKeyService {
   async list(args: ManagedKeyListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
+    checkFilterText(f, ["labelPrefix", "algorithm"]);
+    if (f.algorithm && !KEY_ALGORITHMS.includes(f.algorithm.toUpperCase() as KeyAlgorithm)) {
+      throw new ValidationError([{ path: ["filter", "algorithm"], message: `algorithm must be one of ${KEY_ALGORITHMS.map((a) => a.toLowerCase()).join(", ")}`, code: "ENUM" }]);
+    }
     const order = args.orderBy ?? { field: "label", direction: "asc" };
     const instanceFilter = {
       ...(f.keystoreId ? { keystoreId: f.keystoreId } : {}),
@@ -285,7 +297,7 @@ export class ManagedKeyService {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
       ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.state ? { state: f.state } : {}),
-      ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as "AES" } : {}),
+      ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as KeyAlgorithm } : {}),
       ...(f.templateId ? { templateId: f.templateId } : {}),
       ...(f.labelPrefix ? { label: { startsWith: f.labelPrefix } } : {}),
       ...(Object.keys(instanceFilter).length ? { instances: { some: instanceFilter } } : {}),

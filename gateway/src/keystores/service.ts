@@ -4,7 +4,8 @@ import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.
 import type { RootKey } from "../crypto/seal.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { namePrefixFilter } from "../db/name-prefix.js";
-import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { isUniqueViolation } from "../db/unique.js";
 import {
   DuplicateNameError,
   ImmutablePropertiesError,
@@ -41,6 +42,10 @@ export interface GivenProperties {
   values: Record<string, PropertyValue | null | undefined>;
 }
 
+/** Whether the caller may read a vault. */
+export type CanRead = (vaultId: string) => boolean;
+const everyVault: CanRead = () => true;
+
 export type KeystoreOrderField = "name" | "type" | "createdAt" | "updatedAt";
 export interface KeystoreListArgs extends PageArgs {
   /** The vaults the caller may read; null or absent means all (access control filters every list). */
@@ -59,7 +64,11 @@ const withGroups = { groups: { orderBy: { position: "asc" } } } as const;
 export class KeystoreService {
   constructor(private readonly o: KeystoreServiceOptions) {}
 
-  async connect(input: { vaultId: string; name: string; description?: string | null; groups?: string[] | null; properties: GivenProperties }) {
+  /**
+   * `canRead` says which vaults the caller may read: a refusal names another keystore only when
+   * its vault is one of them (absent: every vault, for internal callers).
+   */
+  async connect(input: { vaultId: string; name: string; description?: string | null; groups?: string[] | null; properties: GivenProperties }, canRead: CanRead = everyVault) {
     const v = new IssueCollector();
     if (!isUuid(input.vaultId)) v.add({ path: ["input", "vaultId"], message: "vaultId must be a UUID", code: "INVALID_ID" });
     const name = v.check(keystoreName, input.name, ["input", "name"]);
@@ -72,12 +81,12 @@ export class KeystoreService {
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
     if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
     // Checked before and after the test: the test may learn the account, which names the remote keystore better.
-    await this.requireUnique(name!, remoteIdentity(connector, values!));
+    await this.requireUnique({ vaultId: vault.id, name: name! }, remoteIdentity(connector, values!), canRead);
 
     const { clear, secrets } = splitSecrets(connector, values!);
     const test = await this.test(connector, values!, secrets, true);
     const identity = remoteIdentity(connector, values!, test.account);
-    await this.requireUnique(undefined, identity);
+    await this.requireUnique(undefined, identity, canRead);
     const id = randomUUID();
     try {
       return await this.o.db.keystore.create({
@@ -98,7 +107,7 @@ export class KeystoreService {
       });
     } catch (error) {
       // Lost a race with a concurrent connect: report it as the check above would have.
-      if (isUniqueViolation(error)) await this.requireUnique(name!, identity);
+      if (isUniqueViolation(error)) await this.requireUnique({ vaultId: vault.id, name: name! }, identity, canRead);
       throw error;
     }
   }
@@ -110,7 +119,7 @@ export class KeystoreService {
     description?: string | null;
     groups?: string[] | null;
     properties?: GivenProperties | null;
-  }) {
+  }, canRead: CanRead = everyVault) {
     const v = new IssueCollector();
     const name = input.name == null ? undefined : v.check(keystoreName, input.name, ["input", "name"]);
     const desc = input.description == null ? undefined : v.check(description, input.description, ["input", "description"]);
@@ -140,7 +149,7 @@ export class KeystoreService {
       }
     }
     v.throwIfAny();
-    if (name !== undefined && name !== current.name) await this.requireUnique(name, undefined);
+    if (name !== undefined && name !== current.name) await this.requireUnique({ vaultId: current.vaultId, name }, undefined, canRead);
 
     let status = {};
     let propertyColumns = {};
@@ -150,7 +159,7 @@ export class KeystoreService {
       status = statusColumns(test);
       // New credentials may belong to another account: then this is another remote keystore.
       const identity = remoteIdentity(connector, merged, test.account);
-      if (identity !== current.remoteIdentity) await this.requireUnique(undefined, identity, current.id);
+      if (identity !== current.remoteIdentity) await this.requireUnique(undefined, identity, canRead, current.id);
       propertyColumns = {
         remoteIdentity: identity,
         properties: JSON.stringify(clear),
@@ -235,6 +244,7 @@ export class KeystoreService {
   async list(args: KeystoreListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
+    checkFilterText(f, ["namePrefix", "type", "group"]);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
@@ -294,14 +304,17 @@ export class KeystoreService {
     });
   }
 
-  private async requireUnique(name: string | undefined, identity: string | undefined, self?: string): Promise<void> {
-    if (name !== undefined) {
-      const byName = await this.o.db.keystore.findUnique({ where: { name }, select: { id: true } });
-      if (byName) throw new DuplicateNameError("keystore", name);
+  /** Names are unique per vault; a remote keystore is connected once across all vaults. */
+  private async requireUnique(named: { vaultId: string; name: string } | undefined, identity: string | undefined, canRead: CanRead, self?: string): Promise<void> {
+    if (named !== undefined) {
+      const byName = await this.o.db.keystore.findUnique({ where: { vaultId_name: named }, select: { id: true } });
+      if (byName) throw new DuplicateNameError("keystore", named.name);
     }
     if (identity === undefined) return;
     const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: identity }, include: { vault: true } });
-    if (same && same.id !== self) throw new KeystoreAlreadyConnectedError(same.id, same.name, same.vault.id, same.vault.name);
+    if (!same || same.id === self) return;
+    const visible = canRead(same.vaultId);
+    throw new KeystoreAlreadyConnectedError(visible ? { keystoreId: same.id, keystoreName: same.name, vaultId: same.vault.id, vaultName: same.vault.name } : null);
   }
 
   /** Lost a race with another edit: report the version it is at now. */
@@ -332,8 +345,4 @@ function statusColumns(test: ConnectionTestResult) {
 function withoutDerived(connector: LoadedConnector, values: PropertyValues): PropertyValues {
   const derived = new Set(connector.definition.properties.filter((d) => d.derived).map((d) => d.name));
   return Object.fromEntries(Object.entries(values).filter(([k]) => !derived.has(k)));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }

@@ -76,11 +76,11 @@ export function defineCommon(builder: Builder) {
   errorType(ImmutablePropertiesError, "ImmutablePropertiesError", "The request changes properties that are locked after connecting.", (t) => ({
     properties: t.exposeStringList("properties", { description: "Every locked property the request tried to change (wire names)." }),
   }));
-  errorType(KeystoreAlreadyConnectedError, "KeystoreAlreadyConnectedError", "This remote keystore is already connected; a keystore belongs to one vault only.", (t) => ({
-    keystoreId: t.exposeID("keystoreId", { description: "The keystore it is connected as." }),
-    keystoreName: t.exposeString("keystoreName", { description: "That keystore's name." }),
-    vaultId: t.exposeID("vaultId", { description: "The vault that keystore is in." }),
-    vaultName: t.exposeString("vaultName", { description: "That vault's name." }),
+  errorType(KeystoreAlreadyConnectedError, "KeystoreAlreadyConnectedError", "This remote keystore is already connected; a keystore belongs to one vault only. Where it is connected is given only to a caller who can read that vault.", (t) => ({
+    keystoreId: t.id({ nullable: true, description: "The keystore it is connected as; null when you cannot read its vault.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.keystoreId ?? null }),
+    keystoreName: t.string({ nullable: true, description: "That keystore's name; null when you cannot read its vault.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.keystoreName ?? null }),
+    vaultId: t.id({ nullable: true, description: "The vault that keystore is in; null when you cannot read it.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.vaultId ?? null }),
+    vaultName: t.string({ nullable: true, description: "That vault's name; null when you cannot read it.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.vaultName ?? null }),
   }));
   errorType(VaultNotEmptyError, "VaultNotEmptyError", "A vault is deleted only when empty.", (t) => ({
     keystoreCount: t.exposeInt("keystoreCount", { description: "How many keystores are left in it." }),

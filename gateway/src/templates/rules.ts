@@ -6,6 +6,7 @@ import { parseNamingScheme, schemeProblemForType } from "./naming-scheme.js";
 /** UKO's rules for key templates (reference/uko-api.md §5). Pure: no database, no connector calls. */
 
 export type KeyAlgorithm = "AES" | "RSA" | "EC" | "HMAC";
+export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ["AES", "RSA", "EC", "HMAC"];
 export type InitialState = "ACTIVE" | "PRE_ACTIVATION";
 
 /** 1–30, a letter then letters, digits and `-` (the OpenAPI rule; one UKO doc page says 1–100). */

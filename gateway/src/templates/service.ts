@@ -2,7 +2,8 @@ import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { namePrefixFilter } from "../db/name-prefix.js";
-import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { isUniqueViolation } from "../db/unique.js";
 import { DuplicateNameError, NotFoundError, TemplateInUseError, UnknownKeystoreTypeError, ValidationError, VersionConflictError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
@@ -17,11 +18,12 @@ import {
   type GivenOption,
   type InitialState,
   type KeyAlgorithm,
+  KEY_ALGORITHMS,
 } from "./rules.js";
 
 export type { GivenOption, InitialState, KeyAlgorithm } from "./rules.js";
 
-const ALGORITHMS: readonly KeyAlgorithm[] = ["AES", "RSA", "EC", "HMAC"];
+const ALGORITHMS = KEY_ALGORITHMS;
 const INITIAL_STATES: readonly InitialState[] = ["ACTIVE", "PRE_ACTIVATION"];
 
 export interface CreateTemplateInput {
@@ -237,6 +239,7 @@ export class TemplateService {
   async list(args: TemplateListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
+    checkFilterText(f, ["namePrefix", "keystoreType", "keystoreGroup"]);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const where = {
       ...(f.vaultId ? { vaultId: f.vaultId } : {}),
@@ -294,8 +297,4 @@ const periodPaths = { activation: path("key", "activationPeriod"), expiration: p
 function sameValues(a: PropertyValues, b: PropertyValues): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => a[k] === b[k]);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }

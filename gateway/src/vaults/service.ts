@@ -1,6 +1,6 @@
 import type { Db, DbProvider } from "../db/client.js";
 import { namePrefixFilter } from "../db/name-prefix.js";
-import { keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import { NotFoundError, VaultNotEmptyError, VersionConflictError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description, vaultName } from "./rules.js";
@@ -69,6 +69,7 @@ export class VaultService {
 
   async list(args: VaultListArgs) {
     const first = pageSize(args);
+    checkFilterText({ namePrefix: args.namePrefix }, ["namePrefix"]);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
     const filter = {
       ...(args.namePrefix ? { name: namePrefixFilter(args.namePrefix, this.provider) } : {}),

@@ -73,15 +73,16 @@ export function defineAccess(builder: Builder, common: Common, refs: { Vault: Ob
       reason: t.exposeString("reason", { nullable: true, description: "The error code when refused, denied or failed." }),
       requestId: t.exposeString("requestId", { description: "The request id, shared with the logs." }),
       sourceAddress: t.exposeString("sourceAddress", { nullable: true, description: "The client's address." }),
-      hash: t.exposeString("hash", { description: "SHA-256 over the event and the previous event's hash." }),
+      hash: t.exposeString("hash", { description: "HMAC-SHA256, under a key derived from the root key, over the event and the previous event's hash." }),
     }),
   });
-  const Verification = builder.objectRef<{ ok: boolean; events: number; firstBadSeq?: number; firstBadId?: string; problem?: string }>("AuditChainVerification").implement({
-    description: "Whether the audit chain is intact.",
+  const Verification = builder.objectRef<{ ok: boolean; events: number; checkpoints: number; firstBadSeq?: number | null; firstBadId?: string | null; problem?: string }>("AuditChainVerification").implement({
+    description: "Whether the audit chain is intact: every hash and link, and every signed checkpoint of its head (none cut off the end).",
     fields: (t) => ({
-      ok: t.exposeBoolean("ok", { description: "Every event's hash and link hold." }),
+      ok: t.exposeBoolean("ok", { description: "Every event's hash and link hold, and so does every signed checkpoint." }),
       events: t.exposeInt("events", { description: "Events checked." }),
-      firstBadSeq: t.exposeInt("firstBadSeq", { nullable: true, description: "The first event that does not hold." }),
+      checkpoints: t.exposeInt("checkpoints", { description: "Signed checkpoints checked (from the data directory's audit-checkpoints.jsonl)." }),
+      firstBadSeq: t.exposeInt("firstBadSeq", { nullable: true, description: "The first event that does not hold (for a cut end: the last one a checkpoint recorded)." }),
       firstBadId: t.exposeString("firstBadId", { nullable: true, description: "Its id." }),
       problem: t.exposeString("problem", { nullable: true, description: "What is wrong with it." }),
     }),

@@ -18,7 +18,7 @@ export function defineCostEstimate(builder: Builder) {
       country: t.exposeString("country", { description: "ISO 3166-1 alpha-2 code of the country or location." }),
       currency: t.exposeString("currency", { description: "The currency of the amounts." }),
       free: t.exposeBoolean("free", { description: "Whether this keystore falls within the free external keystores." }),
-      existingExternalKeystores: t.exposeInt("existingExternalKeystores", { description: "External keystores connected now." }),
+      existingExternalKeystores: t.exposeInt("existingExternalKeystores", { description: "External keystores connected now, in the vaults you can read (all of them for the administrator)." }),
       freeExternalKeystores: t.exposeInt("freeExternalKeystores", { description: "How many external keystores are free." }),
       keystoreMonthly: t.field({ type: MoneyRef, description: "What this keystore adds each month.", resolve: (e) => e.keystoreMonthly }),
       baseHourly: t.field({ type: MoneyRef, description: "The base charge per hour while any external keystore is connected.", resolve: (e) => e.baseHourly }),
@@ -47,7 +47,10 @@ export function defineCostEstimate(builder: Builder) {
       },
       resolve: async (_, { input }, ctx) => {
         if (!ctx.services.registry.get(input.type)) throw new UnknownKeystoreTypeError(input.type);
-        const existing = await ctx.services.db.keystore.count();
+        // Only what the caller may read is counted: a count over every vault would tell a vault
+        // role how many keystores other vaults hold. The administrator's count is the instance's.
+        const visible = ctx.actor.vaultsWith("read");
+        const existing = await ctx.services.db.keystore.count(visible ? { where: { vaultId: { in: visible } } } : undefined);
         const estimate = estimateCost(ctx.services.prices, input.country, existing);
         if (!estimate) {
           const known = Object.keys(ctx.services.prices.countries).join(", ");

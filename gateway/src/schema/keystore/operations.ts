@@ -1,4 +1,5 @@
 import type { Builder, Types } from "../../builder.js";
+import type { Context } from "../../context.js";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import {
   DuplicateNameError,
@@ -16,6 +17,9 @@ import type { definePropertiesInput } from "./properties-input.js";
 import type { ConnectionTestResult } from "../../keystores/connection-test.js";
 
 type PropertiesInput = ReturnType<typeof definePropertiesInput>;
+
+/** What a refusal may say about other vaults: only what the caller can read. */
+const canRead = (ctx: Context) => (vaultId: string) => ctx.actor.can(vaultId, "read");
 
 /** Keystore queries and mutations. */
 export function defineKeystoreOperations(
@@ -77,7 +81,7 @@ export function defineKeystoreOperations(
     }),
   }));
 
-  const NAME_RULE = "1-100 characters; starts with a letter or digit, then letters, digits, spaces, . - _. Unique.";
+  const NAME_RULE = "1-100 characters; starts with a letter or digit, then letters, digits, spaces, . - _. Unique in the vault.";
   const base = (t: PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">) => ({
     description: t.string({ description: "Up to 200 characters." }),
     groups: t.stringList({ description: "Keystore groups (each 2-128 characters)." }),
@@ -157,7 +161,7 @@ export function defineKeystoreOperations(
             },
             errors: { types: [ValidationError, NotFoundError, DuplicateNameError, KeystoreAlreadyConnectedError], ...resultNames("ConnectKeystore", "keystore") },
             resolve: (_, { input }, ctx) =>
-              ctx.services.keystores.connect({ ...input, vaultId: String(input.vaultId), properties: toGiven(input.properties)! }) as Promise<KeystoreRow>,
+              ctx.services.keystores.connect({ ...input, vaultId: String(input.vaultId), properties: toGiven(input.properties)! }, canRead(ctx)) as Promise<KeystoreRow>,
           }),
         }
       : {}),
@@ -167,7 +171,7 @@ export function defineKeystoreOperations(
       args: { input: t.arg({ type: UpdateInput, required: true, description: "The changes." }) },
       errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError], ...resultNames("UpdateKeystore", "keystore") },
       resolve: (_, { input }, ctx) =>
-        ctx.services.keystores.update({ ...input, id: String(input.id), properties: toGiven((input as { properties?: unknown }).properties) }) as Promise<KeystoreRow>,
+        ctx.services.keystores.update({ ...input, id: String(input.id), properties: toGiven((input as { properties?: unknown }).properties) }, canRead(ctx)) as Promise<KeystoreRow>,
     }),
     disconnectKeystore: t.field({
       type: Keystore,
