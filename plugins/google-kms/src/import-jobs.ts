@@ -27,6 +27,8 @@ export interface ActiveImportJob {
  */
 export class ImportJobs {
   private readonly current = new Map<ProtectionLevel, Promise<ActiveImportJob>>();
+  /** The job each pending promise settled on, for `forget`. */
+  private readonly resolved = new Map<ProtectionLevel, ActiveImportJob>();
   private adopted = false;
 
   constructor(
@@ -41,7 +43,10 @@ export class ImportJobs {
       if (job && job.expireTime.getTime() - host.clock.now().getTime() > RENEW_BEFORE_EXPIRY_MS) return job;
       if (this.current.get(protection) !== pending) return this.get(protection, host);
     }
-    const next = this.obtain(protection, host);
+    const next = this.obtain(protection, host).then((job) => {
+      if (this.current.get(protection) === next) this.resolved.set(protection, job);
+      return job;
+    });
     this.current.set(protection, next);
     next.catch(() => {
       if (this.current.get(protection) === next) this.current.delete(protection);
@@ -49,16 +54,11 @@ export class ImportJobs {
     return next;
   }
 
-  /** Forgets a job Google refused (expired early, or gone), so the next import gets a fresh one. */
-  forget(name: string): void {
-    for (const [level, pending] of this.current) {
-      void pending.then(
-        (job) => {
-          if (job.name === name && this.current.get(level) === pending) this.current.delete(level);
-        },
-        () => undefined,
-      );
-    }
+  /** Forgets a job Google refused (expired sooner than expected, or gone), so the next import gets a fresh one. */
+  forget(protection: ProtectionLevel, name: string): void {
+    if (this.resolved.get(protection)?.name !== name) return;
+    this.resolved.delete(protection);
+    this.current.delete(protection);
   }
 
   private async obtain(protection: ProtectionLevel, host: ConnectorHost): Promise<ActiveImportJob> {

@@ -294,7 +294,7 @@ export class GoogleKeyOperations implements KeyOperations {
       } catch (error) {
         // A job Google no longer accepts (expired sooner than the connector expected): once more with a new one.
         if (attempt === 1 && error instanceof ConnectorError && error.code === "CONFLICT" && /ImportJob/i.test(error.message)) {
-          this.importJobs.forget(job.name);
+          this.importJobs.forget(protection, job.name);
           continue;
         }
         throw error;
