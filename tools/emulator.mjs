@@ -1,7 +1,7 @@
 // `npm run emulator -- <type> [--port N]`: one emulator in the foreground. Prints one JSON line
-// with what a client needs (endpoint, region, test credentials), then runs until Ctrl-C.
+// with what a client needs (endpoint, region or location, test credentials, a CA to trust), then runs until Ctrl-C.
 import { parseArgs } from "node:util";
-import { EMULATORS, startEmulator } from "./emulators.mjs";
+import { describeEmulator, EMULATORS, startEmulator } from "./emulators.mjs";
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: "string" }, region: { type: "string" } } });
 const [type] = positionals;
@@ -15,17 +15,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const emulator = await startEmulator(type, { port, ...(values.region ? { region: values.region } : {}) });
-const identity = emulator.identities[0];
-console.log(
-  JSON.stringify({
-    type,
-    endpoint: emulator.endpoint,
-    region: emulator.region,
-    accountId: emulator.accountId,
-    accessKeyId: identity.accessKeyId,
-    secretAccessKey: identity.secretAccessKey,
-  }),
-);
+console.log(JSON.stringify(describeEmulator(type, emulator)));
 const stop = () => void emulator.close().finally(() => process.exit(0));
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
