@@ -64,7 +64,14 @@ export class ImportJobs {
   private async obtain(protection: ProtectionLevel, host: ConnectorHost): Promise<ActiveImportJob> {
     if (!this.adopted) {
       this.adopted = true;
-      const existing = await this.findReusable(protection, host);
+      const existing = await this.findReusable(protection, host).catch((error: unknown) => {
+        // Listing is only an economy: without cloudkms.importJobs.list the session makes its own job.
+        if (error instanceof ConnectorError && error.code === "PERMISSION_DENIED") {
+          host.logger.warn("cannot list import jobs to reuse one; creating a new one", { keyRing: this.keyRingName });
+          return undefined;
+        }
+        throw error;
+      });
       if (existing) return existing;
     }
     const id = `${JOB_PREFIX}${protection.toLowerCase()}-${host.clock.now().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;

@@ -2,7 +2,8 @@ import { type ConnectorHost } from "@uko/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import googleKms from "../src/index.js";
 import { materialFor } from "./materials.js";
-import { onRealGoogle, openTarget, testHost, type Target } from "./target.js";
+import { GOOGLE_PERMISSIONS } from "../src/permissions.js";
+import { onRealGoogle, openTarget, propertiesFor, testHost, type Target } from "./target.js";
 import { randomUUID } from "node:crypto";
 
 /**
@@ -59,5 +60,16 @@ describe.skipIf(onRealGoogle)("google_kms import jobs", () => {
     expect(key.state).toBe("enabled");
     expect(createdJobs()).toBe(3);
     await third.close?.();
+  });
+
+  it("without cloudkms.importJobs.list a session creates its own job and still installs", async () => {
+    const emulator = target.emulator!;
+    const account = emulator.addServiceAccount({ name: "uko-no-list", permissions: GOOGLE_PERMISSIONS.map((p) => p.name).filter((n) => n !== "cloudkms.importJobs.list") });
+    const session = await googleKms.connect(propertiesFor(emulator, account), hostOnEmulatorClock());
+    const before = createdJobs();
+    const key = await installWith(session, hostOnEmulatorClock());
+    expect(key.state).toBe("enabled");
+    expect(createdJobs()).toBe(before + 1);
+    await session.close?.();
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ConnectorHost, ConnectorLogger, PropertyValues } from "@uko/connector-sdk";
-import { DEFAULT_KEY_RING, startGoogleKmsEmulator, type GoogleKmsEmulator, type ServiceAccountKeyFile } from "../src/emulator/index.js";
+import { emulatorProperties, startGoogleKmsTarget, type GoogleKmsEmulator, type ServiceAccountKeyFile } from "../src/emulator/index.js";
 
 /**
  * Where the connector suite runs: the loopback emulator by default, or real Cloud KMS when
@@ -42,25 +42,15 @@ export async function openTarget(): Promise<Target> {
       close: async () => {},
     };
   }
-  const emulator = await startGoogleKmsEmulator({ projectId: "uko-test-project", location: "europe-west3" });
-  return { properties: propertiesFor(emulator, emulator.keyFile), emulator, close: () => emulator.close() };
+  return startGoogleKmsTarget();
 }
 
 export function keyFileBase64(keyFile: object): string {
   return Buffer.from(JSON.stringify(keyFile, null, 2)).toString("base64");
 }
 
-export function propertiesFor(emulator: GoogleKmsEmulator, keyFile: ServiceAccountKeyFile, keyRing = DEFAULT_KEY_RING): PropertyValues {
-  return {
-    google_credentials: keyFileBase64(keyFile),
-    google_project_id: keyFile.project_id,
-    google_private_key_id: keyFile.private_key_id,
-    google_location: emulator.location,
-    google_key_ring: keyRing,
-    google_api_endpoint: emulator.endpoint,
-    google_trusted_ca: emulator.caPem,
-  };
-}
+/** The properties of another service account of the emulator. */
+export const propertiesFor = emulatorProperties;
 
 export interface TestHost extends ConnectorHost {
   lines: string[];

@@ -5,3 +5,4 @@
 export { DEFAULT_KEY_RING, DEFAULT_LOCATION, DEFAULT_PROJECT_ID, DEFAULT_SERVICE_ACCOUNT, startGoogleKmsEmulator } from "./emulator.js";
 export { openSymmetric as openEmulatorCiphertext } from "./crypto.js";
 export type { EmulatorInspection, EmulatorServiceAccount, Fault, GoogleKmsEmulator, GoogleKmsEmulatorOptions, RequestRecord, ServiceAccountKeyFile } from "./types.js";
+export { emulatorProperties, startGoogleKmsTarget, type GoogleKmsTarget } from "./target.js";
