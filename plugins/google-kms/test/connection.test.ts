@@ -152,6 +152,8 @@ describe.skipIf(onRealGoogle)("google_kms retries", () => {
     expect(byName(report.checks, "key_ring")!.outcome).toBe("passed");
     expect(emulator.inspect.requests().filter((r) => r.method === "GetKeyRing").length - before).toBe(3);
     expect(host.lines.filter((l) => l.includes("retrying a remote call"))).toHaveLength(2);
+    // Nothing of the key file reaches the log.
+    expect(host.lines.join("\n")).not.toMatch(/PRIVATE KEY|private_key/);
   });
 
   it("gives up after the policy's attempts: THROTTLED for quota, UNREACHABLE for DEADLINE_EXCEEDED", async () => {

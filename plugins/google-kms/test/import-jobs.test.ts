@@ -60,7 +60,7 @@ describe.skipIf(onRealGoogle)("google_kms import jobs", () => {
     expect(key.state).toBe("enabled");
     expect(createdJobs()).toBe(3);
     await third.close?.();
-  });
+  }, 90_000);
 
   it("without cloudkms.importJobs.list a session creates its own job and still installs", async () => {
     const emulator = target.emulator!;

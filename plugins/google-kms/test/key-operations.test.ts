@@ -16,6 +16,8 @@ let keys: KeyOperations;
 let kms: Kms;
 let client: KeyManagementServiceClient;
 const host = () => testHost({ timeoutMs: 30_000 });
+/** RSA key generation (4096-bit material, the import job's 3072-bit key) takes seconds on a busy machine. */
+const SLOW = 90_000;
 const installed: string[] = [];
 
 beforeAll(async () => {
@@ -109,7 +111,7 @@ describe("installing keys: an import-only crypto key, its material imported thro
         expect(await keys.verifyKeyMaterial!(key.keyId, material, host())).toBe(true);
         expect(await keys.verifyKeyMaterial!(key.keyId, materialFor(spec), host())).toBe(false);
       }
-    });
+    }, SLOW);
   }
 
   it("RSA keys decrypt instead when the template says so (OAEP SHA-256)", async () => {
