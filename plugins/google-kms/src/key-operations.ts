@@ -126,14 +126,13 @@ export class GoogleKeyOperations implements KeyOperations {
 
   async rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const keyId = resumeKeyId ?? currentKeyId;
-    const { key, versions } = await this.readKey(keyId, host);
+    const { key } = await this.readKey(keyId, host);
     // findManagedCopy found the key already labelled with the new version: the rotation finished.
     if (resumeKeyId && isManagedCopy(key.labels ?? {}, request.copy, SEPARATOR)) return this.describeKey(keyId, host);
     const kind = kindFor(request.material, { ...request.options, google_asymmetric_usage: usageOf(key) });
     if (key.versionTemplate?.algorithm !== kind.algorithm) {
       throw new ConnectorError("UNSUPPORTED", `Crypto key ${keyId} holds ${key.versionTemplate?.algorithm ?? "another algorithm"} keys; Google cannot rotate it to ${kind.algorithm}`);
     }
-    void versions;
     const version = await this.importVersion(key, kind, request.material, host);
     await this.makePrimary(key, kind, version, host);
     // The labels move to the new version last: a key labelled with version N holds version N's material.
@@ -158,7 +157,7 @@ export class GoogleKeyOperations implements KeyOperations {
 
   /** Enables or disables every version in `from`: the gateway's key is usable in all its versions, or in none. */
   private async setVersionStates(keyId: string, from: "ENABLED" | "DISABLED", to: "ENABLED" | "DISABLED", host: ConnectorHost): Promise<RemoteKey> {
-    const { key, versions } = await this.readKey(keyId, host);
+    const { versions } = await this.readKey(keyId, host);
     const current = currentVersion(versions);
     if (!current || (current.state !== "ENABLED" && current.state !== "DISABLED")) {
       throw new ConnectorError("CONFLICT", `Crypto key ${keyId} cannot be ${to.toLowerCase()}: its current version is ${current?.state ?? "missing"}`);
@@ -169,7 +168,6 @@ export class GoogleKeyOperations implements KeyOperations {
       );
     }
     return this.describeKey(keyId, host);
-    void key;
   }
 
   /**

@@ -117,12 +117,12 @@ export const METHODS: Readonly<Record<string, Method>> = {
     resource: (r) => String(r.cryptoKeyVersion?.name ?? ""),
     permissions: ["cloudkms.cryptoKeyVersions.update"],
     run: (r, { state }) => {
-      const { key, version } = state.version(String(r.cryptoKeyVersion?.name ?? ""));
+      const { version } = state.version(String(r.cryptoKeyVersion?.name ?? ""));
       const paths: string[] = r.updateMask?.paths ?? [];
       if (paths.length !== 1 || paths[0] !== "state") throw invalid("The emulator updates only a version's state.");
       const wanted = r.cryptoKeyVersion.state;
       if (wanted !== "ENABLED" && wanted !== "DISABLED") throw invalid(`A version's state can be set to ENABLED or DISABLED, not ${wanted}.`);
-      state.setVersionState(key, version, wanted);
+      state.setVersionState(version, wanted);
       return versionOut(version);
     },
   },
@@ -151,7 +151,11 @@ export const METHODS: Readonly<Record<string, Method>> = {
       const body = r.importJob ?? {};
       const job = state.createImportJob(r.parent, String(r.importJobId ?? ""), String(body.importMethod ?? ""), protection(body.protectionLevel), now);
       // Google generates the key pair after answering: the job is PENDING_GENERATION at first.
-      void generateImportKeyPair(job).then(() => (job.generateTime = new Date()));
+      // (A generation that fails leaves the job pending for good, which a caller's poll reports.)
+      generateImportKeyPair(job).then(
+        () => (job.generateTime = now),
+        () => undefined,
+      );
       return importJobOut(job, now);
     },
   },

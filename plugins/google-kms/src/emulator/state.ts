@@ -216,12 +216,11 @@ export class KmsState {
     }
   }
 
-  setVersionState(key: CryptoKey, version: CryptoKeyVersion, state: "ENABLED" | "DISABLED"): void {
+  setVersionState(version: CryptoKeyVersion, state: "ENABLED" | "DISABLED"): void {
     if (version.state !== "ENABLED" && version.state !== "DISABLED") {
       throw precondition(`CryptoKeyVersion ${version.name} is in state ${version.state} and cannot be ${state.toLowerCase()}.`);
     }
     version.state = state;
-    void key;
   }
 
   destroy(key: CryptoKey, version: CryptoKeyVersion, now: Date): void {
