@@ -24,7 +24,7 @@ export default defineConnector({
   requiredPermissions: GOOGLE_PERMISSIONS,
   capabilities: {
     algorithms: supportedAlgorithms(),
-    operations: ["rotate", "cancel_deletion", "verify_material"],
+    operations: ["rotate", "reimport", "cancel_deletion", "verify_material"],
   },
   rotation: "new_version",
   // Cloud KMS crypto key ids.

@@ -142,6 +142,31 @@ export class GoogleKeyOperations implements KeyOperations {
     return this.describeKey(keyId, host);
   }
 
+  /**
+   * Puts the material back into the key's newest version when Google lost it (DESTROYED, or an
+   * import that failed): Google accepts only the material that version held, and refuses other
+   * material, which surfaces as a CONFLICT. A version that still holds material is re-confirmed
+   * where that can be proven (HMAC, RSA, EC); an AES version is left as it is.
+   */
+  async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {
+    const { key, versions } = await this.readKey(keyId, host);
+    const kind = kindFor(material, { google_asymmetric_usage: usageOf(key) });
+    if (key.versionTemplate?.algorithm !== kind.algorithm) {
+      throw new ConnectorError("CONFLICT", `Crypto key ${keyId} holds ${key.versionTemplate?.algorithm ?? "another algorithm"} keys, not ${kind.algorithm}`);
+    }
+    const newest = [...versions].sort((a, b) => versionId(b) - versionId(a))[0];
+    if (!newest) {
+      await this.makePrimary(key, kind, await this.importVersion(key, kind, material, host), host);
+    } else if (newest.state === "DESTROYED" || newest.state === "IMPORT_FAILED") {
+      await this.makePrimary(key, kind, await this.importVersion(key, kind, material, host, newest.name!), host);
+    } else if (newest.state === "PENDING_IMPORT") {
+      await this.awaitImport(newest.name!, host);
+    } else if (newest.state === "ENABLED" && key.purpose !== "ENCRYPT_DECRYPT" && !(await this.verifyKeyMaterial(keyId, material, host))) {
+      throw new ConnectorError("CONFLICT", `Crypto key ${keyId} holds other key material than the gateway's`);
+    }
+    return this.describeKey(keyId, host);
+  }
+
   async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
     const { key, versions } = await this.readKey(keyId, host);
     return toRemoteKey(key, versions);
@@ -279,14 +304,17 @@ export class GoogleKeyOperations implements KeyOperations {
   }
 
   /** Wraps the material for the keystore's import job, imports it as a new version and waits until Google says how it went. */
-  private async importVersion(key: CryptoKey, kind: GoogleKeyKind, material: KeyMaterial, host: ConnectorHost): Promise<Version> {
+  private async importVersion(key: CryptoKey, kind: GoogleKeyKind, material: KeyMaterial, host: ConnectorHost, intoVersion?: string): Promise<Version> {
     const protection = (key.versionTemplate?.protectionLevel as ProtectionLevel | undefined) ?? "HSM";
     for (let attempt = 1; ; attempt++) {
       const job = await this.importJobs.get(protection, host);
       const wrappedKey = rsaAesKeyWrap(loadWrappingKey(job.publicKeyPem), material.bytes, "sha256");
       try {
         const [started] = await this.kms.call("cloudkms.cryptoKeyVersions.create", host, (o) =>
-          this.kms.client.importCryptoKeyVersion({ parent: key.name, algorithm: kind.algorithm as Algorithm, importJob: job.name, wrappedKey }, o),
+          this.kms.client.importCryptoKeyVersion(
+            { parent: key.name, algorithm: kind.algorithm as Algorithm, importJob: job.name, wrappedKey, ...(intoVersion ? { cryptoKeyVersion: intoVersion } : {}) },
+            o,
+          ),
         );
         return await this.awaitImport(started.name!, host);
       } catch (error) {

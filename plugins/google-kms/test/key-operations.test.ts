@@ -298,6 +298,21 @@ describe("lifecycle: version states", () => {
     expect((await failure(keys.cancelKeyDeletion!(key.keyId, host()))).code).toBe("CONFLICT");
   });
 
+  it.skipIf(onRealGoogle)("reimport puts the same material back into a destroyed version, and refuses other material", async () => {
+    const spec: KeySpec = { algorithm: "hmac", size: "256" };
+    const { key, material } = await install(spec, { google_destroy_scheduled_days: 1 });
+    // A version that holds the material is re-confirmed; other material is refused.
+    expect((await keys.reimportKeyMaterial!(key.keyId, material, host())).state).toBe("enabled");
+    expect((await failure(keys.reimportKeyMaterial!(key.keyId, materialFor(spec), host()))).code).toBe("CONFLICT");
+    await keys.scheduleKeyDeletion(key.keyId, {}, host());
+    target.emulator!.clock.advance(24 * 3600_000 + 1000);
+    expect((await keys.describeKey(key.keyId, host())).state).toBe("unavailable");
+    expect((await failure(keys.reimportKeyMaterial!(key.keyId, materialFor(spec), host()))).code).toBe("CONFLICT");
+    const back = await keys.reimportKeyMaterial!(key.keyId, material, host());
+    expect(back).toMatchObject({ state: "enabled", materialVersion: "1" });
+    expect(await provesMaterial(key.resourceName!, "1", spec, material.bytes)).toBe(true);
+  });
+
   it("an unknown key is NOT_FOUND", async () => {
     expect((await failure(keys.describeKey("uko-no-such-key", host()))).code).toBe("NOT_FOUND");
     expect((await failure(keys.describeKey("not/a/key", host()))).code).toBe("NOT_FOUND");
