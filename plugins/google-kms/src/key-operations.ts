@@ -95,7 +95,7 @@ export class GoogleKeyOperations implements KeyOperations {
       // Google keeps every key name forever. A key this managed key's earlier attempt created and
       // left without material is taken over; any other key of that name is someone else's.
       const existing = await this.readKey(request.name, host);
-      if (!isManagedCopy(existing.key.labels ?? {}, request.copy, SEPARATOR) || hasMaterial(existing.versions)) {
+      if (!isCopy(existing.key.labels, request.copy) || hasMaterial(existing.versions)) {
         throw new ConnectorError(
           "CONFLICT",
           `A crypto key named ${request.name} already exists in key ring ${this.keyRingName}; Google cannot delete crypto keys, so choose another name`,
@@ -128,7 +128,7 @@ export class GoogleKeyOperations implements KeyOperations {
     const keyId = resumeKeyId ?? currentKeyId;
     const { key } = await this.readKey(keyId, host);
     // findManagedCopy found the key already labelled with the new version: the rotation finished.
-    if (resumeKeyId && isManagedCopy(key.labels ?? {}, request.copy, SEPARATOR)) return this.describeKey(keyId, host);
+    if (resumeKeyId && isCopy(key.labels, request.copy)) return this.describeKey(keyId, host);
     const kind = kindFor(request.material, { ...request.options, google_asymmetric_usage: usageOf(key) });
     if (key.versionTemplate?.algorithm !== kind.algorithm) {
       throw new ConnectorError("UNSUPPORTED", `Crypto key ${keyId} holds ${key.versionTemplate?.algorithm ?? "another algorithm"} keys; Google cannot rotate it to ${kind.algorithm}`);
@@ -258,7 +258,7 @@ export class GoogleKeyOperations implements KeyOperations {
     let pageToken: string | undefined;
     do {
       const [keys, next] = await this.listPage({ pageSize: 1000, ...(pageToken ? { pageToken } : {}) }, host);
-      for (const key of keys.filter((k) => isManagedCopy(k.labels ?? {}, copy, SEPARATOR))) {
+      for (const key of keys.filter((k) => isCopy(k.labels, copy))) {
         const found = toRemoteKey(key, await this.versionsOf(key.name!, host));
         if (found.state !== "pending_deletion" && found.state !== "unavailable") return found;
       }
@@ -374,7 +374,16 @@ function destroyScheduledDays(options: Readonly<PropertyValues>): number {
 
 /** The managed-copy marks as Google labels: lowercase `[a-z0-9_-]`, at most 63 characters. */
 function labelsFor(copy: ManagedCopyRef): Record<string, string> {
-  return Object.fromEntries(Object.entries(managedCopyTags(copy, SEPARATOR)).map(([k, v]) => [k, v.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63)]));
+  return Object.fromEntries(Object.entries(managedCopyTags(copy, SEPARATOR)).map(([k, v]) => [k, labelValue(v)]));
+}
+
+function labelValue(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+}
+
+/** Whether `labels` mark a copy of `copy`, compared as the labels were written. */
+function isCopy(labels: Readonly<Record<string, string>> | null | undefined, copy: ManagedCopyRef): boolean {
+  return isManagedCopy(labels ?? {}, { ...copy, managedKeyId: labelValue(copy.managedKeyId) }, SEPARATOR);
 }
 
 function versionId(version: Version): number {

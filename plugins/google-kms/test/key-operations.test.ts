@@ -166,6 +166,13 @@ describe("finding, resuming, listing", () => {
     expect(await keys.findManagedCopy(copy, host())).toBeNull();
   });
 
+  it("labels follow Google's rules (lowercase): an id in capitals is stored and found in lowercase", async () => {
+    const copy = { ...copyRef(), managedKeyId: randomUUID().toUpperCase() };
+    const { key } = await install({ algorithm: "hmac", size: "256" }, {}, copy);
+    expect(key.tags["uko-managed-key-id"]).toBe(copy.managedKeyId.toLowerCase());
+    expect((await keys.findManagedCopy(copy, host()))?.keyId).toBe(key.keyId);
+  });
+
   it.skipIf(onRealGoogle)("an installation interrupted after the key was created is found and finished with the same key", async () => {
     const copy = copyRef();
     const name = uniqueName("resume");
