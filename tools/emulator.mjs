@@ -1,5 +1,5 @@
 // `npm run emulator -- <type> [--port N]`: one emulator in the foreground. Prints one JSON line
-// with what a client needs (endpoint, test credentials, and for Azure the CA's PEM), then runs until Ctrl-C.
+// with what a client needs (endpoint, region or location, test credentials, a CA to trust), then runs until Ctrl-C.
 import { parseArgs } from "node:util";
 import { describeEmulator, EMULATORS, startEmulator } from "./emulators.mjs";
 

@@ -1,1 +1,3 @@
-export {};
+export { default } from "./connector.js";
+export { GOOGLE_PERMISSIONS, GOOGLE_ROLES } from "./permissions.js";
+export { DESTROY_SCHEDULED_DAYS } from "./key-operations.js";
