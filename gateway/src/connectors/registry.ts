@@ -1,4 +1,4 @@
-import { camelCase, validateConnectorDefinition, type ConnectorDefinition } from "@uko/connector-sdk";
+import { connectorGraphqlNames, validateConnectorDefinition, type ConnectorDefinition } from "@uko/connector-sdk";
 
 /** A connector the gateway loaded and accepted, with the names it takes in the GraphQL schema. */
 export interface LoadedConnector {
@@ -18,6 +18,9 @@ export class ConnectorRegistry {
       if (this.byType.has(c.definition.type)) {
         throw new ConnectorLoadError(`${c.packageName}: keystore type "${c.definition.type}" is already provided by ${this.byType.get(c.definition.type)!.packageName}`);
       }
+      // Two type ids can camel-case to one GraphQL name (`a_1b`, `a1b`).
+      const clash = [...this.byType.values()].find((other) => other.typeName === c.typeName);
+      if (clash) throw new ConnectorLoadError(`${c.packageName}: keystore type "${c.definition.type}" takes the GraphQL names of "${clash.definition.type}" (${clash.packageName})`);
       this.byType.set(c.definition.type, c);
     }
   }
@@ -37,8 +40,8 @@ const IMPORT_TIMEOUT_MS = 10_000;
 
 /** Wraps an accepted definition with its schema names. */
 export function register(packageName: string, definition: ConnectorDefinition): LoadedConnector {
-  const inputName = camelCase(definition.type);
-  return { packageName, definition, inputName, typeName: inputName.charAt(0).toUpperCase() + inputName.slice(1) };
+  const names = connectorGraphqlNames(definition.type);
+  return { packageName, definition, inputName: names.inputField, typeName: names.typePrefix };
 }
 
 /**
