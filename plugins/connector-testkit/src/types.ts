@@ -102,7 +102,7 @@ export interface ConnectorSuiteOptions {
   readonly lint?: LintOptions;
   /** Template options for installs and deletions; default each template option's default. */
   readonly templateOptions?: PropertyValues;
-  /** Makes a key name that fits the connector's keyNaming rules and is unique; default `uko-kit-<what>-<random>`. */
+  /** Makes a key name that fits the connector's keyNaming rules and is unique; default `uko-kit-<what>-<random>` in lowercase. */
   readonly keyName?: (what: string) => string;
   /** An id of the keystore's shape that names no key (for NOT_FOUND); default a random UUID. */
   readonly unknownKeyId?: () => string;

@@ -36,26 +36,26 @@ export function connectionChecks(ctx: LiveContext): void {
     passing = report;
   });
 
-  ctx.check("connection", "onConnect, when the connector has one, can run twice", async () => {
-    if (!ctx.session.onConnect) return;
+  ctx.check("connection", "onConnect, when the connector has one, can run twice", async (skip) => {
+    if (!ctx.session.onConnect) return skip("no onConnect");
     await ctx.session.onConnect(ctx.host());
     await ctx.session.onConnect(ctx.host());
   });
 
   const negative = ctx.options.negative ?? {};
   describe("negative cases", () => {
-    ctx.check("negative", "bad credentials fail the test with AUTHENTICATION_FAILED, naming the property", async () => {
+    ctx.check("negative", "bad credentials fail the test with AUTHENTICATION_FAILED, naming the property", async (skip) => {
       const properties = await negative.badCredentials?.(ctx.target);
-      if (!properties) return;
+      if (!properties) return skip("no negative.badCredentials");
       const error = await ctx.failure(ctx.withSession(properties, (s) => s.test(ctx.host())), "AUTHENTICATION_FAILED");
       const declared = ctx.definition.properties.map((p) => p.name);
       expect(error.properties.length, "the error names the property to fix").toBeGreaterThan(0);
       for (const name of error.properties) expect(declared).toContain(name);
     });
 
-    ctx.check("negative", "an unreachable endpoint fails the test with UNREACHABLE by the deadline", async () => {
+    ctx.check("negative", "an unreachable endpoint fails the test with UNREACHABLE by the deadline", async (skip) => {
       const properties = await negative.unreachable?.(ctx.target);
-      if (!properties) return;
+      if (!properties) return skip("no negative.unreachable");
       const started = Date.now();
       const host = ctx.host(2_000);
       await ctx.failure(ctx.withSession(properties, (s) => s.test(host), host), "UNREACHABLE");
@@ -63,11 +63,11 @@ export function connectionChecks(ctx: LiveContext): void {
     });
 
     for (const permission of ctx.definition.requiredPermissions) {
-      ctx.check("negative", `without ${permission.name}, the test fails that permission's check and no other`, async () => {
-        const properties = await negative.missingPermission?.(ctx.target, permission.name);
-        if (!properties) return;
+      ctx.check("negative", `without ${permission.name}, the test fails that permission's check and no other`, async (skip) => {
         const verifiable = new Set((passing?.checks ?? []).filter((c) => c.outcome === "passed" && c.permission).map((c) => c.permission));
-        if (!verifiable.has(permission.name)) return; // The connector cannot verify it (not_verifiable): nothing to see.
+        if (!verifiable.has(permission.name)) return skip("the connection test cannot verify this permission");
+        const properties = await negative.missingPermission?.(ctx.target, permission.name);
+        if (!properties) return skip("no negative.missingPermission for it");
         const outcome = await ctx.withSession(properties, (s) => s.test(ctx.host())).then(
           (report) => ({ report }),
           (error: unknown) => ({ error }),

@@ -55,10 +55,10 @@ export class LiveContext {
   }
 
   /** Registers a test, or a skipped one naming the reason the suite's options give. */
-  check(name: LiveCheck, title: string, body: () => Promise<void>, timeoutMs = 60_000): void {
+  check(name: LiveCheck, title: string, body: (skip: (why: string) => never) => Promise<void>, timeoutMs = 60_000): void {
     const reason = this.options.skip?.[name];
-    if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
-    else it(title, body, timeoutMs);
+    if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, () => {});
+    else it(title, (context) => body((why) => context.skip(why) as never), timeoutMs);
   }
 
   /** Remembers the secret values of `properties` as canaries. */
@@ -101,7 +101,7 @@ export class LiveContext {
   }
 
   keyName(what: string): string {
-    const name = this.options.keyName ? this.options.keyName(what) : `uko-kit-${what}-${randomUUID().slice(0, 8)}`;
+    const name = this.options.keyName ? this.options.keyName(what) : `uko-kit-${what}-${randomUUID().slice(0, 8)}`.toLowerCase();
     const naming = this.definition.keyNaming;
     if (naming && !new RegExp(`^(?:${naming.pattern})$`, "u").test(name)) {
       throw new Error(`the kit's key name "${name}" does not fit ${this.definition.type}'s keyNaming (${naming.patternMessage}): pass keyName in the suite's options`);

@@ -85,7 +85,8 @@ export function keyChecks(ctx: LiveContext): void {
     });
 
     ctx.check("find_managed_copy", "findManagedCopy finds an installed copy by managed key and version, and nothing else", async () => {
-      const { key, request } = await lifecycleKey();
+      const request = ctx.request(ctx.lifecycleSpec(), "find");
+      const key = await ctx.install(request);
       expect((await ctx.keys.findManagedCopy(request.copy, ctx.host()))?.keyId).toBe(key.keyId);
       expect(await ctx.keys.findManagedCopy({ ...request.copy, version: request.copy.version + 10 }, ctx.host())).toBeNull();
       expect(await ctx.keys.findManagedCopy(ctx.copy(), ctx.host())).toBeNull();
@@ -127,7 +128,7 @@ export function keyChecks(ctx: LiveContext): void {
       expect(missing, "every key the suite installed is listed").toEqual([]);
       const listed = seen.get(ctx.installed[0]!.key.keyId)!;
       expect(listed.tags, "listed keys carry their tags").toBeDefined();
-      if (!ctx.acceptance) expect(pages).toBeGreaterThanOrEqual(ctx.installed.length);
+      if (!ctx.acceptance) expect(pages).toBeGreaterThanOrEqual(new Set(ctx.installed.map(({ key }) => key.keyId)).size);
     });
 
     ctx.check("error_codes", "NOT_FOUND for a key that does not exist; CONFLICT for a name in use, creating nothing", async () => {
