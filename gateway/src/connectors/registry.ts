@@ -1,4 +1,5 @@
 import { connectorGraphqlNames, validateConnectorDefinition, type ConnectorDefinition } from "@uko/connector-sdk";
+import { importConnector } from "./import-connector.js";
 
 /** A connector the gateway loaded and accepted, with the names it takes in the GraphQL schema. */
 export interface LoadedConnector {
@@ -45,7 +46,7 @@ export function register(packageName: string, definition: ConnectorDefinition): 
 }
 
 /**
- * Imports each named package and accepts its default export only if it passes the contract
+ * Imports each package (by name or path, see importConnector) and accepts its default export only if it passes the contract
  * checks. Any problem stops the start with a message naming the package and what is wrong.
  */
 export async function loadConnectors(packageNames: readonly string[]): Promise<ConnectorRegistry> {
@@ -53,7 +54,7 @@ export async function loadConnectors(packageNames: readonly string[]): Promise<C
   for (const name of packageNames) {
     let module: { default?: unknown };
     try {
-      module = await withTimeout(import(name) as Promise<{ default?: unknown }>, IMPORT_TIMEOUT_MS, `importing ${name} took over ${IMPORT_TIMEOUT_MS / 1000}s`);
+      module = await withTimeout(importConnector(name), IMPORT_TIMEOUT_MS, `importing ${name} took over ${IMPORT_TIMEOUT_MS / 1000}s`);
     } catch (error) {
       throw new ConnectorLoadError(`Cannot load connector package "${name}": ${(error as Error).message}`);
     }

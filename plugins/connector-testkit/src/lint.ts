@@ -1,4 +1,4 @@
-import { validateConnectorDefinition, validateProperties, type ConnectorDefinition, type PropertyDefinition } from "@uko/connector-sdk";
+import { validateConnectorDefinition, validateProperties, type ConnectorDefinition } from "@uko/connector-sdk";
 import type { LintOptions } from "./types.js";
 
 /** Names that suggest a credential; such a property must be `secret` unless listed in `notSecret`. */
@@ -55,4 +55,3 @@ export function lintConnectorDefinition(definition: ConnectorDefinition, options
   return problems;
 }
 
-export type { PropertyDefinition };
