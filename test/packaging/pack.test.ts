@@ -79,7 +79,7 @@ describe("the packed SDK and kit, outside the repository", () => {
     const output = run(process.execPath, [join(project, "node_modules/vitest/vitest.mjs"), "run", "--reporter=verbose"], project);
     expect(output).toMatch(/Tests\s+\d+ passed/);
     expect(output).toContain("no secret value reached a log line");
-    expect(output).not.toMatch(/failed/);
+    expect(output).not.toMatch(/\d+ failed/);
   }, 240_000);
 
   describe("loaded into the built gateway through UKO_CONNECTORS", () => {
