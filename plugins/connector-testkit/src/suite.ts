@@ -33,6 +33,7 @@ export function runConnectorSuite(options: ConnectorSuiteOptions): void {
       if (!options.proveMaterial && options.connector.capabilities.algorithms.length > 0) {
         throw new Error("runConnectorSuite: the live suite needs proveMaterial(session, remoteKey, material, target)");
       }
+      ctx.captureConsole();
       ctx.target = await makeTarget();
       ctx.session = await options.connector.connect(ctx.watch(ctx.target.properties), ctx.host());
     }, 120_000);

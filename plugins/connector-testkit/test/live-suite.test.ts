@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The live suite must fail a connector that breaks the contract: it runs, in a child vitest, the
- * suite on a sound in-memory connector and on four variants with one defect each, and checks
+ * suite on a sound in-memory connector and on variants with one defect each, and checks
  * which of the kit's tests failed for each.
  */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,10 @@ describe("the live suite", () => {
 
   it("fails a connector that logs its secret, in the leak scan only", () => {
     expect(failedOf("memory_leaks_secret")).toEqual([expect.stringContaining("no secret value reached a log line")]);
+  });
+
+  it("fails a connector that prints its secret to the console (as crash output would)", () => {
+    expect(failedOf("memory_prints_secret")).toEqual([expect.stringContaining("no secret value reached a log line")]);
   });
 
   it("fails a connector that rotates into a new key while declaring new_version", () => {

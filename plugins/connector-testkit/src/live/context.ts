@@ -33,8 +33,9 @@ export class LiveContext {
   readonly hosts: TestHost[] = [];
   /** Every error message (and property list) a connector call ended with. */
   readonly errors: string[] = [];
-  /** Everything else the connector returned as text for a person (check messages). */
+  /** Everything else the connector returned as text for a person (check messages), and what it printed to the console. */
   readonly texts: string[] = [];
+  private restoreConsole?: () => void;
   /** Secret values the connector was given: none may reach a log line or an error. */
   readonly canaries = new Set<string>();
   readonly installed: Installed[] = [];
@@ -138,6 +139,23 @@ export class LiveContext {
     return prove(this.session, key, material, this.target);
   }
 
+  /**
+   * Records what anything in this process prints through `console` while the live suite runs (a
+   * connector must log through host.logger; whatever it prints is scanned for secrets too).
+   */
+  captureConsole(): void {
+    const methods = ["log", "info", "warn", "error", "debug"] as const;
+    const originals = methods.map((m) => console[m]);
+    for (const m of methods) {
+      const original = console[m];
+      console[m] = (...args: unknown[]) => {
+        this.texts.push(args.map((a) => (a instanceof Error ? `${a.name}: ${a.message} ${a.stack ?? ""}` : typeof a === "string" ? a : safeString(a))).join(" "));
+        original.apply(console, args);
+      };
+    }
+    this.restoreConsole = () => methods.forEach((m, i) => (console[m] = originals[i]!));
+  }
+
   /** Schedules every key the suite installed for deletion (best effort) and closes what it opened. */
   async cleanUp(): Promise<void> {
     if (this.session?.keys) {
@@ -147,5 +165,14 @@ export class LiveContext {
     }
     await this.session?.close?.();
     await this.target?.close?.();
+    this.restoreConsole?.();
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }
