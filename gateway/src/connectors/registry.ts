@@ -1,4 +1,5 @@
-import { camelCase, validateConnectorDefinition, type ConnectorDefinition } from "@uko/connector-sdk";
+import { connectorGraphqlNames, validateConnectorDefinition, type ConnectorDefinition } from "@uko/connector-sdk";
+import { importConnector } from "./import-connector.js";
 
 /** A connector the gateway loaded and accepted, with the names it takes in the GraphQL schema. */
 export interface LoadedConnector {
@@ -18,6 +19,9 @@ export class ConnectorRegistry {
       if (this.byType.has(c.definition.type)) {
         throw new ConnectorLoadError(`${c.packageName}: keystore type "${c.definition.type}" is already provided by ${this.byType.get(c.definition.type)!.packageName}`);
       }
+      // Two type ids can camel-case to one GraphQL name (`a_1b`, `a1b`).
+      const clash = [...this.byType.values()].find((other) => other.typeName === c.typeName);
+      if (clash) throw new ConnectorLoadError(`${c.packageName}: keystore type "${c.definition.type}" takes the GraphQL names of "${clash.definition.type}" (${clash.packageName})`);
       this.byType.set(c.definition.type, c);
     }
   }
@@ -37,12 +41,12 @@ const IMPORT_TIMEOUT_MS = 10_000;
 
 /** Wraps an accepted definition with its schema names. */
 export function register(packageName: string, definition: ConnectorDefinition): LoadedConnector {
-  const inputName = camelCase(definition.type);
-  return { packageName, definition, inputName, typeName: inputName.charAt(0).toUpperCase() + inputName.slice(1) };
+  const names = connectorGraphqlNames(definition.type);
+  return { packageName, definition, inputName: names.inputField, typeName: names.typePrefix };
 }
 
 /**
- * Imports each named package and accepts its default export only if it passes the contract
+ * Imports each package (by name or path, see importConnector) and accepts its default export only if it passes the contract
  * checks. Any problem stops the start with a message naming the package and what is wrong.
  */
 export async function loadConnectors(packageNames: readonly string[]): Promise<ConnectorRegistry> {
@@ -50,7 +54,7 @@ export async function loadConnectors(packageNames: readonly string[]): Promise<C
   for (const name of packageNames) {
     let module: { default?: unknown };
     try {
-      module = await withTimeout(import(name) as Promise<{ default?: unknown }>, IMPORT_TIMEOUT_MS, `importing ${name} took over ${IMPORT_TIMEOUT_MS / 1000}s`);
+      module = await withTimeout(importConnector(name), IMPORT_TIMEOUT_MS, `importing ${name} took over ${IMPORT_TIMEOUT_MS / 1000}s`);
     } catch (error) {
       throw new ConnectorLoadError(`Cannot load connector package "${name}": ${(error as Error).message}`);
     }

@@ -46,14 +46,9 @@ async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
 }
 
 describe("installing a key (create for import, wrap, import, alias, tag)", () => {
-  const specs: KeySpec[] = [
-    { algorithm: "aes", size: "256" },
-    { algorithm: "hmac", size: "256" },
-    { algorithm: "hmac", size: "512" },
-    { algorithm: "rsa", size: "2048" },
-    { algorithm: "ec", size: "P-256" },
-    { algorithm: "ec", size: "P-384" },
-  ];
+  // Every kind AWS holds is installed and proven by the conformance kit (conformance.test.ts); this
+  // checks what is AWS's own: the ARN, the description and the copy's tags.
+  const specs: KeySpec[] = [{ algorithm: "aes", size: "256" }];
   for (const spec of specs) {
     it(`${spec.algorithm} ${spec.size}: enabled, named, tagged, and AWS holds exactly the gateway's material`, async () => {
       const { key, material, name } = await install(spec);
@@ -139,29 +134,5 @@ describe("a key's lifecycle", () => {
     const error = await failure(keys.reimportKeyMaterial!(key.keyId, materialFor({ algorithm: "hmac", size: "256" }), host()));
     expect(error.code).toBe("CONFLICT");
     if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, material.bytes)).toBe(true);
-  });
-
-  it("describing a key that does not exist is NOT_FOUND", async () => {
-    expect((await failure(keys.describeKey(randomUUID(), host()))).code).toBe("NOT_FOUND");
-  });
-});
-
-describe.skipIf(onRealAws)("listing keys", () => {
-  it("pages with AWS's markers and returns each key with its name and tags", async () => {
-    const emulator = target.emulator!;
-    const total = emulator.inspect.keyCount();
-    const seen = new Map<string, string | undefined>();
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await keys.listKeys(cursor ? { cursor, limit: 3 } : { limit: 3 }, host());
-      expect(page.items.length).toBeLessThanOrEqual(3);
-      for (const k of page.items) seen.set(k.keyId, k.name);
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor);
-    expect(seen.size).toBe(total);
-    expect(pages).toBe(Math.ceil(total / 3));
-    expect([...seen.values()].filter((n) => n?.startsWith("uko-test/")).length).toBeGreaterThan(5);
   });
 });

@@ -1,4 +1,4 @@
-import type { ConnectorHost, ConnectorLogger, PropertyValues } from "@uko/connector-sdk";
+import type { PropertyValues } from "@uko/connector-sdk";
 import { startAwsKmsEmulator, type AwsKmsEmulator, type EmulatorIdentity } from "../src/emulator/index.js";
 
 /**
@@ -54,27 +54,5 @@ export function propertiesFor(emulator: AwsKmsEmulator, identity: Pick<EmulatorI
   };
 }
 
-export interface TestHost extends ConnectorHost {
-  lines: string[];
-}
-
-/** A host as the gateway gives one: deadline, abort signal, and a retry policy with delays short enough not to slow the suite. */
-export function testHost(options: { timeoutMs?: number; maxAttempts?: number; callTimeoutMs?: number } = {}): TestHost {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-    };
-  const logger: ConnectorLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  return {
-    lines,
-    logger,
-    clock: { now: () => new Date() },
-    signal: AbortSignal.timeout(timeoutMs),
-    deadline: new Date(Date.now() + timeoutMs),
-    callTimeoutMs: options.callTimeoutMs ?? timeoutMs,
-    retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
-  };
-}
+/** A host as the gateway gives one: deadline, abort signal, a capturing redacting logger, and a fast retry policy. */
+export { createTestHost as testHost } from "@uko/connector-testkit";

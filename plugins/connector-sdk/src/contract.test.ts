@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactingLogger, defineConnector, property, validateConnectorDefinition, validateProperties } from "./index.js";
+import { connectorGraphqlNames, createRedactingLogger, defineConnector, property, validateConnectorDefinition, validateProperties } from "./index.js";
 
 const valid = {
   type: "demo_store",
@@ -62,6 +62,24 @@ describe("connector definitions", () => {
         'connector "demo_store": identity fallback property "gone" is not declared',
       ]),
     );
+  });
+
+  it("refuses GraphQL names that collide: properties equal after camel-casing, gateway type names, keystore fields", () => {
+    const named = (type: string, names: string[]) =>
+      validateConnectorDefinition(
+        defineConnector({ ...valid, type, properties: [...valid.properties, ...names.map((n) => property.string(n, { label: n, description: "x" }))] }),
+      );
+    expect(named("demo_store", ["dir_1", "dir1"])).toEqual([
+      'connector "demo_store": properties "dir_1" and "dir1" both become the GraphQL field dir1; rename one',
+    ]);
+    expect(named("unloaded", [])).toEqual([
+      'connector "unloaded": type "unloaded" would name its GraphQL type UnloadedKeystore, which the gateway already defines; choose another type id',
+    ]);
+    expect(named("keystore", []).join("\n")).toContain("KeystorePropertiesInput, which the gateway already defines");
+    expect(named("demo_store", ["created_at"])).toEqual([
+      'connector "demo_store": property "created_at" would become the GraphQL field createdAt, which every keystore already has; rename it',
+    ]);
+    expect(connectorGraphqlNames("aws_kms")).toEqual({ inputField: "awsKms", typePrefix: "AwsKms", keystoreType: "AwsKmsKeystore", propertiesInputType: "AwsKmsPropertiesInput" });
   });
 
   it("refuses another contract version and things that are not definitions", () => {

@@ -19,6 +19,8 @@ export { abortableSleep, backoffDelayMs, callSignal, createRedactingLogger, reda
 export type { ConnectorHost, ConnectorLogger, RetryOptions, RetryPolicy } from "./host.js";
 export { camelCase, property } from "./properties.js";
 export type { PropertyDefinition, PropertyValue, PropertyValues, PropertyValueType } from "./properties.js";
+export { connectorGraphqlNames, GATEWAY_TYPE_NAMES, graphqlNameProblems, RESERVED_PROPERTY_FIELDS } from "./graphql-names.js";
+export type { ConnectorGraphqlNames } from "./graphql-names.js";
 export { validateConnectorDefinition } from "./validate-definition.js";
 export { validateProperties } from "./validate-properties.js";
 export type { PropertyIssue, PropertyValidation } from "./validate-properties.js";

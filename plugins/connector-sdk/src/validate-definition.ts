@@ -1,4 +1,5 @@
 import { CONTRACT_VERSION, type ConnectorDefinition } from "./definition.js";
+import { graphqlNameProblems } from "./graphql-names.js";
 import { OPTIONAL_KEY_OPERATIONS } from "./key-operations.js";
 import type { PropertyDefinition } from "./properties.js";
 
@@ -34,6 +35,9 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
   const seen = new Set<string>();
   for (const p of properties ?? []) {
     problems.push(...validateProperty(where, p, seen));
+  }
+  if (typeof def.type === "string" && TYPE_ID.test(def.type)) {
+    for (const problem of graphqlNameProblems(def.type, properties ?? [])) add(problem);
   }
   if (properties?.some((p: PropertyDefinition) => p.derived) && typeof def.derive !== "function") {
     add("declares derived properties but no derive(properties) function");

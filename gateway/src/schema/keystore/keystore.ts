@@ -1,4 +1,4 @@
-import { camelCase, type ConnectionCheck, type PropertyDefinition } from "@uko/connector-sdk";
+import { camelCase, RESERVED_PROPERTY_FIELDS, type ConnectionCheck, type PropertyDefinition } from "@uko/connector-sdk";
 import type { InterfaceRef, ObjectRef } from "@pothos/core";
 import type { Builder, Types } from "../../builder.js";
 import type { ConnectorRegistry, LoadedConnector } from "../../connectors/registry.js";
@@ -11,8 +11,8 @@ import type { VaultRow } from "../vault/vault.js";
 
 export type KeystoreRow = NonNullable<Awaited<ReturnType<Db["keystore"]["findUnique"]>>> & { groups: { name: string }[] };
 
-/** Fields of the Keystore interface; a connector property must not take one of these names. */
-const RESERVED = new Set(["id", "name", "description", "type", "groups", "vault", "status", "properties", "version", "createdAt", "updatedAt", "lastConnectionTest", "__typename"]);
+/** Fields of the Keystore interface; a connector property must not take one of these names (the SDK's check refuses them too). */
+const RESERVED = new Set(RESERVED_PROPERTY_FIELDS);
 
 /** The Keystore interface, one object type per loaded connector, and the status and test types. */
 export function defineKeystoreObjects(builder: Builder, common: Common, registry: ConnectorRegistry, Vault: ObjectRef<Types, VaultRow>) {
