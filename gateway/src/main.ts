@@ -1,7 +1,9 @@
 import { createServer } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { asConnectorLogger, createLogger } from "./logger.js";
+import { serveMetrics } from "./metrics/listener.js";
 import { createGateway } from "./server.js";
+import { startTracingFromEnvironment } from "./tracing/from-environment.js";
 
 /** `npm start`: validate configuration, prepare the database, serve. */
 async function main(): Promise<void> {
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const stopTracing = startTracingFromEnvironment(process.env, asConnectorLogger(logger.child({ component: "tracing" })));
   const gateway = await createGateway(config, { logger });
   if (gateway.createdRootKeyFile) {
     console.log(
@@ -29,6 +32,8 @@ async function main(): Promise<void> {
   if (types.length === 0) logger.warn("no connector is loaded: set UKO_CONNECTORS to connect keystores");
   gateway.healthChecker.start();
   gateway.keySync.start();
+  const metricsServer = config.metricsAddress ? await serveMetrics(gateway.metrics, config.metricsAddress, config.metricsToken !== undefined) : undefined;
+  if (metricsServer) logger.info({ address: metricsServer.address() }, "metrics listening");
   const server = createServer(gateway.yoga);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -41,7 +46,11 @@ async function main(): Promise<void> {
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    void gateway.close().finally(() => process.exit(0));
+    metricsServer?.close();
+    void gateway
+      .close()
+      .then(() => stopTracing?.())
+      .finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

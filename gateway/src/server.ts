@@ -24,6 +24,9 @@ import { guardSchema } from "./access/guard.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { PeriodicJob } from "./periodic.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics/gateway-metrics.js";
+import { observability } from "./metrics/plugin.js";
+import { observeRound } from "./metrics/background-rounds.js";
 import { asConnectorLogger, createLogger } from "./logger.js";
 import { buildSchema } from "./schema/index.js";
 import { createServices, type Services } from "./services.js";
@@ -33,6 +36,8 @@ export interface Gateway {
   services: Services;
   database: DbHandle;
   healthChecker: HealthChecker;
+  /** Prometheus metrics (served by the observability plugin and main's metrics listener). */
+  metrics: GatewayMetrics;
   /** Set when this start wrote a generated administrator token to a file. */
   createdAdminTokenFile?: string;
   /** The background key sync (started by main, like the health checker). */
@@ -68,11 +73,12 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
     });
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
-    const resuming = services.keys.resumePending().then(
+    const resuming = observeRound("resume", () => services.keys.resumePending()).then(
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
       (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
     );
-    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
+    const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
+    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(buildSchema(registry)),
@@ -85,6 +91,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       maskedErrors: { isDev: false, maskError: maskError(logger) },
       context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), actorOf(request)!, sourceAddressOf(serverContext)),
       plugins: [
+        observability({ metrics, graphqlEndpoint: "/graphql", requestIdOf }),
         bodyLimit(),
         // Bearer tokens are never sent by a browser on its own, which already defeats CSRF; this
         // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
@@ -101,6 +108,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       services,
       database,
       healthChecker,
+      metrics,
       keySync,
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { Db, DbProvider } from "../db/client.js";
+import { observeAuditWrite } from "../metrics/audit-writes.js";
 
 /**
  * The tamper-evident audit log: each event's hash covers its fields and the previous event's
@@ -55,7 +56,7 @@ export class AuditLog {
 
   /** Appends one event; rejects when it cannot be written (callers fail closed). */
   append(input: AuditInput): Promise<void> {
-    const run = this.tail.then(() => this.write(input));
+    const run = this.tail.then(() => observeAuditWrite(() => this.write(input)));
     this.tail = run.catch(() => undefined);
     return run;
   }
