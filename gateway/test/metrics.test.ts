@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { connectorOutcomeLabel, OperationNames } from "../src/metrics/labels.js";
 import { serveMetrics } from "../src/metrics/listener.js";
-import { startTestGateway, type TestGateway } from "./harness.js";
+import { postgresUnavailable, seedKeystores, seedManagedKeys, startTestGateway, type TestGateway } from "./harness.js";
 import { CREATE_KEY, createTemplate, lifecycle } from "./keys-fixture.js";
 
 /**
@@ -253,5 +253,34 @@ describe("metrics", () => {
     expect(() => loadConfig({ UKO_METRICS_TOKEN: "short" })).toThrow(/UKO_METRICS_TOKEN/);
     expect(() => loadConfig({ UKO_METRICS_ADDRESS: "9464" })).toThrow(/UKO_METRICS_ADDRESS/);
     expect(() => loadConfig({ UKO_METRICS_ADDRESS: "127.0.0.1:70000" })).toThrow(/UKO_METRICS_ADDRESS/);
+  });
+});
+
+const pgUnavailable = await postgresUnavailable();
+describe.skipIf(pgUnavailable !== undefined)("metrics on PostgreSQL: the database gauges", () => {
+  it("reads keystores, keys, copies, pending changes and the audit head from PostgreSQL", async () => {
+    const t = await startTestGateway("postgresql", { metricsToken: METRICS_TOKEN });
+    try {
+      const db = t.gateway.database.db;
+      await seedKeystores(db, 1, 3);
+      const [vault] = await db.vault.findMany();
+      const keystores = await db.keystore.findMany({ select: { id: true, name: true } });
+      await seedManagedKeys(db, vault!.id, keystores, 4);
+      await db.keystore.update({ where: { id: keystores[0]!.id }, data: { health: "NOT_RESPONDING", lastHeartbeat: new Date(Date.now() - 20 * 60_000) } });
+      await db.keyInstance.updateMany({ where: { keystoreId: keystores[1]!.id }, data: { pendingAction: "reconcile", pendingSince: new Date(Date.now() - 60_000), syncFlag: "ERROR" } });
+      await t.gql(`mutation { createVault(input: { name: "audited" }) { __typename } }`);
+      const s = parse(await (await t.fetch("/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text());
+      expect(value(s, "uko_keystores", { type: "reference", health: "PENDING_CHECK" })).toBe(2);
+      expect(value(s, "uko_keystores", { type: "reference", health: "NOT_RESPONDING" })).toBe(1);
+      expect(value(s, "uko_keystores_unresponsive_seconds")).toBeGreaterThanOrEqual(20 * 60 - 5);
+      expect(value(s, "uko_managed_keys", { state: "ACTIVE" })).toBe(4);
+      expect(value(s, "uko_key_instances", { sync_flag: "ERROR" })).toBe(4);
+      expect(value(s, "uko_key_instances", { sync_flag: "OK" })).toBe(8);
+      expect(value(s, "uko_key_installs_pending")).toBe(4);
+      expect(value(s, "uko_key_installs_pending_oldest_seconds")).toBeGreaterThanOrEqual(55);
+      expect(value(s, "uko_audit_chain_head_age_seconds")).toBeLessThan(60);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { timingSafeEqual, createHash } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { Registry } from "prom-client";
+import { tokenHash } from "../access/tokens.js";
 import type { Db } from "../db/client.js";
 import { registerDatabaseGauges } from "./database-gauges.js";
 import { processRegistry } from "./registry.js";
@@ -17,19 +18,16 @@ export interface GatewayMetrics {
 export function createGatewayMetrics(db: Db, o: { token?: string | undefined; cacheMs?: number }): GatewayMetrics {
   const own = new Registry();
   registerDatabaseGauges(own, db, o.cacheMs === undefined ? {} : { cacheMs: o.cacheMs });
-  const expected = o.token ? sha256(o.token) : undefined;
+  const expected = o.token ? Buffer.from(tokenHash(o.token)) : undefined;
   return {
     contentType: processRegistry.contentType,
     render: async () => `${await processRegistry.metrics()}\n${await own.metrics()}`,
     authorized(authorization) {
       const match = /^Bearer (\S+)$/.exec(authorization ?? "");
       // Compare digests: equal length, constant time, whatever was sent.
-      return expected !== undefined && match !== null && timingSafeEqual(sha256(match[1]!), expected);
+      return expected !== undefined && match !== null && timingSafeEqual(Buffer.from(tokenHash(match[1]!)), expected);
     },
     onApiPort: expected !== undefined,
   };
 }
 
-function sha256(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
