@@ -37,6 +37,10 @@ export interface GatewayConfig {
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
+  /** Serves /metrics on the API's port to requests bearing this token. */
+  metricsToken?: string;
+  /** host:port of a separate listener serving only /metrics (no token needed there unless metricsToken is set). */
+  metricsAddress?: { host: string; port: number };
 }
 
 /** Loaded when UKO_CONNECTORS is not set: the connectors that ship with the gateway. */
@@ -75,6 +79,12 @@ const schema = z.object({
   UKO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   UKO_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (only at start and stop) or more seconds").max(86_400).default(60),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
+  UKO_METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,200}$/, "must be 32 to 200 characters of letters, digits, - and _ (e.g. from `openssl rand -hex 32`)").optional(),
+  UKO_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:9464")
+    .refine((v) => Number(v.slice(v.lastIndexOf(":") + 1)) <= 65535, "the port must be 0 to 65535")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -122,5 +132,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: e.UKO_REQUEST_TIMEOUT_MS,
     auditCheckpointIntervalSeconds: e.UKO_AUDIT_CHECKPOINT_INTERVAL_S,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.UKO_METRICS_TOKEN,
+    metricsAddress: e.UKO_METRICS_ADDRESS === undefined ? undefined : hostAndPort(e.UKO_METRICS_ADDRESS),
   };
+}
+
+function hostAndPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(":");
+  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, "$1"), port: Number(address.slice(at + 1)) };
 }

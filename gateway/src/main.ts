@@ -1,7 +1,9 @@
 import { createServer } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
-import { createLogger } from "./logger.js";
+import { asConnectorLogger, createLogger } from "./logger.js";
+import { serveMetrics } from "./metrics/listener.js";
 import { createGateway } from "./server.js";
+import { startTracingFromEnvironment } from "./tracing/from-environment.js";
 
 /** `npm start`: validate configuration, prepare the database, serve. */
 async function main(): Promise<void> {
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const stopTracing = startTracingFromEnvironment(process.env, asConnectorLogger(logger.child({ component: "tracing" })));
   const gateway = await createGateway(config, { logger });
   if (gateway.createdRootKeyFile) {
     console.log(
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   gateway.healthChecker.start();
   gateway.keySync.start();
   gateway.auditCheckpoints.start();
+  const metricsServer = config.metricsAddress ? await serveMetrics(gateway.metrics, config.metricsAddress, config.metricsToken !== undefined) : undefined;
+  if (metricsServer) logger.info({ address: metricsServer.address() }, "metrics listening");
   // A request whose body never completes is cut after UKO_REQUEST_TIMEOUT_MS (408, connection
   // closed); Node checks every connectionsCheckingInterval, so that interval bounds the overshoot.
   const requestTimeout = config.requestTimeoutMs ?? 30_000;
@@ -43,7 +48,11 @@ async function main(): Promise<void> {
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    void gateway.close().finally(() => process.exit(0));
+    metricsServer?.close();
+    void gateway
+      .close()
+      .then(() => stopTracing?.())
+      .finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

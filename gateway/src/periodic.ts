@@ -1,6 +1,11 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
+import { observeRound } from "./metrics/background-rounds.js";
+import type { RoundJob } from "./metrics/labels.js";
 
-/** Runs `round` every `intervalMs` (0 = never); rounds never overlap, and `stop` waits for the one running. */
+/**
+ * Runs `round` every `intervalMs` (0 = never); rounds never overlap, and `stop` waits for the one
+ * running. Each round is measured under `job` (uko_background_round_* metrics).
+ */
 export class PeriodicJob {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -11,6 +16,7 @@ export class PeriodicJob {
     private readonly intervalMs: number,
     private readonly round: () => Promise<unknown>,
     private readonly logger: ConnectorLogger,
+    private readonly job: RoundJob,
   ) {}
 
   start(): void {
@@ -29,7 +35,7 @@ export class PeriodicJob {
 
   private schedule(): void {
     this.timer = setTimeout(() => {
-      this.running = this.round()
+      this.running = observeRound(this.job, this.round)
         .then(() => undefined)
         .catch((error: unknown) => this.logger.error(`${this.name} round failed`, { error }))
         .finally(() => {

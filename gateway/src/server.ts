@@ -31,6 +31,9 @@ import { CHECKPOINT_FILE } from "./access/audit-checkpoints.js";
 import { loadPriceList } from "./keystores/cost.js";
 import { HealthChecker } from "./keystores/health-checker.js";
 import { PeriodicJob } from "./periodic.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics/gateway-metrics.js";
+import { observability } from "./metrics/plugin.js";
+import { observeRound } from "./metrics/background-rounds.js";
 import { asConnectorLogger, createLogger } from "./logger.js";
 import { buildSchema } from "./schema/index.js";
 import { createServices, type Services } from "./services.js";
@@ -40,6 +43,8 @@ export interface Gateway {
   services: Services;
   database: DbHandle;
   healthChecker: HealthChecker;
+  /** Prometheus metrics (served by the observability plugin and main's metrics listener). */
+  metrics: GatewayMetrics;
   /** Set when this start wrote a generated administrator token to a file. */
   createdAdminTokenFile?: string;
   /** The background key sync (started by main, like the health checker). */
@@ -99,13 +104,14 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
     await services.audit.prepare();
-    const auditCheckpoints = new PeriodicJob("audit checkpoint", (config.auditCheckpointIntervalSeconds ?? 60) * 1000, () => services.audit.checkpoint(), asConnectorLogger(logger.child({ component: "audit" })));
+    const auditCheckpoints = new PeriodicJob("audit checkpoint", (config.auditCheckpointIntervalSeconds ?? 60) * 1000, () => services.audit.checkpoint(), asConnectorLogger(logger.child({ component: "audit" })), "audit_checkpoint");
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
-    const resuming = services.keys.resumePending().then(
+    const resuming = observeRound("resume", () => services.keys.resumePending()).then(
       (keys) => keys > 0 && logger.info({ keys }, "resumed interrupted key operations"),
       (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
     );
-    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
+    const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
+    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(registry))),
@@ -120,6 +126,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       // Where a request becomes an execution: no actor, no execution, whatever let it get here.
       context: ({ request, ...serverContext }) => createContext(services, requestIdOf(request), requireActor(request), clientAddress(serverContext, request, config.trustedProxyHeader)),
       plugins: [
+        observability({ metrics, graphqlEndpoint: "/graphql", requestIdOf }),
         bodyLimit(),
         // Bearer tokens are never sent by a browser on its own, which already defeats CSRF; this
         // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
@@ -145,6 +152,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       services,
       database,
       healthChecker,
+      metrics,
       keySync,
       refusals,
       auditCheckpoints,

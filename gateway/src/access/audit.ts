@@ -4,6 +4,7 @@ import type { RootKey } from "../crypto/seal.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { cappedAuditInput } from "./audit-fields.js";
 import { appendCheckpoint, CheckpointSigner, LOG_FIELD, readCheckpoints, type Checkpoint } from "./audit-checkpoints.js";
+import { observeAuditWrite } from "../metrics/audit-writes.js";
 
 /**
  * The tamper-evident audit log. Each event's hash is an HMAC (under a key derived from the root
@@ -98,7 +99,7 @@ export class AuditLog {
 
   /** Appends one event; rejects when it cannot be written (callers fail closed). */
   append(input: AuditInput): Promise<void> {
-    const run = this.tail.then(() => this.write(cappedAuditInput(input)));
+    const run = this.tail.then(() => observeAuditWrite(() => this.write(cappedAuditInput(input))));
     this.tail = run.catch(() => undefined);
     return run;
   }

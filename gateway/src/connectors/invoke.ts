@@ -10,6 +10,7 @@ import {
   type PropertyValues,
   type RetryPolicy,
 } from "@uko/connector-sdk";
+import { recordConnectorCall } from "../metrics/connector-calls.js";
 import type { LoadedConnector } from "./registry.js";
 
 export interface InvokeOptions {
@@ -19,6 +20,8 @@ export interface InvokeOptions {
   logger: ConnectorLogger;
   retry?: RetryPolicy;
   clock?: { now(): Date };
+  /** What the session is for, in metrics and traces: test, connect, push, resume, observe. */
+  operation?: string;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
@@ -64,13 +67,18 @@ export async function withSession<T>(
       session.close?.().catch((error: unknown) => logger.warn("connector session close failed", { error }));
     }
   };
+  const started = performance.now();
+  let outcome = "OK";
   try {
     return await Promise.race([run(), deadline]);
   } catch (error) {
-    throw toConnectorError(error, secrets, logger, connector.definition.type);
+    const failure = toConnectorError(error, secrets, logger, connector.definition.type);
+    outcome = failure.code;
+    throw failure;
   } finally {
     clearTimeout(timer);
     controller.abort();
+    recordConnectorCall({ type: connector.definition.type, operation: options.operation, outcome, ms: performance.now() - started });
   }
 }
 

@@ -88,7 +88,7 @@ export class KeyReconciler {
         };
         let outcome: Outcome;
         try {
-          outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host));
+          outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host), iv.resuming ? "resume" : mode);
         } catch (error) {
           this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });
           const failed = failedOutcome(iv, error);

@@ -22,12 +22,12 @@ export class KeystoreCaller {
     private readonly o: { registry: ConnectorRegistry; rootKey: RootKey; logger: ConnectorLogger; connectorTimeoutMs: number },
   ) {}
 
-  async run<T>(keystore: KeystoreRow, work: (keys: KeyOperations, host: ConnectorHost) => Promise<T>): Promise<T> {
+  async run<T>(keystore: KeystoreRow, work: (keys: KeyOperations, host: ConnectorHost) => Promise<T>, operation?: string): Promise<T> {
     const connector = this.o.registry.get(keystore.type);
     if (!connector) throw new ConnectorError("UNSUPPORTED", `No connector for keystore type "${keystore.type}" is loaded`);
     const secrets = openSecrets(this.o.rootKey, keystore.id, keystore.sealedSecrets);
     const values = { ...(JSON.parse(keystore.properties) as PropertyValues), ...secrets };
-    return withSession(connector, values, secretStrings(secrets), { timeoutMs: this.o.connectorTimeoutMs, logger: this.o.logger }, (session, host) => {
+    return withSession(connector, values, secretStrings(secrets), { timeoutMs: this.o.connectorTimeoutMs, logger: this.o.logger, ...(operation ? { operation } : {}) }, (session, host) => {
       if (!session.keys) throw new ConnectorError("UNSUPPORTED", `The ${keystore.type} connector cannot manage keys`);
       return work(session.keys, host);
     });

@@ -33,7 +33,7 @@ export async function runConnectionTest(
 ): Promise<ConnectionTestResult> {
   const testedAt = new Date();
   try {
-    const report = await withSession(connector, properties, secrets, options, async (session, host) => {
+    const report = await withSession(connector, properties, secrets, { ...options, operation: options.firstConnect ? "connect" : "test" }, async (session, host) => {
       if (options.firstConnect) await session.onConnect?.(host);
       return session.test(host);
     });

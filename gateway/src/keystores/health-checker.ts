@@ -1,5 +1,6 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { Db } from "../db/client.js";
+import { recordItemFailure } from "../metrics/background-rounds.js";
 import { PeriodicJob } from "../periodic.js";
 import type { KeystoreService } from "./service.js";
 
@@ -17,7 +18,7 @@ export class HealthChecker {
     intervalMs: number,
     private readonly concurrency = 8,
   ) {
-    this.job = new PeriodicJob("health", intervalMs, () => this.checkAll(), logger);
+    this.job = new PeriodicJob("health", intervalMs, () => this.checkAll(), logger, "health");
   }
 
   start(): void {
@@ -35,7 +36,10 @@ export class HealthChecker {
     const worker = async () => {
       while (!this.job.isStopped && next < rows.length) {
         const row = rows[next++]!;
-        await this.keystores.checkAndRecord(row).catch((error: unknown) => this.logger.error("health check failed", { keystoreId: row.id, error }));
+        await this.keystores.checkAndRecord(row).catch((error: unknown) => {
+          recordItemFailure("health");
+          this.logger.error("health check failed", { keystoreId: row.id, error });
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));

@@ -1,0 +1,72 @@
+/**
+ * What every benchmark shares: a gateway in process on a fresh SQLite file (with an administrator
+ * token, so requests pass access control like a real client's), an authenticated GraphQL call,
+ * a timing loop, and one way to print a figure next to its goal.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ConnectorDefinition } from "@uko/connector-sdk";
+import pino from "pino";
+import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import { createGateway, type Gateway } from "../src/server.js";
+
+export interface BenchOptions {
+  /** Few iterations and small data: proves the benchmark runs and reports, in seconds. */
+  quick: boolean;
+}
+
+export interface BenchGateway {
+  gateway: Gateway;
+  dataDir: string;
+  /** The SQLite file the gateway uses. */
+  file: string;
+  /** A request body posted to /graphql as the administrator; throws on top-level errors. */
+  post(body: string): Promise<any>;
+  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function startBenchGateway(connectors: Record<string, ConnectorDefinition>, connectorTimeoutMs = 1000): Promise<BenchGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
+  const file = join(dataDir, "uko.db");
+  const adminToken = `bench-admin-${randomBytes(24).toString("hex")}`;
+  const gateway = await createGateway(
+    { port: 0, dataDir, databaseUrl: `file:${file}`, rootKey: randomBytes(32).toString("base64"), adminToken, connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs, rateLimitPerMinute: 0, logLevel: "silent" },
+    { registry: new ConnectorRegistry(Object.entries(connectors).map(([name, definition]) => register(name, definition))), logger: pino({ level: "silent" }) },
+  );
+  const headers = { "content-type": "application/json", authorization: `Bearer ${adminToken}` };
+  const post = async (body: string) => {
+    const res = await gateway.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, body });
+    const json = (await res.json()) as { data?: unknown; errors?: unknown };
+    // Say what went wrong (a refused token, a schema change) instead of failing later on `undefined`.
+    if (res.status !== 200 || json.errors || !json.data) throw new Error(`GraphQL request failed (HTTP ${res.status}): ${JSON.stringify(json.errors ?? json)}`);
+    return json.data;
+  };
+  return {
+    gateway,
+    dataDir,
+    file,
+    post,
+    gql: (query, variables = {}) => post(JSON.stringify({ query, variables })),
+    async close() {
+      await gateway.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Milliseconds per call of `fn`, after a warm-up. */
+export async function msPerCall(fn: () => Promise<unknown>, iterations: number, warmUp = Math.min(20, iterations)): Promise<number> {
+  for (let i = 0; i < warmUp; i++) await fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+}
+
+/** One figure, with its goal when it has one; a figure that is not a finite number is a broken benchmark. */
+export function figure(label: string, value: number, unit: string, digits: number, goal?: string): string {
+  if (!Number.isFinite(value)) throw new Error(`${label}: not a number (${value})`);
+  return `${label}: ${value.toFixed(digits)}${unit}${goal ? ` (goal ${goal})` : ""}`;
+}
