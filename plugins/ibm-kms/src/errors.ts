@@ -59,7 +59,7 @@ export function toConnectorError(error: unknown, operation: string, source: "iam
       return new ConnectorError("AUTHENTICATION_FAILED", `${why}${code ? ` (${code})` : ""}`, { properties: ["ibm_api_key"] });
     }
     if (e.status === 429) return new ConnectorError("THROTTLED", "IBM Cloud IAM is throttling token requests; try again later");
-    return new ConnectorError("REMOTE_ERROR", `IBM Cloud IAM failed (${e.status}${message ? `: ${message}` : ""})`);
+    return new ConnectorError("REMOTE_ERROR", `IBM Cloud IAM failed (${e.status}${message ? `: ${message}` : ""})`, { retryable: e.status >= 500 });
   }
   const { code, message } = kmsReason(e.result);
   const said = message ? `: ${message}` : "";
@@ -78,5 +78,6 @@ export function toConnectorError(error: unknown, operation: string, source: "iam
     case 429:
       return new ConnectorError("THROTTLED", `Key management is throttling ${operation}; try again later`);
   }
-  return new ConnectorError("REMOTE_ERROR", `Key management failed ${operation} (${e.status}${said})`);
+  // A 5xx is IBM's own failure: the gateway may try the operation again later.
+  return new ConnectorError("REMOTE_ERROR", `Key management failed ${operation} (${e.status}${said})`, { retryable: e.status >= 500 });
 }

@@ -28,7 +28,6 @@ export function ibmProperties(variant: IbmVariant): PropertyDefinition[] {
     property.string("ibm_iam_endpoint", {
       label: "IAM endpoint",
       description: "The IAM token service that exchanges the API key for a bearer token: https://iam.cloud.ibm.com unless you use a private or test endpoint.",
-      required: true,
       immutable: true,
       default: "https://iam.cloud.ibm.com",
       maxLength: 200,
