@@ -17,9 +17,14 @@ runConnectorSuite({
     const { properties, emulator, close } = await openTarget();
     // The gateway runs onConnect (it creates the import KEK) when a keystore is connected, before any install.
     const host = createTestHost({ timeoutMs: 30_000 });
-    const setup = await azure.connect(properties, host);
-    await setup.onConnect!(host);
-    await setup.close?.();
+    try {
+      const setup = await azure.connect(properties, host);
+      await setup.onConnect!(host);
+      await setup.close?.();
+    } catch (error) {
+      await close();
+      throw error;
+    }
     if (!emulator) return { properties, close };
     return {
       properties,
