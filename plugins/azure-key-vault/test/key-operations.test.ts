@@ -61,27 +61,21 @@ describe("onConnect", () => {
   });
 });
 
+// Every declared kind installed and proven, CONFLICT, NOT_FOUND, resumes and paging are the conformance kit's (conformance.test.ts).
 describe("installing a key (BYOK: wrapped for the KEK, imported as an HSM key, tagged)", () => {
   const specs: KeySpec[] = [
     { algorithm: "rsa", size: "2048" },
-    { algorithm: "rsa", size: "3072" },
-    { algorithm: "rsa", size: "4096" },
     { algorithm: "ec", size: "P-256" },
-    { algorithm: "ec", size: "P-384" },
-    { algorithm: "ec", size: "P-521" },
   ];
   for (const spec of specs) {
-    it(`${spec.algorithm} ${spec.size}: enabled, named, tagged, and the vault holds exactly the gateway's material`, async () => {
+    it(`${spec.algorithm} ${spec.size}: an HSM-protected key, tagged as the copy and described, that verifyKeyMaterial proves`, async () => {
       const { key, material, name, copy } = await install(spec);
       expect(key).toMatchObject({ keyId: name, name, state: "enabled", spec, description: `test ${spec.algorithm}` });
       expect(key.tags).toMatchObject(managedCopyTags(copy, ":"));
       expect(key.materialVersion).toMatch(/^[0-9a-f]{32}$/);
       expect(await keys.verifyKeyMaterial!(name, material, host())).toBe(true);
       expect(await keys.verifyKeyMaterial!(name, materialFor(spec), host())).toBe(false);
-      if (target.emulator) {
-        expect(target.emulator.inspect.keyHoldsMaterial(name, material.bytes)).toBe(true);
-        expect(target.emulator.inspect.keyVersions(name)[0]!.kty).toBe(spec.algorithm === "rsa" ? "RSA-HSM" : "EC-HSM");
-      }
+      if (target.emulator) expect(target.emulator.inspect.keyVersions(name)[0]!.kty).toBe(spec.algorithm === "rsa" ? "RSA-HSM" : "EC-HSM");
       expect(await keys.describeKey(name, host())).toEqual(key);
     });
   }
@@ -91,14 +85,6 @@ describe("installing a key (BYOK: wrapped for the KEK, imported as an HSM key, t
     expect(aes.code).toBe("UNSUPPORTED");
     expect(aes.message).toMatch(/only Azure Managed HSM/);
     expect((await failure(install({ algorithm: "hmac", size: "256" }))).code).toBe("UNSUPPORTED");
-  });
-
-  it("a taken name is a CONFLICT, and the existing key keeps its material", async () => {
-    const { name, material } = await install({ algorithm: "ec", size: "P-256" });
-    const error = await failure(install({ algorithm: "ec", size: "P-256" }, name));
-    expect(error.code).toBe("CONFLICT");
-    expect(error.message).toContain(name);
-    if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(name, material.bytes)).toBe(true);
   });
 
   it("resuming an installation that already went through returns that key, without a second version", async () => {

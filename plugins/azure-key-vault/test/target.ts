@@ -1,4 +1,5 @@
-import type { ConnectorHost, ConnectorLogger, PropertyValues } from "@uko/connector-sdk";
+import type { PropertyValues } from "@uko/connector-sdk";
+import { createTestHost, type TestHost, type TestHostOptions } from "@uko/connector-testkit";
 import { startAzureKeyVaultEmulator, type AzureKeyVaultEmulator, type AzureKeyVaultEmulatorOptions, type EmulatorPrincipal } from "../src/emulator/index.js";
 
 /**
@@ -63,28 +64,9 @@ export function propertiesFor(emulator: AzureKeyVaultEmulator, principal: Pick<E
   };
 }
 
-export interface TestHost extends ConnectorHost {
-  lines: string[];
-}
+export type { TestHost } from "@uko/connector-testkit";
 
-/** A host as the gateway gives one: deadline, abort signal, and a retry policy with delays short enough not to slow the suite. */
-export function testHost(options: { timeoutMs?: number; maxAttempts?: number; callTimeoutMs?: number; now?: () => Date } = {}): TestHost {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-    };
-  const logger: ConnectorLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const now = options.now ?? (() => new Date());
-  return {
-    lines,
-    logger,
-    clock: { now },
-    signal: AbortSignal.timeout(timeoutMs),
-    deadline: new Date(now().getTime() + timeoutMs),
-    callTimeoutMs: options.callTimeoutMs ?? timeoutMs,
-    retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
-  };
+/** A host as the gateway gives one (the conformance kit's), with this package's 10 s operation budget unless told otherwise. */
+export function testHost(options: TestHostOptions = {}): TestHost {
+  return createTestHost({ timeoutMs: 10_000, ...options });
 }
