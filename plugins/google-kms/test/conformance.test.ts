@@ -23,8 +23,8 @@ runConnectorSuite({
       emulator: {
         google: emulator,
         faults: {
-          // Google's codes for each: RESOURCE_EXHAUSTED for quota, UNAVAILABLE (HTTP 503) for a failing backend.
-          inject: (kind) => emulator.faults.inject({ kind: kind === "throttle" ? "resource_exhausted" : kind === "server_error" ? "unavailable" : "hang" }),
+          // Google's codes for each: RESOURCE_EXHAUSTED (HTTP 429) for quota, INTERNAL (HTTP 500) for a server error.
+          inject: (kind) => emulator.faults.inject({ kind: kind === "throttle" ? "resource_exhausted" : kind === "server_error" ? "internal" : "hang" }),
           clear: () => emulator.faults.clear(),
         },
       },
