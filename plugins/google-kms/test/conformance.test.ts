@@ -45,10 +45,15 @@ runConnectorSuite({
       return propertiesFor(emulator, keyFile);
     },
   },
-  // On the emulator, look at the versions' material. On Google, verifyKeyMaterial compares a MAC or
-  // the public key; an AES key's material cannot be proven there (Google's ciphertexts are opaque).
-  proveMaterial: (session, key, material, target) =>
-    emulatorOf(target) ? emulatorOf(target)!.inspect.keyHoldsMaterial(key.resourceName!, material.bytes) : proveByVerifyMaterial(session, key, material, target),
+  // HMAC, RSA and EC keys: the connector's own verifyKeyMaterial, a MAC or the public key compared
+  // through Cloud KMS. AES: Google's ciphertexts are opaque, so only the emulator can tell, by
+  // looking at the versions' material; on real Google an AES key cannot be proven without export.
+  proveMaterial(session, key, material, target) {
+    if (material.spec.algorithm !== "aes") return proveByVerifyMaterial(session, key, material, target);
+    const emulator = emulatorOf(target);
+    if (!emulator) throw new Error("Cloud KMS cannot prove an AES key's material without exporting it; the AES proofs run on the emulator only");
+    return emulator.inspect.keyHoldsMaterial(key.resourceName!, material.bytes);
+  },
 });
 
 function keyFileOf(target: ConnectorTarget): Record<string, unknown> {
