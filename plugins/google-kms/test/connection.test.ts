@@ -94,14 +94,6 @@ describe("google_kms connection test", () => {
     expect(emulator.inspect.requests().length - before).toBe(1);
   });
 
-  it.skipIf(onRealGoogle)("a key file whose private key is not the account's is AUTHENTICATION_FAILED", async () => {
-    const emulator = target.emulator!;
-    const other = emulator.addServiceAccount({ name: "uko-other-key", permissions: "*" });
-    const forged = { ...emulator.keyFile, private_key: other.private_key };
-    const error = await failure(runTest({ ...target.properties, google_credentials: keyFileBase64(forged) }));
-    expect(error.code).toBe("AUTHENTICATION_FAILED");
-  });
-
   it.skipIf(onRealGoogle)("an emulator whose CA is not the trusted one is UNREACHABLE", async () => {
     const error = await failure(runTest({ ...target.properties, google_trusted_ca: createTestTls().caPem }, testHost({ timeoutMs: 3_000 })));
     expect(error.code).toBe("UNREACHABLE");
@@ -141,16 +133,6 @@ describe("google_kms connection test", () => {
       expect(error.code).toBe("UNREACHABLE");
       expect(elapsed).toBeLessThan(2_000);
     });
-
-    it("a closed port is UNREACHABLE at once", async () => {
-      const closed = createServer();
-      await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-      const closedPort = (closed.address() as { port: number }).port;
-      await new Promise((resolve) => closed.close(resolve));
-      const { error, elapsed } = await timedTest(`127.0.0.1:${closedPort}`);
-      expect(error.code).toBe("UNREACHABLE");
-      expect(elapsed).toBeLessThan(3_000);
-    });
   });
 });
 
@@ -169,33 +151,11 @@ describe.skipIf(onRealGoogle)("google_kms retries", () => {
     expect(host.lines.join("\n")).not.toMatch(/PRIVATE KEY|private_key/);
   });
 
-  it("gives up after the policy's attempts: THROTTLED for quota, UNREACHABLE for DEADLINE_EXCEEDED", async () => {
+  it("gives up after the policy's attempts: UNREACHABLE for Google's DEADLINE_EXCEEDED", async () => {
     const emulator = target.emulator!;
-    emulator.faults.inject({ kind: "resource_exhausted", operation: "GetKeyRing" });
-    try {
-      expect((await failure(runTest(target.properties, testHost({ maxAttempts: 2 })))).code).toBe("THROTTLED");
-    } finally {
-      emulator.faults.clear();
-    }
     emulator.faults.inject({ kind: "deadline_exceeded", operation: "GetKeyRing" });
     try {
       expect((await failure(runTest(target.properties, testHost({ maxAttempts: 2 })))).code).toBe("UNREACHABLE");
-    } finally {
-      emulator.faults.clear();
-    }
-  });
-
-  it("an answer that never comes ends at the deadline, not later", async () => {
-    const emulator = target.emulator!;
-    emulator.faults.inject({ kind: "hang", operation: "GetKeyRing" });
-    try {
-      const session = await googleKms.connect(target.properties, testHost());
-      const started = Date.now();
-      const error = await failure(session.test(testHost({ timeoutMs: 400 })));
-      const elapsed = Date.now() - started;
-      await session.close?.();
-      expect(error.code).toBe("UNREACHABLE");
-      expect(elapsed).toBeLessThan(1_500);
     } finally {
       emulator.faults.clear();
     }

@@ -1,7 +1,7 @@
 import { type ConnectorHost } from "@uko/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import googleKms from "../src/index.js";
-import { materialFor } from "./materials.js";
+import { materialFor } from "@uko/connector-testkit";
 import { GOOGLE_PERMISSIONS } from "../src/permissions.js";
 import { onRealGoogle, openTarget, propertiesFor, testHost, type Target } from "./target.js";
 import { randomUUID } from "node:crypto";

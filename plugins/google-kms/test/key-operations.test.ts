@@ -6,7 +6,7 @@ import { openEmulatorCiphertext } from "../src/emulator/index.js";
 import googleKms from "../src/index.js";
 import { Kms } from "../src/kms-client.js";
 import { googleConnection } from "../src/properties.js";
-import { materialFor } from "./materials.js";
+import { materialFor } from "@uko/connector-testkit";
 import { onRealGoogle, openTarget, testHost, type Target } from "./target.js";
 
 let target: Target;
@@ -82,23 +82,15 @@ async function provesMaterial(resourceName: string, version: string, spec: KeySp
 }
 
 describe("installing keys: an import-only crypto key, its material imported through the import job", () => {
+  // Every declared algorithm and size is installed and proven by the conformance kit
+  // (test/conformance.test.ts); here one size of each algorithm, for what is Google's own: the
+  // resource name, the labels, version 1, and a crypto round trip through Cloud KMS itself.
   const specs: KeySpec[] = [
     { algorithm: "aes", size: "256" },
     { algorithm: "hmac", size: "256" },
-    { algorithm: "hmac", size: "384" },
-    { algorithm: "hmac", size: "512" },
     { algorithm: "rsa", size: "2048" },
-    { algorithm: "rsa", size: "3072" },
-    { algorithm: "rsa", size: "4096" },
     { algorithm: "ec", size: "P-256" },
-    { algorithm: "ec", size: "P-384" },
-    { algorithm: "ec", size: "secp256k1" },
   ];
-  // Every declared algorithm and size is covered here.
-  it("covers every declared algorithm and size", () => {
-    const declared = googleKms.capabilities.algorithms.flatMap((a) => a.sizes.map((size) => `${a.algorithm}-${size}`));
-    expect(specs.map((s) => `${s.algorithm}-${s.size}`).sort()).toEqual(declared.sort());
-  });
   for (const spec of specs) {
     it(`${spec.algorithm} ${spec.size}: enabled, labelled, and Cloud KMS holds exactly the gateway's material`, async () => {
       const { key, material, copy, name } = await install(spec);
@@ -106,11 +98,6 @@ describe("installing keys: an import-only crypto key, its material imported thro
       expect(key.resourceName).toBe(`projects/${target.properties.google_project_id}/locations/${target.properties.google_location}/keyRings/${target.properties.google_key_ring}/cryptoKeys/${name}`);
       expect(key.tags).toEqual({ "uko-managed-by": "uko-gateway", "uko-managed-key-id": copy.managedKeyId, "uko-vault-id": copy.vaultId, "uko-key-version": "1" });
       expect(await provesMaterial(key.resourceName!, "1", spec, material.bytes)).toBe(true);
-      if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(key.resourceName!, material.bytes)).toBe(true);
-      if (spec.algorithm !== "aes") {
-        expect(await keys.verifyKeyMaterial!(key.keyId, material, host())).toBe(true);
-        expect(await keys.verifyKeyMaterial!(key.keyId, materialFor(spec), host())).toBe(false);
-      }
     }, SLOW);
   }
 
@@ -156,16 +143,7 @@ describe("installing keys: an import-only crypto key, its material imported thro
   });
 });
 
-describe("finding, resuming, listing", () => {
-  it("findManagedCopy finds a copy by its labels, and ignores one being destroyed", async () => {
-    const { key, copy } = await install({ algorithm: "hmac", size: "256" });
-    expect((await keys.findManagedCopy(copy, host()))?.keyId).toBe(key.keyId);
-    expect(await keys.findManagedCopy({ ...copy, version: 2 }, host())).toBeNull();
-    expect(await keys.findManagedCopy(copyRef(), host())).toBeNull();
-    await keys.scheduleKeyDeletion(key.keyId, {}, host());
-    expect(await keys.findManagedCopy(copy, host())).toBeNull();
-  });
-
+describe("finding and resuming", () => {
   it("labels follow Google's rules (lowercase): an id in capitals is stored and found in lowercase", async () => {
     const copy = { ...copyRef(), managedKeyId: randomUUID().toUpperCase() };
     const { key } = await install({ algorithm: "hmac", size: "256" }, {}, copy);
@@ -205,26 +183,6 @@ describe("finding, resuming, listing", () => {
     const error = await failure(keys.installKey({ name, material, copy: copyRef(), options: DEFAULTS }, host()));
     expect(error.code).toBe("REMOTE_ERROR");
     expect(error.message).toMatch(/RSA 3072-bit key, not 2048/);
-  });
-
-  it.skipIf(onRealGoogle)("lists every key a page at a time, with states and labels", async () => {
-    for (let i = 0; i < 3; i++) await install({ algorithm: "hmac", size: "256" });
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await keys.listKeys(cursor ? { cursor, limit: 2 } : { limit: 2 }, host());
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      for (const item of page.items) {
-        expect(seen.has(item.keyId)).toBe(false);
-        seen.add(item.keyId);
-        expect(item.tags["uko-managed-by"]).toBe("uko-gateway");
-      }
-      cursor = page.nextCursor;
-      pages++;
-    } while (cursor);
-    expect(seen.size).toBe(target.emulator!.inspect.counts().cryptoKeys);
-    expect(pages).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -320,8 +278,7 @@ describe("lifecycle: version states", () => {
     expect(await provesMaterial(key.resourceName!, "1", spec, material.bytes)).toBe(true);
   });
 
-  it("an unknown key is NOT_FOUND", async () => {
-    expect((await failure(keys.describeKey("uko-no-such-key", host()))).code).toBe("NOT_FOUND");
+  it("an id that cannot be a crypto key id is NOT_FOUND without a call", async () => {
     expect((await failure(keys.describeKey("not/a/key", host()))).code).toBe("NOT_FOUND");
   });
 });

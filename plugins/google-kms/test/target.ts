@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { ConnectorHost, ConnectorLogger, PropertyValues } from "@uko/connector-sdk";
+import type { PropertyValues } from "@uko/connector-sdk";
+import { createTestHost, type TestHost, type TestHostOptions } from "@uko/connector-testkit";
 import { emulatorProperties, startGoogleKmsTarget, type GoogleKmsEmulator, type ServiceAccountKeyFile } from "../src/emulator/index.js";
 
 /**
@@ -52,27 +53,7 @@ export function keyFileBase64(keyFile: object): string {
 /** The properties of another service account of the emulator. */
 export const propertiesFor = emulatorProperties;
 
-export interface TestHost extends ConnectorHost {
-  lines: string[];
-}
-
-/** A host as the gateway gives one, with a retry policy whose delays do not slow the suite. */
-export function testHost(options: { timeoutMs?: number; maxAttempts?: number; callTimeoutMs?: number } = {}): TestHost {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-    };
-  const logger: ConnectorLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  return {
-    lines,
-    logger,
-    clock: { now: () => new Date() },
-    signal: AbortSignal.timeout(timeoutMs),
-    deadline: new Date(Date.now() + timeoutMs),
-    callTimeoutMs: options.callTimeoutMs ?? timeoutMs,
-    retry: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
-  };
+/** A host as the gateway gives one (the kit's), with a longer default budget for RSA imports on a busy machine. */
+export function testHost(options: TestHostOptions = {}): TestHost {
+  return createTestHost({ timeoutMs: 10_000, ...options });
 }

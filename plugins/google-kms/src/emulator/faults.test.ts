@@ -29,9 +29,11 @@ describe("Google KMS emulator faults", () => {
     emulator.faults.inject({ kind: "unavailable", operation: "GetKeyRing", times: 1 });
     emulator.faults.inject({ kind: "resource_exhausted", operation: "ListCryptoKeys", times: 1 });
     emulator.faults.inject({ kind: "deadline_exceeded", operation: "GetKeyRing", times: 1 });
+    emulator.faults.inject({ kind: "internal", operation: "GetKeyRing", times: 1 });
     expect(await codeOf(client.listCryptoKeys({ parent: ring }, { autoPaginate: false }))).toBe(status.RESOURCE_EXHAUSTED);
     expect(await codeOf(client.getKeyRing({ name: ring }))).toBe(status.UNAVAILABLE);
     expect(await codeOf(client.getKeyRing({ name: ring }))).toBe(status.DEADLINE_EXCEEDED);
+    expect(await codeOf(client.getKeyRing({ name: ring }))).toBe(status.INTERNAL);
     expect(await codeOf(client.getKeyRing({ name: ring }))).toBe(status.OK);
     expect(await codeOf(client.listCryptoKeys({ parent: ring }, { autoPaginate: false }))).toBe(status.OK);
   });

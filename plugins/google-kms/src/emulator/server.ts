@@ -81,6 +81,8 @@ async function handle(context: ServerContext, method: string, run: Run, call: Se
       return finish(new KmsStatusError(status.UNAVAILABLE, "The service is currently unavailable."));
     case "resource_exhausted":
       return finish(new KmsStatusError(status.RESOURCE_EXHAUSTED, "Quota exceeded for quota metric 'Cryptographic requests' of service 'cloudkms.googleapis.com'."));
+    case "internal":
+      return finish(new KmsStatusError(status.INTERNAL, "Internal error encountered."));
     case "deadline_exceeded":
       return finish(new KmsStatusError(status.DEADLINE_EXCEEDED, "Deadline exceeded."));
     case "hang":

@@ -26,6 +26,8 @@ export type Fault =
   | { kind: "latency"; ms: number; operation?: string; times?: number }
   | { kind: "unavailable"; operation?: string; times?: number }
   | { kind: "resource_exhausted"; operation?: string; times?: number }
+  /** Google's "Internal error encountered." (HTTP 500): a server error the caller may retry. */
+  | { kind: "internal"; operation?: string; times?: number }
   | { kind: "deadline_exceeded"; operation?: string; times?: number }
   /** No answer at all, until the client gives up or the emulator closes. */
   | { kind: "hang"; operation?: string; times?: number };
