@@ -1,5 +1,4 @@
-import { createServer } from "node:net";
-import { proveByReimport, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
+import { closedPort, proveByReimport, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
 import awsKms from "../src/index.js";
 import type { AwsKmsEmulator } from "../src/emulator/index.js";
 import { AWS_PERMISSIONS } from "../src/permissions.js";
@@ -44,11 +43,3 @@ runConnectorSuite({
   proveMaterial: (session, key, material, target) =>
     emulatorOf(target) ? emulatorOf(target)!.inspect.keyHoldsMaterial(key.keyId, material.bytes) : proveByReimport(session, key, material, target),
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

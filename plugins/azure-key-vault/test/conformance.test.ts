@@ -1,5 +1,4 @@
-import { createServer } from "node:net";
-import { createTestHost, proveByVerifyMaterial, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
+import { closedPort, createTestHost, proveByVerifyMaterial, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
 import azure from "../src/index.js";
 import { KEY_PERMISSIONS, type AzureKeyVaultEmulator } from "../src/emulator/index.js";
 import { onRealAzure, openTarget, propertiesFor } from "./target.js";
@@ -55,11 +54,3 @@ runConnectorSuite({
   proveMaterial: (session, key, material, target) =>
     emulatorOf(target) ? emulatorOf(target)!.inspect.keyHoldsMaterial(key.keyId, material.bytes, key.materialVersion) : proveByVerifyMaterial(session, key, material, target),
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

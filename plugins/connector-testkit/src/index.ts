@@ -6,6 +6,7 @@
 export { runConnectorSuite } from "./suite.js";
 export { lintConnectorDefinition, SECRET_LOOKING_NAME } from "./lint.js";
 export { createTestHost } from "./test-host.js";
+export { closedPort } from "./network.js";
 export type { TestHost } from "./test-host.js";
 export { materialFor, otherMaterial } from "./materials.js";
 export { proveByReimport, proveByVerifyMaterial } from "./proofs.js";

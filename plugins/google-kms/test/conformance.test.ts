@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { createServer } from "node:net";
-import { proveByVerifyMaterial, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
+import { closedPort, proveByVerifyMaterial, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
 import type { GoogleKmsEmulator } from "../src/emulator/index.js";
 import googleKms from "../src/index.js";
 import { GOOGLE_PERMISSIONS } from "../src/permissions.js";
@@ -76,12 +75,4 @@ function keyFileOf(target: ConnectorTarget): Record<string, unknown> {
 
 function strangerPrivateKeyPem(): string {
   return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

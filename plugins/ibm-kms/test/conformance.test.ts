@@ -1,5 +1,4 @@
-import { createServer } from "node:net";
-import { runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
+import { closedPort, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
 import hpcs from "../src/hpcs.js";
 import keyProtect from "../src/key-protect.js";
 import { onRealIbm, openTarget, realProperties, type Target, type Variant } from "./target.js";
@@ -61,12 +60,4 @@ for (const [variant, connector] of [
       ...(onRealIbm(variant) ? { install: NO_PROOF, rotate: NO_PROOF, resume_install: NO_PROOF } : {}),
     },
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
