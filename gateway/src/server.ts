@@ -64,6 +64,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       registry,
       logger: asConnectorLogger(logger.child({ component: "connector" })),
       connectorTimeoutMs: config.connectorTimeoutMs,
+      ...(config.connectorCallTimeoutMs !== undefined ? { connectorCallTimeoutMs: config.connectorCallTimeoutMs } : {}),
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
     });
@@ -109,6 +110,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
         await healthChecker.stop();
         await keySync.stop();
         await resuming;
+        await services.sessions.closeAll();
         await database.db.$disconnect();
       },
     };

@@ -1,5 +1,6 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "./connectors/registry.js";
+import { SessionPool } from "./connectors/sessions.js";
 import type { RootKey } from "./crypto/seal.js";
 import { AccessService } from "./access/service.js";
 import { AuditLog } from "./access/audit.js";
@@ -23,6 +24,8 @@ export interface Services {
   events: EventBus;
   access: AccessService;
   audit: AuditLog;
+  /** One connector session per connected keystore; closed by Gateway.close(). */
+  sessions: SessionPool;
 }
 
 export function createServices(o: {
@@ -32,21 +35,24 @@ export function createServices(o: {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  connectorCallTimeoutMs?: number;
   prices: PriceList;
   destroyWaitMs?: number;
 }): Services {
   const events = createEvents();
-  const keys = new ManagedKeyService({ ...o, events });
+  const sessions = new SessionPool(o);
+  const keys = new ManagedKeyService({ ...o, events, sessions });
   return {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
     vaults: new VaultService(o.db),
-    keystores: new KeystoreService({ ...o, events, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
+    keystores: new KeystoreService({ ...o, events, sessions, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
     templates: new TemplateService(o),
     keys,
     events,
     access: new AccessService(o.db),
     audit: new AuditLog(o.db, o.provider, o.logger),
+    sessions,
   };
 }

@@ -1,6 +1,7 @@
 import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
@@ -23,6 +24,8 @@ export class KeyReconciler {
       registry: ConnectorRegistry;
       logger: ConnectorLogger;
       connectorTimeoutMs: number;
+      connectorCallTimeoutMs?: number;
+      sessions: SessionPool;
       events?: EventBus;
       clock: { now(): Date };
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
@@ -21,6 +22,8 @@ export interface ManagedKeyServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  connectorCallTimeoutMs?: number;
+  sessions: SessionPool;
   /** Announces key changes to subscribers. */
   events?: EventBus;
   /** How long a deactivated key must wait before it can be destroyed. */

@@ -7,6 +7,7 @@ import {
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
   NotFoundError,
+  PropertiesChangeRefusedError,
   UnknownKeystoreTypeError,
   ValidationError,
   VaultNotEmptyError,
@@ -81,6 +82,11 @@ export function defineCommon(builder: Builder) {
     keystoreName: t.exposeString("keystoreName", { description: "That keystore's name." }),
     vaultId: t.exposeID("vaultId", { description: "The vault that keystore is in." }),
     vaultName: t.exposeString("vaultName", { description: "That vault's name." }),
+  }));
+  errorType(PropertiesChangeRefusedError, "PropertiesChangeRefusedError", "The keystore's connector refused the new properties (e.g. credentials for another account); nothing was changed.", (t) => ({
+    keystoreType: t.exposeString("keystoreType", { description: "The keystore's type." }),
+    connectorCode: t.exposeString("connectorCode", { description: "The connector's error code, e.g. INVALID_PROPERTIES." }),
+    reason: t.exposeString("reason", { description: "The connector's message, for a person." }),
   }));
   errorType(VaultNotEmptyError, "VaultNotEmptyError", "A vault is deleted only when empty.", (t) => ({
     keystoreCount: t.exposeInt("keystoreCount", { description: "How many keystores are left in it." }),

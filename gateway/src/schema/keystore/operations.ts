@@ -5,6 +5,7 @@ import {
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
   NotFoundError,
+  PropertiesChangeRefusedError,
   ValidationError,
   VersionConflictError,
 } from "../../errors.js";
@@ -165,7 +166,7 @@ export function defineKeystoreOperations(
       type: Keystore,
       description: "Edits a keystore. Changed properties are tested again and the outcome becomes its status.",
       args: { input: t.arg({ type: UpdateInput, required: true, description: "The changes." }) },
-      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError], ...resultNames("UpdateKeystore", "keystore") },
+      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError, PropertiesChangeRefusedError], ...resultNames("UpdateKeystore", "keystore") },
       resolve: (_, { input }, ctx) =>
         ctx.services.keystores.update({ ...input, id: String(input.id), properties: toGiven((input as { properties?: unknown }).properties) }) as Promise<KeystoreRow>,
     }),
