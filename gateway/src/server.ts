@@ -47,7 +47,10 @@ export interface Gateway {
  * Assembles a gateway: migrations, root key, database, connectors, schema, HTTP handler. The
  * caller serves `yoga` (main.ts over node:http; tests through yoga.fetch).
  */
-export async function createGateway(config: GatewayConfig, options: { registry?: ConnectorRegistry; logger?: Logger } = {}): Promise<Gateway> {
+export async function createGateway(
+  config: GatewayConfig,
+  options: { registry?: ConnectorRegistry; logger?: Logger; /** The managed-key engine's clock (tests move it to pass backoffs). */ clock?: { now(): Date } } = {},
+): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   if (providerOf(config.databaseUrl) === "sqlite") mkdirSync(dirname(sqlitePath(config.databaseUrl)), { recursive: true, mode: 0o700 });
   const appliedMigrations = await applyMigrations(config.databaseUrl);
@@ -67,6 +70,8 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       ...(config.connectorCallTimeoutMs !== undefined ? { connectorCallTimeoutMs: config.connectorCallTimeoutMs } : {}),
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
+      installBackoff: { baseMs: (config.installBackoffBaseSeconds ?? 30) * 1000, maxMs: (config.installBackoffMaxSeconds ?? 3600) * 1000 },
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     // Finishes key operations a crash interrupted; in the background, so a dead keystore cannot delay the start.
     const resuming = services.keys.resumePending().then(

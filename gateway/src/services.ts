@@ -8,6 +8,7 @@ import type { Db, DbProvider } from "./db/client.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
+import type { InstallBackoff } from "./keys/backoff.js";
 import { KeystoreService } from "./keystores/service.js";
 import { TemplateService } from "./templates/service.js";
 import { VaultService } from "./vaults/service.js";
@@ -38,6 +39,8 @@ export function createServices(o: {
   connectorCallTimeoutMs?: number;
   prices: PriceList;
   destroyWaitMs?: number;
+  installBackoff?: InstallBackoff;
+  clock?: { now(): Date };
 }): Services {
   const events = createEvents();
   const sessions = new SessionPool(o);

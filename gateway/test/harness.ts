@@ -64,7 +64,7 @@ function allowErrors(query: string): boolean {
 }
 
 /** `connectors` replace the built-in ones of the same type (e.g. a wrapped reference connector that counts sessions). */
-export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, options: { connectors?: LoadedConnector[] } = {}): Promise<TestGateway> {
+export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, options: { connectors?: LoadedConnector[]; clock?: { now(): Date } } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-test-"));
   let dropDatabase = async () => {};
   let databaseUrl = `file:${join(dataDir, "uko.db")}`;
@@ -110,6 +110,7 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
       ).concat((options.connectors ?? []).filter((c) => c.definition.type !== "reference" && c.definition.type !== "aws_kms")),
     ),
     logger: pino({ level: "debug" }, sink),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {

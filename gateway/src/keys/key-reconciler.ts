@@ -8,6 +8,7 @@ import type { EventBus } from "../events.js";
 import { materialAad, specOf } from "./material.js";
 import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
 import { KeystoreCaller } from "./remote.js";
+import { retryAfter, type InstallBackoff } from "./backoff.js";
 
 /**
  * Runs the reconciliation of one managed key against all its keystores and records each outcome:
@@ -28,6 +29,7 @@ export class KeyReconciler {
       sessions: SessionPool;
       events?: EventBus;
       clock: { now(): Date };
+      installBackoff: InstallBackoff;
     },
   ) {
     this.caller = new KeystoreCaller(o);
@@ -40,15 +42,29 @@ export class KeyReconciler {
    * `resuming`: after a restart, an install still marked pending may have created the remote copy
    * before the crash, so the keystore is searched for it by its tag first. A live request never
    * pays for that search: its install either finished, or failed and cleaned up after itself.
+   *
+   * `dueOnly` (the background sync): skips keystores whose last push failed until their backoff
+   * has passed. An observation never touches a keystore with a push pending: that push owns its
+   * status and keeps its last error visible until it succeeds.
    */
-  async run(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; resuming?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
+  async run(
+    keyId: string,
+    mode: "push" | "observe",
+    options: { onlyPending?: boolean; resuming?: boolean; dueOnly?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {},
+  ) {
+    const now = this.o.clock.now();
     const key = await this.o.db.managedKey.findUnique({
       where: { id: keyId },
       include: {
         template: true,
         versions: true,
         instances: {
-          where: { keystoreId: options.keystoreId ?? { not: null }, ...(options.onlyPending ? { pendingAction: { not: null } } : {}) },
+          where: {
+            keystoreId: options.keystoreId ?? { not: null },
+            ...(options.onlyPending ? { pendingAction: { not: null } } : {}),
+            ...(mode === "observe" ? { pendingAction: null } : {}),
+            ...(options.dueOnly ? { OR: [{ retryAfter: null }, { retryAfter: { lte: now } }] } : {}),
+          },
           include: { keystore: true },
         },
       },
@@ -99,7 +115,15 @@ export class KeyReconciler {
           await this.o.db.keyInstance.update({
             where: { id: instance.id },
             // A push that failed stays pending, for the next sync or restart to finish.
-            data: { status: failed.status, syncFlag: failed.syncFlag, detail: failed.detail, error: failed.error, checkedAt: this.o.clock.now() },
+            data: {
+              status: failed.status,
+              syncFlag: failed.syncFlag,
+              detail: failed.detail,
+              error: failed.error,
+              checkedAt: this.o.clock.now(),
+              // A failed push waits longer before the background sync tries it again.
+              ...(mode === "push" ? { failedAttempts: instance.failedAttempts + 1, retryAfter: retryAfter(this.o.installBackoff, instance.failedAttempts + 1, this.o.clock.now()) } : {}),
+            },
           });
           return;
         }
@@ -111,7 +135,7 @@ export class KeyReconciler {
             ...columns,
             ...(replacedKeyId ? { replacedKeyIds: JSON.stringify([...(JSON.parse(instance.replacedKeyIds) as string[]), replacedKeyId]) } : {}),
             checkedAt: this.o.clock.now(),
-            ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
+            ...(mode === "push" ? { pendingAction: null, pendingSince: null, failedAttempts: 0, retryAfter: null } : {}),
           },
         });
       }),

@@ -5,6 +5,7 @@ import {
   type InstallKeyRequest,
   type KeyMaterial,
   type KeyOperations,
+  type ManagedCopyRef,
   type PropertyValues,
   type RemoteKey,
   type RotationModel,
@@ -58,6 +59,8 @@ export interface Outcome {
   error: string | null;
   keyIdInKeystore: string | null;
   resourceName: string | null;
+  /** The keystore's id of the version holding the material (RemoteKey.materialVersion). */
+  materialVersion: string | null;
   deletionDate: Date | null;
 }
 
@@ -69,7 +72,8 @@ function desiredFor(state: KeyState, targeted: boolean): Desired {
   return state === "ACTIVE" && targeted ? "enabled" : "disabled";
 }
 
-export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys: KeyOperations, host: ConnectorHost): Promise<Outcome> {
+export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys_: KeyOperations, host: ConnectorHost): Promise<Outcome> {
+  const keys = searchingOnce(keys_);
   const desired = instance.release ?? desiredFor(key.state, instance.targeted);
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
   // A copy an interrupted install created but never recorded.
@@ -119,6 +123,27 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
 
+/**
+ * The keystore's operations with `findManagedCopy` answered once per copy: it may list a whole
+ * remote account, and one run may ask twice (a resumed install that then meets its own name).
+ */
+function searchingOnce(keys: KeyOperations): KeyOperations {
+  const found = new Map<string, Promise<RemoteKey | null>>();
+  const findManagedCopy = (copy: ManagedCopyRef, host: ConnectorHost) => {
+    const ref = `${copy.managedKeyId}/${copy.version}`;
+    if (!found.has(ref)) found.set(ref, keys.findManagedCopy(copy, host));
+    return found.get(ref)!;
+  };
+  // Every other method runs on the connector's own object, as it was written to.
+  return new Proxy(keys, {
+    get(target, property, receiver) {
+      if (property === "findManagedCopy") return findManagedCopy;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 function copyRef(key: KeyView) {
   return { managedKeyId: key.id, vaultId: key.vaultId, version: key.keyVersion };
 }
@@ -162,6 +187,7 @@ function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: R
     error: null,
     keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore,
     resourceName: remote?.resourceName ?? null,
+    materialVersion: remote?.materialVersion ?? null,
     deletionDate: remote?.deletionDate ?? null,
     // A copy found, made or rotated by this run holds the current material; an old one keeps its version.
     keyVersion: rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion,
@@ -212,6 +238,7 @@ export function failedOutcome(instance: InstanceView, error: unknown): Outcome {
     error: message,
     keyIdInKeystore: instance.keyIdInKeystore,
     resourceName: null,
+    materialVersion: null,
     deletionDate: null,
   };
 }

@@ -10,10 +10,11 @@ import { DuplicateNameError, NotFoundError, VersionConflictError } from "../erro
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
+import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
 import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
+import { DEFAULT_INSTALL_BACKOFF, type InstallBackoff } from "./backoff.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 
 export interface ManagedKeyServiceOptions {
@@ -28,6 +29,8 @@ export interface ManagedKeyServiceOptions {
   events?: EventBus;
   /** How long a deactivated key must wait before it can be destroyed. */
   destroyWaitMs?: number;
+  /** How long the background sync waits after failed pushes to a keystore. */
+  installBackoff?: InstallBackoff;
   clock?: { now(): Date };
 }
 
@@ -69,7 +72,7 @@ export class ManagedKeyService {
 
   constructor(private readonly o: ManagedKeyServiceOptions) {
     this.clock = o.clock ?? { now: () => new Date() };
-    this.reconciler = new KeyReconciler({ ...o, clock: this.clock });
+    this.reconciler = new KeyReconciler({ ...o, clock: this.clock, installBackoff: o.installBackoff ?? DEFAULT_INSTALL_BACKOFF });
   }
 
   async create(input: { vaultId: string; templateId: string; label: string; description?: string | null; namingValues?: readonly { name: string; value: string }[] | null }) {
@@ -101,7 +104,9 @@ export class ManagedKeyService {
       throw new DuplicateNameError("managed key", label!);
     }
     const activateNow = template.initialState === "ACTIVE";
-    if (activateNow && (await this.targets(template)).length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    const targets = await this.targets(template);
+    if (activateNow && targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    if (rendered.ok) await this.requireFreeName(rendered.name, template, targets);
 
     const id = randomUUID();
     await this.o.db.managedKey.create({
@@ -264,10 +269,18 @@ export class ManagedKeyService {
     return { keys: keys.length, drifted };
   }
 
-  /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
+  /**
+   * Finishes what a crash interrupted or a keystore refused: every keystore still marked pending
+   * is reconciled, except those whose last failure's backoff has not passed.
+   */
   async resumePending(): Promise<number> {
-    const pending = await this.o.db.keyInstance.findMany({ where: { pendingAction: { not: null } }, select: { managedKeyId: true }, distinct: ["managedKeyId"] });
-    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true });
+    const now = this.clock.now();
+    const pending = await this.o.db.keyInstance.findMany({
+      where: { pendingAction: { not: null }, OR: [{ retryAfter: null }, { retryAfter: { lte: now } }] },
+      select: { managedKeyId: true },
+      distinct: ["managedKeyId"],
+    });
+    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true, dueOnly: true });
     return pending.length;
   }
 
@@ -332,6 +345,28 @@ export class ManagedKeyService {
       where: { managedKeyId: keyId, keystoreId: { notIn: targets.map((t) => t.id) }, NOT: { keystoreId: null } },
       data: { targeted: false, pendingAction: "reconcile", pendingSince: now },
     });
+  }
+
+  /**
+   * Refuses a name another live managed key already has, or will have, in the new key's target
+   * keystores: one that is installed in any of them, or whose template targets the same type and
+   * group. (A destroyed key's copies are on their way out; the keystore itself says if it still
+   * holds the name.)
+   */
+  private async requireFreeName(name: string, template: { vaultId: string; keystoreType: string; keystoreGroup: string }, targets: { id: string }[]) {
+    const other = await this.o.db.managedKey.findFirst({
+      where: {
+        nameInKeystores: name,
+        state: { not: "DESTROYED" },
+        OR: [
+          { template: { vaultId: template.vaultId, keystoreType: template.keystoreType, keystoreGroup: template.keystoreGroup } },
+          ...(targets.length > 0 ? [{ instances: { some: { keystoreId: { in: targets.map((t) => t.id) } } } }] : []),
+        ],
+      },
+      select: { id: true, label: true },
+      orderBy: { createdAt: "asc" },
+    });
+    if (other) throw new KeyNameTakenError(name, other.id, other.label);
   }
 
   /** The keystores of the key's vault that its template targets: its type, in its group. */
