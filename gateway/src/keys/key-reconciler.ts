@@ -103,6 +103,7 @@ export class KeyReconciler {
           keyIdInKeystore: instance.keyIdInKeystore,
           keyVersion: instance.keyVersion,
           resuming: options.resuming === true && instance.pendingAction !== null,
+          replacedKeyIds: JSON.parse(instance.replacedKeyIds) as string[],
           ...(options.release ? { release: options.release } : {}),
         };
         let outcome: Outcome;

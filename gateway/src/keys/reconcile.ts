@@ -46,6 +46,8 @@ export interface InstanceView {
   resuming: boolean;
   /** The keystore is being disconnected and takes the key's copy out of use this way. */
   release?: "disabled" | "deleted";
+  /** Copies earlier `new_key` rotations replaced: they follow the key's state (enabled, disabled, deleted) so old ciphertext stays readable while the key is. */
+  replacedKeyIds?: readonly string[];
 }
 
 export interface Outcome {
@@ -119,6 +121,7 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
     case "absent":
       break;
   }
+  if (desired !== "absent") for (const replaced of instance.replacedKeyIds ?? []) await follow(keys, replaced, desired, key, host);
   const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
@@ -171,6 +174,15 @@ async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost, r
     if (!ours) throw new ConnectorError("CONFLICT", `${error.message}; it is not a copy of this managed key`);
     return ours.state === "pending_import" ? optional(keys, "reimportKeyMaterial")(ours.keyId, key.material(), host) : ours;
   }
+}
+
+/** Brings a copy an earlier rotation replaced to the key's state; one already gone is left alone. */
+async function follow(keys: KeyOperations, keyId: string, desired: "enabled" | "disabled" | "deleted", key: KeyView, host: ConnectorHost): Promise<void> {
+  const copy = await describeOrNull(keys, keyId, host);
+  if (!copy || copy.state === "pending_deletion") return;
+  if (desired === "enabled" && copy.state === "disabled") await keys.enableKey(keyId, host);
+  if (desired === "disabled" && copy.state === "enabled") await keys.disableKey(keyId, host);
+  if (desired === "deleted") await keys.scheduleKeyDeletion(keyId, key.templateOptions, host);
 }
 
 async function describeOrNull(keys: KeyOperations, keyId: string, host: ConnectorHost): Promise<RemoteKey | null> {
