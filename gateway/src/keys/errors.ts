@@ -85,3 +85,14 @@ export class KeyNameTakenError extends DomainError {
     super(`The name "${nameInKeystores}" is already used in these keystores by managed key "${otherKeyLabel}"; choose other naming values`);
   }
 }
+
+/** The key's keystore type does not declare an optional operation the request needs (e.g. "rotate"). */
+export class OperationNotSupportedError extends DomainError {
+  readonly code = "OPERATION_NOT_SUPPORTED";
+  constructor(
+    readonly keystoreType: string,
+    readonly operation: string,
+  ) {
+    super(`Keys in ${keystoreType} keystores cannot be handled this way: the connector does not support "${operation}"`);
+  }
+}

@@ -10,7 +10,7 @@ import { DuplicateNameError, NotFoundError, VersionConflictError } from "../erro
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
+import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
 import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
@@ -180,6 +180,10 @@ export class ManagedKeyService {
    */
   async rotate(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "rotate");
+    // Refused before anything changes, rather than failing in every keystore afterwards.
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, select: { keystoreType: true } });
+    const connector = this.o.registry.get(template.keystoreType);
+    if (connector && !connector.definition.capabilities.operations.includes("rotate")) throw new OperationNotSupportedError(template.keystoreType, "rotate");
     const now = this.clock.now();
     if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
       throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));

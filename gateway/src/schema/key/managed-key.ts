@@ -2,7 +2,7 @@ import type { InterfaceRef, ObjectRef } from "@pothos/core";
 import type { Builder, Types } from "../../builder.js";
 import type { Db } from "../../db/client.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../../errors.js";
-import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
+import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
 import type { AlignmentPlan, ManagedKeyService } from "../../keys/service.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { KeystoreRow } from "../keystore/keystore.js";
@@ -48,6 +48,10 @@ export function defineManagedKeys(
     nameInKeystores: t.exposeString("nameInKeystores", { description: "The name the naming scheme gave the new key." }),
     otherKeyId: t.exposeID("otherKeyId", { description: "The managed key that has it (in the same vault)." }),
     otherKeyLabel: t.exposeString("otherKeyLabel", { description: "That key's label." }),
+  }));
+  common.errorType(OperationNotSupportedError, "OperationNotSupportedError", "The key's keystore type cannot do what the request needs (see keystoreTypes.capabilities.operations).", (t) => ({
+    keystoreType: t.exposeString("keystoreType", { description: "The keystore type." }),
+    operation: t.exposeString("operation", { description: "The optional operation it lacks, e.g. rotate." }),
   }));
   common.errorType(RotationTooSoonError, "RotationTooSoonError", "A key is rotated at most once an hour.", (t) => ({
     nextRotationAt: t.expose("nextRotationAt", { type: "DateTime", description: "When it can be rotated again." }),
@@ -290,7 +294,7 @@ export function defineManagedKeys(
       "rotateManagedKey",
       "Rotates a key: new material as a new version, installed in every keystore that holds it (for AWS, a new key with the alias moved to it; the old key keeps decrypting). At most once an hour.",
       (s, i) => s.rotate(i),
-      [RotationTooSoonError],
+      [RotationTooSoonError, OperationNotSupportedError],
     ),
     deleteManagedKey: lifecycle(t, "deleteManagedKey", "Removes a destroyed key from the vault, once every keystore holds it pending deletion. Returns it as it was.", (s, i) => s.delete(i), [KeyStillInKeystoresError]),
     alignManagedKeyWithTemplate: t.field({
