@@ -14,6 +14,18 @@ export interface ConnectionTestResult {
   errorCode?: string;
   /** The account behind the credentials, when the test learned it: part of the remote keystore's identity. */
   account?: string;
+  /**
+   * For unsaved properties: the remote keystore they name is already connected. Which keystore and
+   * vault only when the caller may read that vault; otherwise only that it is.
+   */
+  alreadyConnected?: AlreadyConnected;
+}
+
+export interface AlreadyConnected {
+  keystoreId?: string;
+  keystoreName?: string;
+  vaultId?: string;
+  vaultName?: string;
 }
 
 /** Codes meaning the keystore answered but the connection settings are wrong. */

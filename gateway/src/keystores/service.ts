@@ -194,13 +194,24 @@ export class KeystoreService {
     return current;
   }
 
-  /** Tests properties that are not saved: nothing is stored, nothing is created remotely. */
-  async testProperties(properties: GivenProperties): Promise<ConnectionTestResult> {
+  /**
+   * Tests properties that are not saved: nothing is stored, nothing is created remotely. Says when
+   * the remote keystore they name (with the account the test learned) is already connected; which
+   * keystore and vault only when `visibleVaults` (null: all) holds that vault.
+   */
+  async testProperties(properties: GivenProperties, visibleVaults: readonly string[] | null = null): Promise<ConnectionTestResult> {
     const v = new IssueCollector();
     const connector = this.connector(properties.type);
     const values = await this.checkProperties(v, connector, properties.values, {});
     v.throwIfAny();
-    return this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
+    const result = await this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
+    const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: remoteIdentity(connector, values!, result.account) }, include: { vault: true } });
+    if (!same) return result;
+    const visible = visibleVaults === null || visibleVaults.includes(same.vaultId);
+    return {
+      ...result,
+      alreadyConnected: visible ? { keystoreId: same.id, keystoreName: same.name, vaultId: same.vault.id, vaultName: same.vault.name } : {},
+    };
   }
 
   /** Tests a connected keystore now and records the outcome as its status. */

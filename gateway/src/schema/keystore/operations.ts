@@ -184,7 +184,7 @@ export function defineKeystoreOperations(
       errors: { types: [ValidationError, NotFoundError], ...resultNames("TestKeystoreConnection", "test") },
       resolve: (_, { input }, ctx) => {
         const given = toGiven((input as { properties?: unknown }).properties);
-        return given ? ctx.services.keystores.testProperties(given) : ctx.services.keystores.refreshStatus(String(input.keystoreId));
+        return given ? ctx.services.keystores.testProperties(given, ctx.actor.vaultsWith("read")) : ctx.services.keystores.refreshStatus(String(input.keystoreId));
       },
     }),
     refreshKeystoreStatus: t.field({
