@@ -52,8 +52,8 @@ describe("declared capabilities", () => {
   it("shows each type's optional operations and rotation model", async () => {
     const types = (await t.gql(`{ keystoreTypes { type capabilities { operations rotation } } }`)).data.keystoreTypes as { type: string; capabilities: unknown }[];
     const byType = Object.fromEntries(types.map((k) => [k.type, k.capabilities]));
-    expect(byType.reference).toEqual({ operations: ["rotate", "reimport", "cancel_deletion"], rotation: "NEW_KEY" });
-    expect(byType.reference_steady).toEqual({ operations: ["reimport", "cancel_deletion"], rotation: null });
+    expect(byType.reference).toEqual({ operations: ["rotate", "reimport", "cancel_deletion", "verify_material"], rotation: "NEW_KEY" });
+    expect(byType.reference_steady).toEqual({ operations: ["reimport", "cancel_deletion", "verify_material"], rotation: null });
     expect(byType.aws_kms).toMatchObject({ rotation: "NEW_KEY" });
   });
 

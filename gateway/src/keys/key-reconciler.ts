@@ -73,7 +73,6 @@ export class KeyReconciler {
     const connector = this.o.registry.get(key.template.keystoreType);
     const storedOptions = JSON.parse(key.template.options) as PropertyValues;
     const defaults = Object.fromEntries((connector?.definition.templateOptions ?? []).flatMap((o) => (o.default === undefined ? [] : [[o.name, o.default]])));
-    const current = key.versions.find((ver) => ver.number === key.keyVersion);
     const view: KeyView = {
       id: key.id,
       vaultId: key.vaultId,
@@ -83,13 +82,15 @@ export class KeyReconciler {
       description: key.description,
       templateOptions: { ...defaults, ...storedOptions },
       rotation: connector?.definition.rotation ?? "new_key",
-      material: () => {
-        if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
+      material: (number = key.keyVersion) => {
+        const version = key.versions.find((ver) => ver.number === number);
+        if (!version || version.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
         return {
           spec: specOf(key),
-          bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
+          bytes: this.o.rootKey.open(Buffer.from(version.sealedMaterial), materialAad(key.id, version.number)),
         };
       },
+      verifiesMaterial: (connector?.definition.capabilities.operations ?? []).includes("verify_material"),
     };
     const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
     let changed = false;

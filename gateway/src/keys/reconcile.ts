@@ -27,8 +27,10 @@ export interface KeyView {
   keyVersion: number;
   nameInKeystores: string;
   description: string;
-  /** Opens the sealed material; only called when the material must be imported. */
-  material: () => KeyMaterial;
+  /** Opens the sealed material of a version (default: the current one); only called when it must be imported or verified. */
+  material: (version?: number) => KeyMaterial;
+  /** The keystore type proves a copy's material without exporting it (`verify_material`): a copy with other material is WRONG_KEY. */
+  verifiesMaterial?: boolean;
   /** The template's options for this keystore type, defaults applied (opaque to the gateway). */
   templateOptions: PropertyValues;
   rotation: RotationModel;
@@ -80,7 +82,10 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
   // A copy an interrupted install created but never recorded.
   const lost = !remote && instance.resuming ? await keys.findManagedCopy(copyRef(key), host) : null;
-  if (mode === "observe") return judge(key, instance, desired, remote ?? lost);
+  if (mode === "observe") {
+    const seen = remote ?? lost;
+    return judge(key, instance, desired, seen, await holdsOtherMaterial(keys, key, seen, seen && seen.keyId !== instance.keyIdInKeystore ? key.keyVersion : instance.keyVersion, host));
+  }
 
   let wrongKey = false;
   let replacedKeyId: string | undefined;
@@ -122,6 +127,8 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
       break;
   }
   if (desired !== "absent") for (const replaced of instance.replacedKeyIds ?? []) await follow(keys, replaced, desired, key, host);
+  const heldVersion = rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion;
+  wrongKey ||= await holdsOtherMaterial(keys, key, remote, heldVersion, host);
   const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
@@ -173,6 +180,22 @@ async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost, r
     const ours = await keys.findManagedCopy(copyRef(key), host);
     if (!ours) throw new ConnectorError("CONFLICT", `${error.message}; it is not a copy of this managed key`);
     return ours.state === "pending_import" ? optional(keys, "reimportKeyMaterial")(ours.keyId, key.material(), host) : ours;
+  }
+}
+
+/**
+ * Whether the copy provably holds other material than the key's version `version` (only for a
+ * type that declares `verify_material`, a copy that has material, and a key whose material still
+ * exists). A connector that cannot prove it for this kind of key answers UNSUPPORTED: not a finding.
+ */
+async function holdsOtherMaterial(keys: KeyOperations, key: KeyView, remote: RemoteKey | null, version: number, host: ConnectorHost): Promise<boolean> {
+  if (!key.verifiesMaterial || !keys.verifyKeyMaterial || !remote || key.state === "DESTROYED") return false;
+  if (remote.state !== "enabled" && remote.state !== "disabled") return false;
+  try {
+    return !(await keys.verifyKeyMaterial(remote.keyId, key.material(version), host));
+  } catch (error) {
+    if (isConnectorError(error) && error.code === "UNSUPPORTED") return false;
+    throw error;
   }
 }
 

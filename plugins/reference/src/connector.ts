@@ -92,7 +92,7 @@ function referenceConnector(variant: Variant) {
         { algorithm: "rsa", sizes: ["2048", "3072"] },
         { algorithm: "ec", sizes: ["P-256", "P-384"] },
       ],
-      operations: ["rotate", "reimport", "cancel_deletion"],
+      operations: ["rotate", "reimport", "cancel_deletion", "verify_material"],
     },
     keyNaming: {
       minLength: 2,

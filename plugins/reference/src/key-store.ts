@@ -100,6 +100,12 @@ export class ReferenceKeyStore implements KeyOperations {
     return toRemote(key);
   }
 
+  /** Compares in constant time; the material never leaves the instance (a real keystore would compare a MAC or a public key). */
+  async verifyKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<boolean> {
+    const key = this.find(await this.instance(host, "keys.list"), keyId);
+    return key.material.length === material.bytes.length && timingSafeEqual(key.material, material.bytes);
+  }
+
   async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
     return toRemote(this.find(await this.instance(host, "keys.list"), keyId));
   }
