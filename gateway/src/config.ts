@@ -14,8 +14,13 @@ export interface GatewayConfig {
   healthIntervalSeconds: number;
   /** Seconds between background key sync rounds (0 = off). */
   keySyncIntervalSeconds?: number;
-  /** Longest a single connector call may take. */
+  /** The budget of one connector operation (an install: several remote calls, their retries and waits). */
   connectorTimeoutMs: number;
+  /** How long one remote call of a connector may take before it is abandoned (and retried within the operation's budget). */
+  connectorCallTimeoutMs?: number;
+  /** The background sync's wait after a failed push to a keystore: base and cap of the exponential backoff, in seconds. */
+  installBackoffBaseSeconds?: number;
+  installBackoffMaxSeconds?: number;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
@@ -62,7 +67,10 @@ const schema = z.object({
   UKO_CONNECTORS: z.string().optional(),
   UKO_KEY_SYNC_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(600),
   UKO_HEALTH_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(300),
-  UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  UKO_CONNECTOR_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  UKO_INSTALL_BACKOFF_BASE_S: z.coerce.number().int().min(1).max(86_400).default(30),
+  UKO_INSTALL_BACKOFF_MAX_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
   UKO_UNAUTHENTICATED_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(60),
@@ -118,7 +126,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthIntervalSeconds: e.UKO_HEALTH_INTERVAL_S,
     keySyncIntervalSeconds: e.UKO_KEY_SYNC_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
+    connectorCallTimeoutMs: e.UKO_CONNECTOR_CALL_TIMEOUT_MS,
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
+    installBackoffBaseSeconds: e.UKO_INSTALL_BACKOFF_BASE_S,
+    installBackoffMaxSeconds: e.UKO_INSTALL_BACKOFF_MAX_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
     rateLimitPerMinute: e.UKO_RATE_LIMIT_PER_MIN,
     unauthenticatedRateLimitPerMinute: e.UKO_UNAUTHENTICATED_RATE_LIMIT_PER_MIN,

@@ -67,6 +67,18 @@ export interface ConnectedAs {
   vaultName: string;
 }
 
+/** The connector refused new properties (its onPropertiesChanged hook): the keystore keeps its old ones. */
+export class PropertiesChangeRefusedError extends DomainError {
+  readonly code = "PROPERTIES_CHANGE_REFUSED";
+  constructor(
+    readonly keystoreType: string,
+    readonly connectorCode: string,
+    readonly reason: string,
+  ) {
+    super(`The ${keystoreType} connector refused the new properties: ${reason}. The keystore keeps its previous properties.`);
+  }
+}
+
 export class KeystoreAlreadyConnectedError extends DomainError {
   readonly code = "KEYSTORE_ALREADY_CONNECTED";
   /**

@@ -63,7 +63,10 @@ export interface Gateway {
  * Assembles a gateway: migrations, root key, database, connectors, schema, HTTP handler. The
  * caller serves `yoga` (main.ts over node:http; tests through yoga.fetch).
  */
-export async function createGateway(config: GatewayConfig, options: { registry?: ConnectorRegistry; logger?: Logger } = {}): Promise<Gateway> {
+export async function createGateway(
+  config: GatewayConfig,
+  options: { registry?: ConnectorRegistry; logger?: Logger; /** The managed-key engine's clock (tests move it to pass backoffs). */ clock?: { now(): Date } } = {},
+): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   let lock: DataDirectoryLock | undefined;
   if (providerOf(config.databaseUrl) === "sqlite") {
@@ -95,11 +98,14 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
       registry,
       logger: asConnectorLogger(logger.child({ component: "connector" })),
       connectorTimeoutMs: config.connectorTimeoutMs,
+      ...(config.connectorCallTimeoutMs !== undefined ? { connectorCallTimeoutMs: config.connectorCallTimeoutMs } : {}),
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
       ...(config.maxStreamsPerToken !== undefined ? { maxStreamsPerToken: config.maxStreamsPerToken } : {}),
       auditCheckpointFile: join(config.dataDir, CHECKPOINT_FILE),
       auditLogger: asConnectorLogger(logger.child({ component: "audit" })),
+      installBackoff: { baseMs: (config.installBackoffBaseSeconds ?? 30) * 1000, maxMs: (config.installBackoffMaxSeconds ?? 3600) * 1000 },
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
@@ -166,6 +172,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
         await resuming;
         await services.streams.close();
         await refusals.flush();
+        await services.sessions.closeAll();
         await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
         await database.db.$disconnect();
         lock?.release();

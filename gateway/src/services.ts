@@ -1,5 +1,6 @@
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "./connectors/registry.js";
+import { SessionPool } from "./connectors/sessions.js";
 import type { RootKey } from "./crypto/seal.js";
 import { AccessService } from "./access/service.js";
 import { AuditLog } from "./access/audit.js";
@@ -8,6 +9,7 @@ import type { Db, DbProvider } from "./db/client.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
+import type { InstallBackoff } from "./keys/backoff.js";
 import { KeystoreService } from "./keystores/service.js";
 import { TemplateService } from "./templates/service.js";
 import { VaultService } from "./vaults/service.js";
@@ -26,6 +28,8 @@ export interface Services {
   audit: AuditLog;
   /** Open subscription streams, per token. */
   streams: StreamRegistry;
+  /** One connector session per connected keystore; closed by Gateway.close(). */
+  sessions: SessionPool;
 }
 
 export function createServices(o: {
@@ -35,6 +39,7 @@ export function createServices(o: {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  connectorCallTimeoutMs?: number;
   prices: PriceList;
   destroyWaitMs?: number;
   /** Concurrent subscription streams per access token (default 10). */
@@ -43,20 +48,24 @@ export function createServices(o: {
   auditCheckpointFile?: string;
   /** The log that gets the audit checkpoints (a SIEM ships it); defaults to `logger`. */
   auditLogger?: ConnectorLogger;
+  installBackoff?: InstallBackoff;
+  clock?: { now(): Date };
 }): Services {
   const events = createEvents();
-  const keys = new ManagedKeyService({ ...o, events });
+  const sessions = new SessionPool(o);
+  const keys = new ManagedKeyService({ ...o, events, sessions });
   return {
     db: o.db,
     registry: o.registry,
     prices: o.prices,
     vaults: new VaultService(o.db, o.provider),
-    keystores: new KeystoreService({ ...o, events, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
+    keystores: new KeystoreService({ ...o, events, sessions, releaseKeys: (id, mode) => keys.releaseKeystore(id, mode) }),
     templates: new TemplateService(o),
     keys,
     events,
     access: new AccessService(o.db, undefined, events),
     audit: new AuditLog(o.db, o.provider, { rootKey: o.rootKey, logger: o.auditLogger ?? o.logger, ...(o.auditCheckpointFile ? { checkpointFile: o.auditCheckpointFile } : {}) }),
     streams: new StreamRegistry(o.db, o.maxStreamsPerToken ?? 10, events),
+    sessions,
   };
 }

@@ -8,7 +8,7 @@ import pino from "pino";
 import awsKmsConnector from "@uko/connector-aws-kms";
 import referenceConnector from "@uko/connector-reference";
 import type { GatewayConfig } from "../src/config.js";
-import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import { ConnectorRegistry, register, type LoadedConnector } from "../src/connectors/registry.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
 /**
@@ -63,7 +63,8 @@ function allowErrors(query: string): boolean {
   return query.includes("# expect-errors");
 }
 
-export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+/** `connectors` replace the built-in ones of the same type (e.g. a wrapped reference connector that counts sessions). */
+export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, options: { connectors?: LoadedConnector[]; clock?: { now(): Date } } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-test-"));
   let dropDatabase = async () => {};
   let databaseUrl = `file:${join(dataDir, "uko.db")}`;
@@ -103,8 +104,13 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
     },
   });
   const gateway = await createGateway(config, {
-    registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector), register("@uko/connector-aws-kms", awsKmsConnector)]),
+    registry: new ConnectorRegistry(
+      [register("@uko/connector-reference", referenceConnector), register("@uko/connector-aws-kms", awsKmsConnector)].map(
+        (builtIn) => options.connectors?.find((c) => c.definition.type === builtIn.definition.type) ?? builtIn,
+      ).concat((options.connectors ?? []).filter((c) => c.definition.type !== "reference" && c.definition.type !== "aws_kms")),
+    ),
     logger: pino({ level: "debug" }, sink),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {

@@ -333,6 +333,8 @@ describe.each(await providers())("managed keys on %s", (provider) => {
       name: `${key.nameInKeystores}-interrupted`,
       spec: { algorithm: "aes" as const, size: "256" },
       material: rootKey.open(Buffer.from(v2.sealedMaterial), materialAad(key.id, 2)),
+      materialVersion: "1",
+      previousVersions: [],
       state: "enabled" as const,
       tags: { "uko:managed-by": "uko-gateway", "uko:managed-key-id": key.id, "uko:vault-id": vaultId, "uko:key-version": "2" },
       createdAt: new Date(),

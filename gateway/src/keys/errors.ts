@@ -69,3 +69,30 @@ export class RotationTooSoonError extends DomainError {
     super(`The key was rotated less than an hour ago; it can be rotated again from ${nextRotationAt.toISOString()}`);
   }
 }
+
+/**
+ * Another managed key already goes by this name in the keystores the new key would be installed in:
+ * both could never hold it. The other key is always in the same vault (keystores and templates
+ * belong to one vault), so a caller who may create keys there may see it.
+ */
+export class KeyNameTakenError extends DomainError {
+  readonly code = "KEY_NAME_TAKEN";
+  constructor(
+    readonly nameInKeystores: string,
+    readonly otherKeyId: string,
+    readonly otherKeyLabel: string,
+  ) {
+    super(`The name "${nameInKeystores}" is already used in these keystores by managed key "${otherKeyLabel}"; choose other naming values`);
+  }
+}
+
+/** The key's keystore type does not declare an optional operation the request needs (e.g. "rotate"). */
+export class OperationNotSupportedError extends DomainError {
+  readonly code = "OPERATION_NOT_SUPPORTED";
+  constructor(
+    readonly keystoreType: string,
+    readonly operation: string,
+  ) {
+    super(`Keys in ${keystoreType} keystores cannot be handled this way: the connector does not support "${operation}"`);
+  }
+}

@@ -1,12 +1,14 @@
 import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
 import { materialAad, specOf } from "./material.js";
 import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
 import { KeystoreCaller } from "./remote.js";
+import { retryAfter, type InstallBackoff } from "./backoff.js";
 
 /**
  * Runs the reconciliation of one managed key against all its keystores and records each outcome:
@@ -23,8 +25,11 @@ export class KeyReconciler {
       registry: ConnectorRegistry;
       logger: ConnectorLogger;
       connectorTimeoutMs: number;
+      connectorCallTimeoutMs?: number;
+      sessions: SessionPool;
       events?: EventBus;
       clock: { now(): Date };
+      installBackoff: InstallBackoff;
     },
   ) {
     this.caller = new KeystoreCaller(o);
@@ -37,15 +42,29 @@ export class KeyReconciler {
    * `resuming`: after a restart, an install still marked pending may have created the remote copy
    * before the crash, so the keystore is searched for it by its tag first. A live request never
    * pays for that search: its install either finished, or failed and cleaned up after itself.
+   *
+   * `dueOnly` (the background sync): skips keystores whose last push failed until their backoff
+   * has passed. An observation never touches a keystore with a push pending: that push owns its
+   * status and keeps its last error visible until it succeeds.
    */
-  async run(keyId: string, mode: "push" | "observe", options: { onlyPending?: boolean; resuming?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {}) {
+  async run(
+    keyId: string,
+    mode: "push" | "observe",
+    options: { onlyPending?: boolean; resuming?: boolean; dueOnly?: boolean; keystoreId?: string; release?: "disabled" | "deleted" } = {},
+  ) {
+    const now = this.o.clock.now();
     const key = await this.o.db.managedKey.findUnique({
       where: { id: keyId },
       include: {
         template: true,
         versions: true,
         instances: {
-          where: { keystoreId: options.keystoreId ?? { not: null }, ...(options.onlyPending ? { pendingAction: { not: null } } : {}) },
+          where: {
+            keystoreId: options.keystoreId ?? { not: null },
+            ...(options.onlyPending ? { pendingAction: { not: null } } : {}),
+            ...(mode === "observe" ? { pendingAction: null } : {}),
+            ...(options.dueOnly ? { OR: [{ retryAfter: null }, { retryAfter: { lte: now } }] } : {}),
+          },
           include: { keystore: true },
         },
       },
@@ -54,7 +73,6 @@ export class KeyReconciler {
     const connector = this.o.registry.get(key.template.keystoreType);
     const storedOptions = JSON.parse(key.template.options) as PropertyValues;
     const defaults = Object.fromEntries((connector?.definition.templateOptions ?? []).flatMap((o) => (o.default === undefined ? [] : [[o.name, o.default]])));
-    const current = key.versions.find((ver) => ver.number === key.keyVersion);
     const view: KeyView = {
       id: key.id,
       vaultId: key.vaultId,
@@ -64,13 +82,15 @@ export class KeyReconciler {
       description: key.description,
       templateOptions: { ...defaults, ...storedOptions },
       rotation: connector?.definition.rotation ?? "new_key",
-      material: () => {
-        if (!current || current.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
+      material: (number = key.keyVersion) => {
+        const version = key.versions.find((ver) => ver.number === number);
+        if (!version || version.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
         return {
           spec: specOf(key),
-          bytes: this.o.rootKey.open(Buffer.from(current.sealedMaterial), materialAad(key.id, current.number)),
+          bytes: this.o.rootKey.open(Buffer.from(version.sealedMaterial), materialAad(key.id, version.number)),
         };
       },
+      verifiesMaterial: (connector?.definition.capabilities.operations ?? []).includes("verify_material"),
     };
     const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
     let changed = false;
@@ -84,6 +104,7 @@ export class KeyReconciler {
           keyIdInKeystore: instance.keyIdInKeystore,
           keyVersion: instance.keyVersion,
           resuming: options.resuming === true && instance.pendingAction !== null,
+          replacedKeyIds: JSON.parse(instance.replacedKeyIds) as string[],
           ...(options.release ? { release: options.release } : {}),
         };
         let outcome: Outcome;
@@ -96,7 +117,15 @@ export class KeyReconciler {
           await this.o.db.keyInstance.update({
             where: { id: instance.id },
             // A push that failed stays pending, for the next sync or restart to finish.
-            data: { status: failed.status, syncFlag: failed.syncFlag, detail: failed.detail, error: failed.error, checkedAt: this.o.clock.now() },
+            data: {
+              status: failed.status,
+              syncFlag: failed.syncFlag,
+              detail: failed.detail,
+              error: failed.error,
+              checkedAt: this.o.clock.now(),
+              // A failed push waits longer before the background sync tries it again.
+              ...(mode === "push" ? { failedAttempts: instance.failedAttempts + 1, retryAfter: retryAfter(this.o.installBackoff, instance.failedAttempts + 1, this.o.clock.now()) } : {}),
+            },
           });
           return;
         }
@@ -108,7 +137,7 @@ export class KeyReconciler {
             ...columns,
             ...(replacedKeyId ? { replacedKeyIds: JSON.stringify([...(JSON.parse(instance.replacedKeyIds) as string[]), replacedKeyId]) } : {}),
             checkedAt: this.o.clock.now(),
-            ...(mode === "push" ? { pendingAction: null, pendingSince: null } : {}),
+            ...(mode === "push" ? { pendingAction: null, pendingSince: null, failedAttempts: 0, retryAfter: null } : {}),
           },
         });
       }),

@@ -5,6 +5,7 @@ import {
   type InstallKeyRequest,
   type KeyMaterial,
   type KeyOperations,
+  type ManagedCopyRef,
   type PropertyValues,
   type RemoteKey,
   type RotationModel,
@@ -26,8 +27,10 @@ export interface KeyView {
   keyVersion: number;
   nameInKeystores: string;
   description: string;
-  /** Opens the sealed material; only called when the material must be imported. */
-  material: () => KeyMaterial;
+  /** Opens the sealed material of a version (default: the current one); only called when it must be imported or verified. */
+  material: (version?: number) => KeyMaterial;
+  /** The keystore type proves a copy's material without exporting it (`verify_material`): a copy with other material is WRONG_KEY. */
+  verifiesMaterial?: boolean;
   /** The template's options for this keystore type, defaults applied (opaque to the gateway). */
   templateOptions: PropertyValues;
   rotation: RotationModel;
@@ -45,6 +48,8 @@ export interface InstanceView {
   resuming: boolean;
   /** The keystore is being disconnected and takes the key's copy out of use this way. */
   release?: "disabled" | "deleted";
+  /** Copies earlier `new_key` rotations replaced: they follow the key's state (enabled, disabled, deleted) so old ciphertext stays readable while the key is. */
+  replacedKeyIds?: readonly string[];
 }
 
 export interface Outcome {
@@ -58,6 +63,8 @@ export interface Outcome {
   error: string | null;
   keyIdInKeystore: string | null;
   resourceName: string | null;
+  /** The keystore's id of the version holding the material (RemoteKey.materialVersion). */
+  materialVersion: string | null;
   deletionDate: Date | null;
 }
 
@@ -69,12 +76,16 @@ function desiredFor(state: KeyState, targeted: boolean): Desired {
   return state === "ACTIVE" && targeted ? "enabled" : "disabled";
 }
 
-export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys: KeyOperations, host: ConnectorHost): Promise<Outcome> {
+export async function reconcile(key: KeyView, instance: InstanceView, mode: "push" | "observe", keys_: KeyOperations, host: ConnectorHost): Promise<Outcome> {
+  const keys = searchingOnce(keys_);
   const desired = instance.release ?? desiredFor(key.state, instance.targeted);
   let remote = instance.keyIdInKeystore ? await describeOrNull(keys, instance.keyIdInKeystore, host) : null;
   // A copy an interrupted install created but never recorded.
   const lost = !remote && instance.resuming ? await keys.findManagedCopy(copyRef(key), host) : null;
-  if (mode === "observe") return judge(key, instance, desired, remote ?? lost);
+  if (mode === "observe") {
+    const seen = remote ?? lost;
+    return judge(key, instance, desired, seen, await holdsOtherMaterial(keys, key, seen, seen && seen.keyId !== instance.keyIdInKeystore ? key.keyVersion : instance.keyVersion, host));
+  }
 
   let wrongKey = false;
   let replacedKeyId: string | undefined;
@@ -115,6 +126,9 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
     case "absent":
       break;
   }
+  if (desired !== "absent") for (const replaced of instance.replacedKeyIds ?? []) await follow(keys, replaced, desired, key, host);
+  const heldVersion = rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion;
+  wrongKey ||= await holdsOtherMaterial(keys, key, remote, heldVersion, host);
   const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
@@ -126,6 +140,27 @@ function materialIfKept(key: KeyView): KeyMaterial | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The keystore's operations with `findManagedCopy` answered once per copy: it may list a whole
+ * remote account, and one run may ask twice (a resumed install that then meets its own name).
+ */
+function searchingOnce(keys: KeyOperations): KeyOperations {
+  const found = new Map<string, Promise<RemoteKey | null>>();
+  const findManagedCopy = (copy: ManagedCopyRef, host: ConnectorHost) => {
+    const ref = `${copy.managedKeyId}/${copy.version}`;
+    if (!found.has(ref)) found.set(ref, keys.findManagedCopy(copy, host));
+    return found.get(ref)!;
+  };
+  // Every other method runs on the connector's own object, as it was written to.
+  return new Proxy(keys, {
+    get(target, property, receiver) {
+      if (property === "findManagedCopy") return findManagedCopy;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 function copyRef(key: KeyView) {
@@ -157,6 +192,31 @@ async function install(keys: KeyOperations, key: KeyView, host: ConnectorHost, r
   }
 }
 
+/**
+ * Whether the copy provably holds other material than the key's version `version` (only for a
+ * type that declares `verify_material`, a copy that has material, and a key whose material still
+ * exists). A connector that cannot prove it for this kind of key answers UNSUPPORTED: not a finding.
+ */
+async function holdsOtherMaterial(keys: KeyOperations, key: KeyView, remote: RemoteKey | null, version: number, host: ConnectorHost): Promise<boolean> {
+  if (!key.verifiesMaterial || !keys.verifyKeyMaterial || !remote || key.state === "DESTROYED") return false;
+  if (remote.state !== "enabled" && remote.state !== "disabled") return false;
+  try {
+    return !(await keys.verifyKeyMaterial(remote.keyId, key.material(version), host));
+  } catch (error) {
+    if (isConnectorError(error) && error.code === "UNSUPPORTED") return false;
+    throw error;
+  }
+}
+
+/** Brings a copy an earlier rotation replaced to the key's state; one already gone is left alone. */
+async function follow(keys: KeyOperations, keyId: string, desired: "enabled" | "disabled" | "deleted", key: KeyView, host: ConnectorHost): Promise<void> {
+  const copy = await describeOrNull(keys, keyId, host);
+  if (!copy || copy.state === "pending_deletion") return;
+  if (desired === "enabled" && copy.state === "disabled") await keys.enableKey(keyId, host);
+  if (desired === "disabled" && copy.state === "enabled") await keys.disableKey(keyId, host);
+  if (desired === "deleted") await keys.scheduleKeyDeletion(keyId, key.templateOptions, host);
+}
+
 async function describeOrNull(keys: KeyOperations, keyId: string, host: ConnectorHost): Promise<RemoteKey | null> {
   try {
     return await keys.describeKey(keyId, host);
@@ -171,6 +231,7 @@ function judge(key: KeyView, instance: InstanceView, desired: Desired, remote: R
     error: null,
     keyIdInKeystore: remote?.keyId ?? instance.keyIdInKeystore,
     resourceName: remote?.resourceName ?? null,
+    materialVersion: remote?.materialVersion ?? null,
     deletionDate: remote?.deletionDate ?? null,
     // A copy found, made or rotated by this run holds the current material; an old one keeps its version.
     keyVersion: rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion,
@@ -221,6 +282,7 @@ export function failedOutcome(instance: InstanceView, error: unknown): Outcome {
     error: message,
     keyIdInKeystore: instance.keyIdInKeystore,
     resourceName: null,
+    materialVersion: null,
     deletionDate: null,
   };
 }

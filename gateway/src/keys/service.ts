@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
@@ -10,10 +11,11 @@ import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictErro
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
+import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, KeystoreHasKeysError, KeystoreReleaseError, NoTargetKeystoreError, RotationTooSoonError } from "./errors.js";
 import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
+import { DEFAULT_INSTALL_BACKOFF, type InstallBackoff } from "./backoff.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 import { KEY_ALGORITHMS, type KeyAlgorithm } from "../templates/rules.js";
 
@@ -23,10 +25,14 @@ export interface ManagedKeyServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  connectorCallTimeoutMs?: number;
+  sessions: SessionPool;
   /** Announces key changes to subscribers. */
   events?: EventBus;
   /** How long a deactivated key must wait before it can be destroyed. */
   destroyWaitMs?: number;
+  /** How long the background sync waits after failed pushes to a keystore. */
+  installBackoff?: InstallBackoff;
   clock?: { now(): Date };
 }
 
@@ -68,7 +74,7 @@ export class ManagedKeyService {
 
   constructor(private readonly o: ManagedKeyServiceOptions) {
     this.clock = o.clock ?? { now: () => new Date() };
-    this.reconciler = new KeyReconciler({ ...o, clock: this.clock });
+    this.reconciler = new KeyReconciler({ ...o, clock: this.clock, installBackoff: o.installBackoff ?? DEFAULT_INSTALL_BACKOFF });
   }
 
   async create(input: { vaultId: string; templateId: string; label: string; description?: string | null; namingValues?: readonly { name: string; value: string }[] | null }) {
@@ -100,7 +106,9 @@ export class ManagedKeyService {
       throw new DuplicateNameError("managed key", label!);
     }
     const activateNow = template.initialState === "ACTIVE";
-    if (activateNow && (await this.targets(template)).length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    const targets = await this.targets(template);
+    if (activateNow && targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    if (rendered.ok) await this.requireFreeName(rendered.name, template, targets);
 
     const id = randomUUID();
     try {
@@ -180,6 +188,10 @@ export class ManagedKeyService {
    */
   async rotate(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "rotate");
+    // Refused before anything changes, rather than failing in every keystore afterwards.
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, select: { keystoreType: true } });
+    const connector = this.o.registry.get(template.keystoreType);
+    if (connector && !connector.definition.capabilities.operations.includes("rotate")) throw new OperationNotSupportedError(template.keystoreType, "rotate");
     const now = this.clock.now();
     if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
       throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));
@@ -269,10 +281,18 @@ export class ManagedKeyService {
     return { keys: keys.length, drifted };
   }
 
-  /** Finishes what a crash interrupted: every keystore still marked pending is reconciled. */
+  /**
+   * Finishes what a crash interrupted or a keystore refused: every keystore still marked pending
+   * is reconciled, except those whose last failure's backoff has not passed.
+   */
   async resumePending(): Promise<number> {
-    const pending = await this.o.db.keyInstance.findMany({ where: { pendingAction: { not: null } }, select: { managedKeyId: true }, distinct: ["managedKeyId"] });
-    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true });
+    const now = this.clock.now();
+    const pending = await this.o.db.keyInstance.findMany({
+      where: { pendingAction: { not: null }, OR: [{ retryAfter: null }, { retryAfter: { lte: now } }] },
+      select: { managedKeyId: true },
+      distinct: ["managedKeyId"],
+    });
+    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true, dueOnly: true });
     return pending.length;
   }
 
@@ -341,6 +361,28 @@ export class ManagedKeyService {
       where: { managedKeyId: keyId, keystoreId: { notIn: targets.map((t) => t.id) }, NOT: { keystoreId: null } },
       data: { targeted: false, pendingAction: "reconcile", pendingSince: now },
     });
+  }
+
+  /**
+   * Refuses a name another live managed key already has, or will have, in the new key's target
+   * keystores: one that is installed in any of them, or whose template targets the same type and
+   * group. (A destroyed key's copies are on their way out; the keystore itself says if it still
+   * holds the name.)
+   */
+  private async requireFreeName(name: string, template: { vaultId: string; keystoreType: string; keystoreGroup: string }, targets: { id: string }[]) {
+    const other = await this.o.db.managedKey.findFirst({
+      where: {
+        nameInKeystores: name,
+        state: { not: "DESTROYED" },
+        OR: [
+          { template: { vaultId: template.vaultId, keystoreType: template.keystoreType, keystoreGroup: template.keystoreGroup } },
+          ...(targets.length > 0 ? [{ instances: { some: { keystoreId: { in: targets.map((t) => t.id) } } } }] : []),
+        ],
+      },
+      select: { id: true, label: true },
+      orderBy: { createdAt: "asc" },
+    });
+    if (other) throw new KeyNameTakenError(name, other.id, other.label);
   }
 
   /** The keystores of the key's vault that its template targets: its type, in its group. */

@@ -1,6 +1,4 @@
-import { isConnectorError, type ConnectionCheck, type ConnectorError, type PropertyValues } from "@uko/connector-sdk";
-import { withSession, type InvokeOptions } from "../connectors/invoke.js";
-import type { LoadedConnector } from "../connectors/registry.js";
+import { isConnectorError, type ConnectionCheck, type ConnectorError, type ConnectorHost, type ConnectorSession } from "@uko/connector-sdk";
 
 export type Health = "OK" | "NOT_RESPONDING" | "CONFIGURATION_ERROR" | "PENDING_CHECK";
 
@@ -16,32 +14,62 @@ export interface ConnectionTestResult {
   errorCode?: string;
   /** The account behind the credentials, when the test learned it: part of the remote keystore's identity. */
   account?: string;
+  /**
+   * For unsaved properties: the remote keystore they name is already connected. Which keystore and
+   * vault only when the caller may read that vault; otherwise only that it is.
+   */
+  alreadyConnected?: AlreadyConnected;
+}
+
+export interface AlreadyConnected {
+  keystoreId?: string;
+  keystoreName?: string;
+  vaultId?: string;
+  vaultName?: string;
 }
 
 /** Codes meaning the keystore answered but the connection settings are wrong. */
 const CONFIGURATION_CODES = new Set(["AUTHENTICATION_FAILED", "PERMISSION_DENIED", "INVALID_PROPERTIES", "NOT_FOUND", "CONFLICT", "UNSUPPORTED"]);
 
+/** Runs work on a session under an operation's budget: a one-off session, or a connected keystore's pooled one. */
+export type SessionRunner = <T>(work: (session: ConnectorSession, host: ConnectorHost) => Promise<T>) => Promise<T>;
+
 /**
  * Runs a connector's connection test (optionally its first-connect step before it) and sums it up
  * as a health, a sentence for a person, the structured checks and the missing permissions.
  */
-export async function runConnectionTest(
-  connector: LoadedConnector,
-  properties: PropertyValues,
-  secrets: readonly string[],
-  options: InvokeOptions & { firstConnect?: boolean },
-): Promise<ConnectionTestResult> {
+export async function runConnectionTest(run: SessionRunner, options: { firstConnect?: boolean } = {}): Promise<ConnectionTestResult> {
+  return (await runConnectionTestThen(run, options, async () => {})).result;
+}
+
+/**
+ * The same, then `after` on the same session when the test ran (whatever it found): for a property
+ * change, whose hook must run on the new properties' session. What `after` throws is not a test
+ * outcome: it comes back as `refusal`, as thrown (the caller redacts it).
+ */
+export async function runConnectionTestThen(
+  run: SessionRunner,
+  options: { firstConnect?: boolean },
+  after: (session: ConnectorSession, host: ConnectorHost) => Promise<void>,
+): Promise<{ result: ConnectionTestResult; refusal?: unknown }> {
   const testedAt = new Date();
   try {
-    const report = await withSession(connector, properties, secrets, { ...options, operation: options.firstConnect ? "connect" : "test" }, async (session, host) => {
+    const { report, refusal } = await run(async (session, host) => {
       if (options.firstConnect) await session.onConnect?.(host);
-      return session.test(host);
+      const tested = await session.test(host);
+      try {
+        await after(session, host);
+        return { report: tested, refusal: undefined as unknown };
+      } catch (error) {
+        return { report: tested, refusal: error ?? new Error("refused") };
+      }
     });
-    const result = summarise([...report.checks], testedAt);
-    return report.account ? { ...result, account: report.account } : result;
+    const summary = summarise([...report.checks], testedAt);
+    const result = report.account ? { ...summary, account: report.account } : summary;
+    return refusal === undefined ? { result } : { result, refusal };
   } catch (error) {
     if (!isConnectorError(error)) throw error;
-    return fromError(error, testedAt);
+    return { result: fromError(error, testedAt) };
   }
 }
 

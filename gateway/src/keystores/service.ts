@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { isConnectorError, validateProperties, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
+import { toConnectorError, withSession } from "../connectors/invoke.js";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
+import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { namePrefixFilter } from "../db/name-prefix.js";
@@ -11,12 +13,13 @@ import {
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
   NotFoundError,
+  PropertiesChangeRefusedError,
   UnknownKeystoreTypeError,
   VersionConflictError,
 } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import { runConnectionTest, type ConnectionTestResult, type Health } from "./connection-test.js";
+import { runConnectionTest, runConnectionTestThen, type ConnectionTestResult, type Health, type SessionRunner } from "./connection-test.js";
 import type { EventBus } from "../events.js";
 import type { DisconnectMode } from "../keys/service.js";
 import { openSecrets, propertyPath, remoteIdentity, sealSecrets, secretStrings, splitSecrets } from "./properties.js";
@@ -30,6 +33,9 @@ export interface KeystoreServiceOptions {
   registry: ConnectorRegistry;
   logger: ConnectorLogger;
   connectorTimeoutMs: number;
+  connectorCallTimeoutMs?: number;
+  /** The connected keystores' sessions: used for their health checks, closed when their properties change or they go. */
+  sessions: SessionPool;
   /** Announces status changes to subscribers. */
   events?: EventBus;
   /** Takes the keys out of a keystore before it is disconnected, per mode; throws to refuse. */
@@ -155,7 +161,15 @@ export class KeystoreService {
     let propertyColumns = {};
     if (merged) {
       const { clear, secrets } = splitSecrets(connector, merged);
-      const test = await this.test(connector, merged, secrets, false);
+      const changed = JSON.stringify(sorted(merged)) !== JSON.stringify(sorted(currentValues));
+      // The new properties' session tests them and, when they differ, hears of the change: it may refuse it.
+      const { result: test, refusal } = await runConnectionTestThen(this.oneOff(connector, merged, secrets), {}, async (session, host) => {
+        if (changed) await session.onPropertiesChanged?.(currentValues, host);
+      });
+      if (refusal !== undefined) {
+        const error = toConnectorError(refusal, [...secretStrings(secrets), ...secretStrings(splitSecrets(connector, currentValues).secrets)], this.o.logger, current.type);
+        throw new PropertiesChangeRefusedError(current.type, error.code, error.message);
+      }
       status = statusColumns(test);
       // New credentials may belong to another account: then this is another remote keystore.
       const identity = remoteIdentity(connector, merged, test.account);
@@ -178,6 +192,8 @@ export class KeystoreService {
         await tx.keystoreGroup.createMany({ data: groups.map((g, position) => ({ keystoreId: current.id, name: g, position })) });
       }
     });
+    // Operations still running on the old properties' session finish first; the next one opens a new session.
+    if (merged) this.o.sessions.retire(current.id);
     return (await this.get(current.id))!;
   }
 
@@ -186,16 +202,28 @@ export class KeystoreService {
     await this.o.releaseKeys?.(current.id, input.mode ?? "RESTRICT");
     const { count } = await this.o.db.keystore.deleteMany({ where: { id: current.id, version: input.expectedVersion } });
     if (count === 0) await this.conflict(current.id, input.expectedVersion);
+    this.o.sessions.retire(current.id);
     return current;
   }
 
-  /** Tests properties that are not saved: nothing is stored, nothing is created remotely. */
-  async testProperties(properties: GivenProperties): Promise<ConnectionTestResult> {
+  /**
+   * Tests properties that are not saved: nothing is stored, nothing is created remotely. Says when
+   * the remote keystore they name (with the account the test learned) is already connected; which
+   * keystore and vault only when `visibleVaults` (null: all) holds that vault.
+   */
+  async testProperties(properties: GivenProperties, visibleVaults: readonly string[] | null = null): Promise<ConnectionTestResult> {
     const v = new IssueCollector();
     const connector = this.connector(properties.type);
     const values = await this.checkProperties(v, connector, properties.values, {});
     v.throwIfAny();
-    return this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
+    const result = await this.test(connector, values!, splitSecrets(connector, values!).secrets, false);
+    const same = await this.o.db.keystore.findUnique({ where: { remoteIdentity: remoteIdentity(connector, values!, result.account) }, include: { vault: true } });
+    if (!same) return result;
+    const visible = visibleVaults === null || visibleVaults.includes(same.vaultId);
+    return {
+      ...result,
+      alreadyConnected: visible ? { keystoreId: same.id, keystoreName: same.name, vaultId: same.vault.id, vaultName: same.vault.name } : {},
+    };
   }
 
   /** Tests a connected keystore now and records the outcome as its status. */
@@ -216,9 +244,8 @@ export class KeystoreService {
     statusMessage: string;
   }): Promise<ConnectionTestResult> {
     const connector = this.o.registry.get(keystore.type);
-    const secrets = openSecrets(this.o.rootKey, keystore.id, keystore.sealedSecrets);
     const result: ConnectionTestResult = connector
-      ? await this.test(connector, { ...JSON.parse(keystore.properties), ...secrets }, secrets, false)
+      ? await runConnectionTest(this.pooled(keystore))
       : {
           ok: false,
           health: "CONFIGURATION_ERROR",
@@ -297,11 +324,21 @@ export class KeystoreService {
   }
 
   private test(connector: LoadedConnector, values: PropertyValues, secrets: PropertyValues, firstConnect: boolean) {
-    return runConnectionTest(connector, values, secretStrings(secrets), {
-      timeoutMs: this.o.connectorTimeoutMs,
-      logger: this.o.logger,
-      firstConnect,
-    });
+    return runConnectionTest(this.oneOff(connector, values, secrets, firstConnect ? "connect" : "test"), { firstConnect });
+  }
+
+  private get budget() {
+    return { timeoutMs: this.o.connectorTimeoutMs, ...(this.o.connectorCallTimeoutMs ? { callTimeoutMs: this.o.connectorCallTimeoutMs } : {}) };
+  }
+
+  /** A session of its own for properties no keystore holds yet (closed after the work). */
+  private oneOff(connector: LoadedConnector, values: PropertyValues, secrets: PropertyValues, operation = "test"): SessionRunner {
+    return (work) => withSession(connector, values, secretStrings(secrets), { ...this.budget, logger: this.o.logger, operation }, work);
+  }
+
+  /** A connected keystore's own, reused session. */
+  private pooled(keystore: { id: string; type: string; properties: string; sealedSecrets: Uint8Array | null }): SessionRunner {
+    return (work) => this.o.sessions.run(keystore, { ...this.budget, operation: "test" }, work);
   }
 
   /** Names are unique per vault; a remote keystore is connected once across all vaults. */
@@ -340,6 +377,11 @@ function statusColumns(test: ConnectionTestResult) {
     ...(test.answered ? { lastHeartbeat: test.testedAt } : {}),
     lastTest: JSON.stringify({ checks: test.checks, missingPermissions: test.missingPermissions }),
   };
+}
+
+/** Values in a stable order, to compare two sets of properties. */
+function sorted(values: PropertyValues): [string, unknown][] {
+  return Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
 }
 
 function withoutDerived(connector: LoadedConnector, values: PropertyValues): PropertyValues {

@@ -7,6 +7,7 @@ import {
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
   NotFoundError,
+  PropertiesChangeRefusedError,
   UnknownKeystoreTypeError,
   ValidationError,
   VaultNotEmptyError,
@@ -81,6 +82,11 @@ export function defineCommon(builder: Builder) {
     keystoreName: t.string({ nullable: true, description: "That keystore's name; null when you cannot read its vault.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.keystoreName ?? null }),
     vaultId: t.id({ nullable: true, description: "The vault that keystore is in; null when you cannot read it.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.vaultId ?? null }),
     vaultName: t.string({ nullable: true, description: "That vault's name; null when you cannot read it.", resolve: (e: KeystoreAlreadyConnectedError) => e.connectedAs?.vaultName ?? null }),
+  }));
+  errorType(PropertiesChangeRefusedError, "PropertiesChangeRefusedError", "The keystore's connector refused the new properties (e.g. credentials for another account); nothing was changed.", (t) => ({
+    keystoreType: t.exposeString("keystoreType", { description: "The keystore's type." }),
+    connectorCode: t.exposeString("connectorCode", { description: "The connector's error code, e.g. INVALID_PROPERTIES." }),
+    reason: t.exposeString("reason", { description: "The connector's message, for a person." }),
   }));
   errorType(VaultNotEmptyError, "VaultNotEmptyError", "A vault is deleted only when empty.", (t) => ({
     keystoreCount: t.exposeInt("keystoreCount", { description: "How many keystores are left in it." }),

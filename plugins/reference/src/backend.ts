@@ -16,7 +16,12 @@ export interface StoredKey {
   keyId: string;
   name: string;
   spec: KeySpec;
+  /** The current material (the newest version's). */
   material: Buffer;
+  /** The id of the version holding `material`: "1", then one more per in-place rotation. */
+  materialVersion: string;
+  /** Earlier versions after in-place (`new_version`) rotations, oldest first; they stay usable to decrypt. */
+  previousVersions: { materialVersion: string; material: Buffer }[];
   state: RemoteKeyState;
   tags: Record<string, string>;
   description?: string;

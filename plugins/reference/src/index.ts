@@ -1,3 +1,3 @@
 export { default } from "./connector.js";
-export { SIMULATIONS } from "./connector.js";
+export { SIMULATIONS, referenceVersioned } from "./connector.js";
 export { referenceBackend } from "./backend.js";

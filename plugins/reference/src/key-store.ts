@@ -12,13 +12,21 @@ import {
   type Page,
   type PageRequest,
   type RemoteKey,
+  type RotationModel,
 } from "@uko/connector-sdk";
 import type { ReferenceInstance, StoredKey } from "./backend.js";
 
-/** The reference keystore's key operations: AWS-like states and rules, held in memory. */
+/**
+ * The reference keystore's key operations: AWS-like states and rules, held in memory. It rotates
+ * either way the contract knows: `new_key` (a new key, the name moves, as AWS aliases) or
+ * `new_version` (new material as a new version of the same key, as Azure, Google and IBM).
+ */
 export class ReferenceKeyStore implements KeyOperations {
   /** `connect` resolves the instance (and its credentials and simulated failures) before each call. */
-  constructor(private readonly instance: (host: ConnectorHost, permission: string) => Promise<ReferenceInstance>) {}
+  constructor(
+    private readonly instance: (host: ConnectorHost, permission: string) => Promise<ReferenceInstance>,
+    private readonly rotation: RotationModel = "new_key",
+  ) {}
 
   async installKey(request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const remote = await this.instance(host, "keys.import");
@@ -35,6 +43,8 @@ export class ReferenceKeyStore implements KeyOperations {
       name: request.name,
       spec: request.material.spec,
       material: Buffer.from(request.material.bytes),
+      materialVersion: "1",
+      previousVersions: [],
       state: "enabled",
       tags: managedCopyTags(request.copy),
       ...(request.description ? { description: request.description } : {}),
@@ -47,6 +57,7 @@ export class ReferenceKeyStore implements KeyOperations {
   async rotateKey(currentKeyId: string, request: InstallKeyRequest, host: ConnectorHost, resumeKeyId?: string): Promise<RemoteKey> {
     const remote = await this.instance(host, "keys.import");
     const current = this.find(remote, currentKeyId);
+    if (this.rotation === "new_version") return this.addVersion(current, request);
     const resumed = resumeKeyId ? remote.keys.get(resumeKeyId) : undefined;
     // The old key keeps its material under its id; the name moves to the new key.
     current.name = `${current.name}~${current.keyId}`;
@@ -59,6 +70,8 @@ export class ReferenceKeyStore implements KeyOperations {
       name: request.name,
       spec: request.material.spec,
       material: Buffer.from(request.material.bytes),
+      materialVersion: "1",
+      previousVersions: [],
       state: "enabled",
       tags: managedCopyTags(request.copy),
       ...(request.description ? { description: request.description } : {}),
@@ -68,12 +81,29 @@ export class ReferenceKeyStore implements KeyOperations {
     return toRemote(key);
   }
 
+  /** In-place rotation: the new material becomes the key's newest version; a repeat (a resumed rotation) changes nothing. */
+  private addVersion(key: StoredKey, request: InstallKeyRequest): RemoteKey {
+    const marked = managedCopyTags(request.copy);
+    if (key.tags["uko:key-version"] === marked["uko:key-version"]) return toRemote(key);
+    key.previousVersions.push({ materialVersion: key.materialVersion, material: key.material });
+    key.material = Buffer.from(request.material.bytes);
+    key.materialVersion = String(Number(key.materialVersion) + 1);
+    key.tags = marked;
+    return toRemote(key);
+  }
+
   async reimportKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<RemoteKey> {
     const key = this.find(await this.instance(host, "keys.import"), keyId);
     if (key.material.length !== material.bytes.length || !timingSafeEqual(key.material, material.bytes)) {
       throw new ConnectorError("CONFLICT", `Key ${keyId} holds other key material`);
     }
     return toRemote(key);
+  }
+
+  /** Compares in constant time; the material never leaves the instance (a real keystore would compare a MAC or a public key). */
+  async verifyKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<boolean> {
+    const key = this.find(await this.instance(host, "keys.list"), keyId);
+    return key.material.length === material.bytes.length && timingSafeEqual(key.material, material.bytes);
   }
 
   async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
@@ -140,6 +170,7 @@ function toRemote(key: StoredKey): RemoteKey {
     name: key.name,
     state: key.state,
     spec: key.spec,
+    materialVersion: key.materialVersion,
     ...(key.description ? { description: key.description } : {}),
     createdAt: key.createdAt,
     ...(key.deletionDate ? { deletionDate: key.deletionDate } : {}),

@@ -2,7 +2,7 @@ import type { InterfaceRef, ObjectRef } from "@pothos/core";
 import type { Builder, Types } from "../../builder.js";
 import type { Db } from "../../db/client.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../../errors.js";
-import { ArchivedTemplateError, KeyStateError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
+import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
 import type { AlignmentPlan, ManagedKeyService } from "../../keys/service.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { KeystoreRow } from "../keystore/keystore.js";
@@ -44,6 +44,15 @@ export function defineManagedKeys(
     templateName: t.exposeString("templateName", { description: "The template." }),
   }));
 
+  common.errorType(KeyNameTakenError, "KeyNameTakenError", "Another managed key already has this name in the keystores the new key targets.", (t) => ({
+    nameInKeystores: t.exposeString("nameInKeystores", { description: "The name the naming scheme gave the new key." }),
+    otherKeyId: t.exposeID("otherKeyId", { description: "The managed key that has it (in the same vault)." }),
+    otherKeyLabel: t.exposeString("otherKeyLabel", { description: "That key's label." }),
+  }));
+  common.errorType(OperationNotSupportedError, "OperationNotSupportedError", "The key's keystore type cannot do what the request needs (see keystoreTypes.capabilities.operations).", (t) => ({
+    keystoreType: t.exposeString("keystoreType", { description: "The keystore type." }),
+    operation: t.exposeString("operation", { description: "The optional operation it lacks, e.g. rotate." }),
+  }));
   common.errorType(RotationTooSoonError, "RotationTooSoonError", "A key is rotated at most once an hour.", (t) => ({
     nextRotationAt: t.expose("nextRotationAt", { type: "DateTime", description: "When it can be rotated again." }),
   }));
@@ -94,9 +103,12 @@ export function defineManagedKeys(
       status: t.field({ type: InstanceStatus, description: "What the keystore holds.", resolve: (i) => i.status }),
       syncFlag: t.field({ type: SyncFlag, description: "Whether that is as wanted.", resolve: (i) => i.syncFlag }),
       detail: t.exposeString("detail", { description: "UKO's keystore_sync_flag_detail, e.g. active_key_is_active_in_keystore." }),
-      error: t.exposeString("error", { nullable: true, description: "Why the last operation in this keystore failed." }),
+      error: t.exposeString("error", { nullable: true, description: "Why the last operation in this keystore failed; kept until an operation there succeeds." }),
+      failedAttempts: t.exposeInt("failedAttempts", { description: "Pushes to this keystore that failed in a row (0 after a success)." }),
+      retryAfter: t.expose("retryAfter", { type: "DateTime", nullable: true, description: "The background sync does not retry the failed push before this time (exponential backoff); syncManagedKey retries at once." }),
       keyIdInKeystore: t.exposeString("keyIdInKeystore", { nullable: true, description: "The keystore's own id for the key." }),
       keyVersion: t.exposeInt("keyVersion", { description: "The material version this keystore's copy holds." }),
+      materialVersion: t.exposeString("materialVersion", { nullable: true, description: "The keystore's own id of the version that holds that material (Azure's key version, Google's crypto key version; for a keystore that rotates to a new key, that key's id), when it reports one." }),
       replacedKeyIds: t.stringList({ description: "The keystore's ids of the copies that earlier rotations replaced, oldest first; they keep decrypting what they encrypted.", resolve: (i) => JSON.parse(i.replacedKeyIds) as string[] }),
       resourceName: t.exposeString("resourceName", { nullable: true, description: "The key's full name in the keystore (an ARN)." }),
       pending: t.boolean({ description: "An operation in this keystore has not finished; sync or a restart completes it.", resolve: (i) => i.pendingAction !== null }),
@@ -271,7 +283,7 @@ export function defineManagedKeys(
           description: "The key.",
         }),
       },
-      errors: { types: [ValidationError, NotFoundError, DuplicateNameError, ArchivedTemplateError, NoTargetKeystoreError, KeyStateError, VersionConflictError], ...resultNames("CreateManagedKey", "managedKey") },
+      errors: { types: [ValidationError, NotFoundError, DuplicateNameError, KeyNameTakenError, ArchivedTemplateError, NoTargetKeystoreError, KeyStateError, VersionConflictError], ...resultNames("CreateManagedKey", "managedKey") },
       resolve: (_, { input }, ctx) => ctx.services.keys.create({ ...input, vaultId: String(input.vaultId), templateId: String(input.templateId) }),
     }),
     activateManagedKey: lifecycle(t, "activateManagedKey", "Activates (or reactivates) a key: installs it in every target keystore, all in parallel. A keystore that fails does not undo the others; its status says why.", (s, i) => s.activate(i), [NoTargetKeystoreError]),
@@ -282,7 +294,7 @@ export function defineManagedKeys(
       "rotateManagedKey",
       "Rotates a key: new material as a new version, installed in every keystore that holds it (for AWS, a new key with the alias moved to it; the old key keeps decrypting). At most once an hour.",
       (s, i) => s.rotate(i),
-      [RotationTooSoonError],
+      [RotationTooSoonError, OperationNotSupportedError],
     ),
     deleteManagedKey: lifecycle(t, "deleteManagedKey", "Removes a destroyed key from the vault, once every keystore holds it pending deletion. Returns it as it was.", (s, i) => s.delete(i), [KeyStillInKeystoresError]),
     alignManagedKeyWithTemplate: t.field({

@@ -1,4 +1,4 @@
-import type { ConnectorCapabilities, KeyNamingRules, PropertyDefinition, RequiredPermission } from "@uko/connector-sdk";
+import type { ConnectorCapabilities, KeyNamingRules, PropertyDefinition, RequiredPermission, RotationModel } from "@uko/connector-sdk";
 import { camelCase } from "@uko/connector-sdk";
 import type { Builder } from "../../builder.js";
 import type { LoadedConnector } from "../../connectors/registry.js";
@@ -58,11 +58,20 @@ export function defineKeystoreTypes(builder: Builder) {
     }),
   });
 
-  const Capabilities = builder.objectRef<ConnectorCapabilities>("KeystoreCapabilities").implement({
+  const RotationModelEnum = builder.enumType("RotationModel", {
+    description: "How a keystore type rotates a key.",
+    values: {
+      NEW_VERSION: { value: "new_version", description: "The new material becomes a new version of the same key (Azure, Google, IBM)." },
+      NEW_KEY: { value: "new_key", description: "The new material goes into a new key and the name moves to it; the old key keeps its material (AWS aliases)." },
+    },
+  });
+
+  const Capabilities = builder.objectRef<ConnectorCapabilities & { rotation: RotationModel | null }>("KeystoreCapabilities").implement({
     description: "What a keystore type can do.",
     fields: (t) => ({
       algorithms: t.field({ type: [AlgorithmCapability], description: "Key algorithms and sizes.", resolve: (c) => [...c.algorithms] }),
-      operations: t.stringList({ description: "Optional operations the connector implements.", resolve: (c) => [...c.operations] }),
+      operations: t.stringList({ description: "Optional key operations the connector implements (rotate, reimport, cancel_deletion, verify_material); every session is checked for them.", resolve: (c) => [...c.operations] }),
+      rotation: t.field({ type: RotationModelEnum, nullable: true, description: "How keys rotate; null when the type cannot rotate.", resolve: (c) => c.rotation }),
     }),
   });
 
@@ -92,7 +101,7 @@ export function defineKeystoreTypes(builder: Builder) {
         resolve: (c) => c.definition.properties.map((p) => ({ ...p, identifying: c.definition.identifyingProperties.includes(p.name) })),
       }),
       requiredPermissions: t.field({ type: [Permission], description: "What the credentials must be allowed to do.", resolve: (c) => [...c.definition.requiredPermissions] }),
-      capabilities: t.field({ type: Capabilities, description: "What it can hold and do.", resolve: (c) => c.definition.capabilities }),
+      capabilities: t.field({ type: Capabilities, description: "What it can hold and do.", resolve: (c) => ({ ...c.definition.capabilities, rotation: c.definition.capabilities.operations.includes("rotate") ? (c.definition.rotation ?? null) : null }) }),
       keyNaming: t.field({
         type: KeyNaming,
         nullable: true,

@@ -4,7 +4,7 @@ import type { Builder, Types } from "../../builder.js";
 import type { ConnectorRegistry, LoadedConnector } from "../../connectors/registry.js";
 import { ConnectorLoadError } from "../../connectors/registry.js";
 import type { Db } from "../../db/client.js";
-import type { ConnectionTestResult } from "../../keystores/connection-test.js";
+import type { AlreadyConnected, ConnectionTestResult } from "../../keystores/connection-test.js";
 import type { Common } from "../common.js";
 import { article } from "../text.js";
 import type { VaultRow } from "../vault/vault.js";
@@ -64,6 +64,16 @@ export function defineKeystoreObjects(builder: Builder, common: Common, registry
       permission: t.string({ nullable: true, description: "For permission checks, the permission.", resolve: (c) => c.permission ?? null }),
     }),
   });
+  const AlreadyConnectedRef = builder.objectRef<AlreadyConnected>("AlreadyConnectedKeystore").implement({
+    description: "The remote keystore is already connected to this gateway (a remote keystore is connected once, in one vault). Which keystore and vault only when you may read that vault.",
+    fields: (t) => ({
+      keystoreId: t.id({ nullable: true, description: "The keystore it is connected as; null when its vault is not yours to read.", resolve: (a) => a.keystoreId ?? null }),
+      keystoreName: t.string({ nullable: true, description: "That keystore's name; null when its vault is not yours to read.", resolve: (a) => a.keystoreName ?? null }),
+      vaultId: t.id({ nullable: true, description: "Its vault; null when not yours to read.", resolve: (a) => a.vaultId ?? null }),
+      vaultName: t.string({ nullable: true, description: "Its vault's name; null when not yours to read.", resolve: (a) => a.vaultName ?? null }),
+    }),
+  });
+
   const ConnectionTest = builder.objectRef<ConnectionTestResult>("KeystoreConnectionTest").implement({
     description: "The outcome of testing a connection.",
     fields: (t) => ({
@@ -73,6 +83,13 @@ export function defineKeystoreObjects(builder: Builder, common: Common, registry
       checks: t.field({ type: [Check], description: "Each check.", resolve: (r) => r.checks }),
       missingPermissions: t.exposeStringList("missingPermissions", { description: "Permissions the credentials lack." }),
       testedAt: t.expose("testedAt", { type: "DateTime", description: "When it ran." }),
+      account: t.string({ nullable: true, description: "The account (tenant, project) behind the credentials, when the test learned it.", resolve: (r) => r.account ?? null }),
+      alreadyConnected: t.field({
+        type: AlreadyConnectedRef,
+        nullable: true,
+        description: "Set when testing unsaved properties whose remote keystore is already connected: connecting them would be refused.",
+        resolve: (r) => r.alreadyConnected ?? null,
+      }),
     }),
   });
 

@@ -6,6 +6,7 @@ import {
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
   NotFoundError,
+  PropertiesChangeRefusedError,
   ValidationError,
   VersionConflictError,
 } from "../../errors.js";
@@ -169,7 +170,7 @@ export function defineKeystoreOperations(
       type: Keystore,
       description: "Edits a keystore. Changed properties are tested again and the outcome becomes its status.",
       args: { input: t.arg({ type: UpdateInput, required: true, description: "The changes." }) },
-      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError], ...resultNames("UpdateKeystore", "keystore") },
+      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, ImmutablePropertiesError, KeystoreAlreadyConnectedError, PropertiesChangeRefusedError], ...resultNames("UpdateKeystore", "keystore") },
       resolve: (_, { input }, ctx) =>
         ctx.services.keystores.update({ ...input, id: String(input.id), properties: toGiven((input as { properties?: unknown }).properties) }, canRead(ctx)) as Promise<KeystoreRow>,
     }),
@@ -187,7 +188,7 @@ export function defineKeystoreOperations(
       errors: { types: [ValidationError, NotFoundError], ...resultNames("TestKeystoreConnection", "test") },
       resolve: (_, { input }, ctx) => {
         const given = toGiven((input as { properties?: unknown }).properties);
-        return given ? ctx.services.keystores.testProperties(given) : ctx.services.keystores.refreshStatus(String(input.keystoreId));
+        return given ? ctx.services.keystores.testProperties(given, ctx.actor.vaultsWith("read")) : ctx.services.keystores.refreshStatus(String(input.keystoreId));
       },
     }),
     refreshKeystoreStatus: t.field({

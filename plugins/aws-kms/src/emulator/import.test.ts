@@ -3,6 +3,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import {
   CreateKeyCommand,
   DeleteImportedKeyMaterialCommand,
+  DisableKeyCommand,
+  UpdateKeyDescriptionCommand,
   DescribeKeyCommand,
   ExpiredImportTokenException,
   GetParametersForImportCommand,
@@ -105,7 +107,9 @@ describe("import round trip: the emulator holds exactly the bytes the client wra
       const material = c.material();
       const imported = await importInto(keyId, material, c.algorithm);
       expect(imported.KeyId).toMatch(new RegExp(`^arn:aws:kms:${emulator.region}:\\d{12}:key/${keyId}$`));
-      expect(imported.KeyMaterialId).toBe(sha256Hex(material));
+      // Opaque: 64 hex digits, but not a hash of the plaintext anyone could compute.
+      expect(imported.KeyMaterialId).toMatch(/^[a-f0-9]{64}$/);
+      expect(imported.KeyMaterialId).not.toBe(sha256Hex(material));
 
       const described = (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!;
       expect(described.KeyState).toBe("Enabled");
@@ -160,7 +164,7 @@ describe("import refusals", () => {
   it("a different material cannot replace the one a key had; the same one is accepted again", async () => {
     const keyId = await externalKey("HMAC_256", "GENERATE_VERIFY_MAC");
     const material = randomBytes(32);
-    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+    const first = await importInto(keyId, material, "RSAES_OAEP_SHA_256");
     const other = randomBytes(32);
     expect(await rejection(importInto(keyId, other, "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
     expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
@@ -169,12 +173,13 @@ describe("import refusals", () => {
 
     // Deleting the material does not make room for another: only the original may come back.
     const deleted = await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId }));
-    expect(deleted.KeyMaterialId).toBe(sha256Hex(material));
+    expect(deleted.KeyMaterialId).toBe(first.KeyMaterialId);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
     expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(false);
     expect(emulator.inspect.keyCheckValue(keyId)).toBeUndefined();
     expect(await rejection(importInto(keyId, other, "RSAES_OAEP_SHA_256"))).toBeInstanceOf(IncorrectKeyMaterialException);
-    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+    // The same material gets the same id again.
+    expect((await importInto(keyId, material, "RSAES_OAEP_SHA_256")).KeyMaterialId).toBe(first.KeyMaterialId);
     expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("Enabled");
   });
@@ -272,5 +277,41 @@ describe("import refusals", () => {
       "ValidationException",
     );
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
+  });
+});
+
+describe("AWS's rules the emulator keeps (found with a second, independent client)", () => {
+  it("ImportKeyMaterial without ExpirationModel means KEY_MATERIAL_EXPIRES, which needs ValidTo", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const { params, wrapped } = await wrapFor(keyId, randomBytes(32), "RSAES_OAEP_SHA_256");
+    const refused = await rejection(kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped })));
+    expect(refused.name).toBe("ValidationException");
+    expect(refused.message).toContain("ValidTo");
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingImport");
+  });
+
+  it("reimport into a Disabled key is refused (PendingImport or Enabled only)", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const material = randomBytes(32);
+    await importInto(keyId, material, "RSAES_OAEP_SHA_256");
+    await kms.send(new DisableKeyCommand({ KeyId: keyId }));
+    expect(await rejection(importInto(keyId, material, "RSAES_OAEP_SHA_256"))).toBeInstanceOf(KMSInvalidStateException);
+  });
+
+  it("DeleteImportedKeyMaterial is allowed while the key is pending deletion, which it stays", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    await importInto(keyId, randomBytes(32), "RSAES_OAEP_SHA_256");
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keyId }));
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState).toBe("PendingDeletion");
+    expect(emulator.inspect.keyCheckValue(keyId)).toBeUndefined();
+  });
+
+  it("UpdateKeyDescription changes the description, and is refused while the key is pending deletion", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    await kms.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: "payments, rotated yearly" }));
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.Description).toBe("payments, rotated yearly");
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+    expect(await rejection(kms.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: "late" })))).toBeInstanceOf(KMSInvalidStateException);
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from "node:crypto";
 import { authorize, type Principal } from "./access.js";
 import { KmsError, serialization, unsupported, validation } from "./errors.js";
 import {
@@ -101,6 +102,16 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     },
   },
 
+  UpdateKeyDescription: {
+    resourceMember: "KeyId",
+    run({ principal, store }, input) {
+      const key = store.resolve(principal.accountId, input.string("KeyId", KEY_ID_RULES), { allowAlias: false });
+      const description = input.string("Description", { required: true, max: 8192 }) ?? "";
+      store.describe(key, description);
+      return undefined;
+    },
+  },
+
   EnableKey: {
     resourceMember: "KeyId",
     run({ principal, store }, input) {
@@ -168,7 +179,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       const importToken = input.blob("ImportToken", { required: true, min: 1, max: 6144 });
       const encrypted = input.blob("EncryptedKeyMaterial", { required: true, min: 1, max: 6144 });
       const validTo = input.timestamp("ValidTo");
-      const model = (input.string("ExpirationModel", { oneOf: EXPIRATION_MODELS }) ?? (validTo ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE")) as ExpirationModel;
+      // AWS's default is KEY_MATERIAL_EXPIRES, which then needs ValidTo: a client must ask for material that does not expire.
+      const model = (input.string("ExpirationModel", { oneOf: EXPIRATION_MODELS }) ?? "KEY_MATERIAL_EXPIRES") as ExpirationModel;
       const importType = input.string("ImportType", { oneOf: ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"] });
       input.string("KeyMaterialDescription", { max: 256 });
       input.string("KeyMaterialId", { min: 64, max: 64, pattern: /^[a-f0-9]+$/ });
@@ -179,7 +191,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
       const key = store.resolve(principal.accountId, keyId, { allowAlias: false });
       requireExternal(key);
-      store.requireState(key, ["PendingImport", "Enabled", "Disabled"]);
+      // Reimport only into a key that waits for material or is enabled; a disabled key must be enabled first.
+      store.requireState(key, ["PendingImport", "Enabled"]);
       if (importType === "NEW_KEY_MATERIAL" && key.importedFingerprint) {
         throw unsupported("Importing new key material for on-demand rotation is not available in this emulator.");
       }
@@ -360,10 +373,15 @@ export function keyMetadata(key: KmsKey): Record<string, unknown> {
   };
 }
 
-/** The emulator's KeyMaterialId: hex SHA-256 of the material (AWS's is an opaque 64-hex-digit id). */
+/**
+ * The emulator's KeyMaterialId: 64 hex digits, opaque like AWS's. An HMAC of the key's ARN and
+ * fingerprint under a secret of this process, so it names the material of one key without being
+ * a hash of the plaintext anyone could compute (a bare SHA-256 would confirm a guessed key).
+ */
 function keyMaterialId(key: KmsKey): string | undefined {
-  return key.material ? materialFingerprint(key.material).toString("hex") : undefined;
+  return key.material ? createHmac("sha256", MATERIAL_ID_SECRET).update(key.arn).update(materialFingerprint(key.material)).digest("hex") : undefined;
 }
+const MATERIAL_ID_SECRET = randomBytes(32);
 
 function keySpecOf(input: Input): string {
   const spec = input.string("KeySpec", { oneOf: KEY_SPEC_ENUM });

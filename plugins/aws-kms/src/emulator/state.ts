@@ -22,7 +22,8 @@ export interface KmsKey {
   readonly accountId: string;
   readonly arn: string;
   readonly creationDate: Date;
-  readonly description: string;
+  /** Changed by UpdateKeyDescription. */
+  description: string;
   readonly keyUsage: KeyUsage;
   readonly keySpec: KeySpec;
   readonly origin: Origin;
@@ -245,13 +246,19 @@ export class KmsStore {
     if (key.state === "PendingImport") key.state = "Enabled";
   }
 
+  /** AWS allows it while the key is pending deletion too; that key stays pending deletion. */
   deleteMaterial(key: KmsKey): void {
-    this.requireState(key, ["Enabled", "Disabled"]);
+    this.requireState(key, ["Enabled", "Disabled", "PendingDeletion"]);
     key.material?.fill(0);
     key.material = undefined;
     key.validTo = undefined;
     key.expirationModel = undefined;
-    key.state = "PendingImport";
+    if (key.state !== "PendingDeletion") key.state = "PendingImport";
+  }
+
+  describe(key: KmsKey, description: string): void {
+    this.requireState(key, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
+    key.description = description;
   }
 
   // --- aliases -------------------------------------------------------------------------------
