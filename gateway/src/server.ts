@@ -220,13 +220,13 @@ function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (error instanceof GraphQLError && !error.originalError) return error; // a GraphQL validation error: safe to show
+    // Thrown on purpose with a code (access control, a stream ended by revocation): safe to show; the located error carries its code.
+    if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
     // Variables that do not fit their types (an unknown enum value, a missing field, a bad
-    // DateTime): graphql-js says which, outside any field. The caller's mistake, not ours.
+    // DateTime): graphql-js says which, outside any field, without a code. The caller's mistake, not ours.
     if (error instanceof GraphQLError && !error.path && original instanceof GraphQLError) {
       return new GraphQLError(error.message, { extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
     }
-    // Thrown on purpose with a code (access control): safe to show; the located error carries its code.
-    if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
     // An expected refusal where the schema has no typed error for it (a query's bad page size or
     // cursor): the caller's mistake, so it says what was wrong, as a client error.
     if (original instanceof DomainError) {

@@ -108,7 +108,7 @@ export class ManagedKeyService {
     const activateNow = template.initialState === "ACTIVE";
     const targets = await this.targets(template);
     if (activateNow && targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
-    if (rendered.ok) await this.requireFreeName(rendered.name, template, targets);
+    if (rendered.ok) await this.requireFreeName(rendered.name, template, targets, label!);
 
     const id = randomUUID();
     try {
@@ -369,7 +369,7 @@ export class ManagedKeyService {
    * group. (A destroyed key's copies are on their way out; the keystore itself says if it still
    * holds the name.)
    */
-  private async requireFreeName(name: string, template: { vaultId: string; keystoreType: string; keystoreGroup: string }, targets: { id: string }[]) {
+  private async requireFreeName(name: string, template: { vaultId: string; keystoreType: string; keystoreGroup: string }, targets: { id: string }[], label: string) {
     const other = await this.o.db.managedKey.findFirst({
       where: {
         nameInKeystores: name,
@@ -382,6 +382,8 @@ export class ManagedKeyService {
       select: { id: true, label: true },
       orderBy: { createdAt: "asc" },
     });
+    // A key with this very label took the name since the label was checked (a concurrent create): the label is the conflict.
+    if (other?.label === label) throw new DuplicateNameError("managed key", label);
     if (other) throw new KeyNameTakenError(name, other.id, other.label);
   }
 
