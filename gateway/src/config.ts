@@ -16,6 +16,10 @@ export interface GatewayConfig {
   keySyncIntervalSeconds?: number;
   /** Longest a single connector call may take. */
   connectorTimeoutMs: number;
+  /** Run each connector package in its own process (default); off imports them into the gateway, for debugging. */
+  connectorIsolation?: boolean;
+  /** Heap limit of each connector process, in MiB. */
+  connectorMemoryMb?: number;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
@@ -45,6 +49,8 @@ const schema = z.object({
   UKO_KEY_SYNC_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(600),
   UKO_HEALTH_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (off) or more seconds").max(86_400).default(300),
   UKO_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  UKO_CONNECTOR_ISOLATION: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  UKO_CONNECTOR_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
@@ -81,6 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthIntervalSeconds: e.UKO_HEALTH_INTERVAL_S,
     keySyncIntervalSeconds: e.UKO_KEY_SYNC_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
+    connectorIsolation: e.UKO_CONNECTOR_ISOLATION === "on",
+    connectorMemoryMb: e.UKO_CONNECTOR_MEMORY_MB,
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     priceListFile: e.UKO_PRICE_LIST_FILE,
     rateLimitPerMinute: e.UKO_RATE_LIMIT_PER_MIN,

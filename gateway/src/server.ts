@@ -56,13 +56,20 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
   try {
     await checkRootKey(database.db, rootKey);
     const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
-    const registry = options.registry ?? (await loadConnectors(config.connectors));
+    const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
+    const registry =
+      options.registry ??
+      (await loadConnectors(config.connectors, {
+        isolation: config.connectorIsolation ?? true,
+        logger: connectorLogger,
+        ...(config.connectorMemoryMb ? { isolationOptions: { memoryLimitMb: config.connectorMemoryMb } } : {}),
+      }));
     const services = createServices({
       db: database.db,
       provider: database.provider,
       rootKey,
       registry,
-      logger: asConnectorLogger(logger.child({ component: "connector" })),
+      logger: connectorLogger,
       connectorTimeoutMs: config.connectorTimeoutMs,
       prices: loadPriceList(config.priceListFile),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
@@ -110,6 +117,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
         await keySync.stop();
         await resuming;
         await database.db.$disconnect();
+        await registry.close();
       },
     };
   } catch (error) {

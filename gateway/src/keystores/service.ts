@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isConnectorError, validateProperties, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
+import { isConnectorError, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
@@ -264,7 +264,7 @@ export class KeystoreService {
     given: GivenProperties["values"],
     options: { partial?: boolean },
   ): Promise<PropertyValues | undefined> {
-    const result = validateProperties(connector.definition.properties, given, { partial: options.partial, applyDefaults: !options.partial });
+    const result = await connector.validateProperties(given, { partial: options.partial, applyDefaults: !options.partial });
     for (const issue of result.issues) v.add({ path: propertyPath(connector, issue.property), message: issue.message, code: issue.code });
     if (result.issues.length > 0) return undefined;
     return options.partial ? result.values : this.derive(v, connector, result.values);
