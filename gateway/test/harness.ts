@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import pino from "pino";
-import awsKmsConnector from "@uko/connector-aws-kms";
 import referenceConnector from "@uko/connector-reference";
 import type { GatewayConfig } from "../src/config.js";
-import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import type { IsolationOptions } from "../src/connectors/isolation/connector-process.js";
+import { ConnectorRegistry, loadConnector, register, type LoadedConnector } from "../src/connectors/registry.js";
+import { asConnectorLogger } from "../src/logger.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
 /**
@@ -63,7 +64,17 @@ function allowErrors(query: string): boolean {
   return query.includes("# expect-errors");
 }
 
-export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+export interface ExtraConnector {
+  /** A package name or a path to a connector module, loaded in its own process. */
+  name: string;
+  isolationOptions?: Partial<IsolationOptions>;
+}
+
+/**
+ * The reference connector runs in the test's process (tests reach into its in-memory backend);
+ * AWS, and any `extraConnectors`, run isolated in their own processes, as in production.
+ */
+export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, extraConnectors: ExtraConnector[] = []): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-test-"));
   let dropDatabase = async () => {};
   let databaseUrl = `file:${join(dataDir, "uko.db")}`;
@@ -102,10 +113,13 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
       done();
     },
   });
-  const gateway = await createGateway(config, {
-    registry: new ConnectorRegistry([register("@uko/connector-reference", referenceConnector), register("@uko/connector-aws-kms", awsKmsConnector)]),
-    logger: pino({ level: "debug" }, sink),
-  });
+  const logger = pino({ level: "debug" }, sink);
+  const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
+  const loaded: LoadedConnector[] = [register("@uko/connector-reference", referenceConnector)];
+  for (const extra of [{ name: "@uko/connector-aws-kms" }, ...extraConnectors]) {
+    loaded.push(await loadConnector(extra.name, { logger: connectorLogger, ...(extra.isolationOptions ? { isolationOptions: extra.isolationOptions } : {}) }));
+  }
+  const gateway = await createGateway(config, { registry: new ConnectorRegistry(loaded), logger });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {
     const response = await gateway.yoga.fetch(new URL(path, "http://localhost"), init as never);

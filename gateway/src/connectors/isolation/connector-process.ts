@@ -235,17 +235,21 @@ export class ConnectorProcess {
 
   private startHeartbeat(child: ChildProcess): void {
     let lastPong = Date.now();
-    let n = 0;
+    let sent = 0;
+    let answered = 0;
     child.on("message", (message: ChildMessage) => {
-      if (message.t === "pong") lastPong = Date.now();
+      if (message.t !== "pong") return;
+      lastPong = Date.now();
+      answered = message.n;
     });
     this.heartbeat = setInterval(() => {
-      if (Date.now() - lastPong > this.options.heartbeatTimeoutMs) {
+      // Two pings unanswered as well as the time: a gateway that was itself stalled does not kill a healthy child.
+      if (sent - answered >= 2 && Date.now() - lastPong > this.options.heartbeatTimeoutMs) {
         this.exitReason = "it stopped responding";
         child.kill("SIGKILL");
         return;
       }
-      this.send(child, { t: "ping", n: ++n });
+      this.send(child, { t: "ping", n: ++sent });
     }, this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
     // An idle gateway may exit with connector processes still up; they end on disconnect.
