@@ -187,7 +187,8 @@ export class ConnectorProcess {
         }
         this.receive(message);
       });
-      child.on("exit", (code, signal) => {
+      // "close", not "exit": it comes after the last output line, which may say why (out of memory).
+      child.on("close", (code, signal) => {
         clearTimeout(startTimer);
         clearInterval(this.heartbeat);
         const reason = this.exitReason ?? (this.fatal ? "it crashed" : signal ? `it was ended by ${signal}` : `it exited with code ${code}`);
