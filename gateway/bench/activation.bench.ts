@@ -8,10 +8,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import awsKmsConnector from "@uko/connector-aws-kms";
 import { startAwsKmsEmulator } from "@uko/connector-aws-kms/emulator";
 import pino from "pino";
-import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import { loadConnectors } from "../src/connectors/registry.js";
 import { createGateway } from "../src/server.js";
 
 const LATENCY_MS = 25;
@@ -27,7 +26,11 @@ const emulator = await startAwsKmsEmulator({ region: "eu-west-1", identities, wr
 const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
 const gateway = await createGateway(
   { port: 0, dataDir, databaseUrl: `file:${join(dataDir, "uko.db")}`, rootKey: randomBytes(32).toString("base64"), connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs: 30_000, logLevel: "silent" },
-  { registry: new ConnectorRegistry([register("@uko/connector-aws-kms", awsKmsConnector)]), logger: pino({ level: "silent" }) },
+  {
+    // In its own process, as the gateway runs it; UKO_CONNECTOR_ISOLATION=off to compare in-process.
+    registry: await loadConnectors(["@uko/connector-aws-kms"], { isolation: process.env.UKO_CONNECTOR_ISOLATION !== "off", logger: { debug() {}, info() {}, warn() {}, error() {} } }),
+    logger: pino({ level: "silent" }),
+  },
 );
 const gql = async (query: string, variables: Record<string, unknown> = {}) => {
   const body = JSON.stringify({ query, variables });
@@ -80,7 +83,7 @@ const one = await activations("one", 1);
 const five = await activations("five", 5);
 emulator.faults.clear();
 
-console.log(`activation of one AES key, AWS emulator with ${LATENCY_MS} ms per call, ${process.version}`);
+console.log(`activation of one AES key, AWS emulator with ${LATENCY_MS} ms per call, connector ${process.env.UKO_CONNECTOR_ISOLATION === "off" ? "in-process" : "isolated"}, ${process.version}`);
 console.log(`  1 keystore: ${one.ms.toFixed(0)} ms   5 keystores: ${five.ms.toFixed(0)} ms   ratio: ${(five.ms / one.ms).toFixed(2)}x (goal ≤ 1.2)`);
 console.log(`  AWS calls per keystore: ${five.callsPerKeystore.toFixed(1)} (protocol minimum ${PROTOCOL_MINIMUM})`);
 await gateway.close();

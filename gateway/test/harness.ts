@@ -9,6 +9,7 @@ import referenceConnector from "@uko/connector-reference";
 import type { GatewayConfig } from "../src/config.js";
 import type { IsolationOptions } from "../src/connectors/isolation/connector-process.js";
 import { ConnectorRegistry, loadConnector, register, type LoadedConnector } from "../src/connectors/registry.js";
+import { withSession } from "../src/connectors/invoke.js";
 import { asConnectorLogger } from "../src/logger.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
@@ -119,6 +120,7 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
   for (const extra of [{ name: "@uko/connector-aws-kms" }, ...extraConnectors]) {
     loaded.push(await loadConnector(extra.name, { logger: connectorLogger, ...(extra.isolationOptions ? { isolationOptions: extra.isolationOptions } : {}) }));
   }
+  await warmUp(loaded.find((c) => c.definition.type === "aws_kms")!);
   const gateway = await createGateway(config, { registry: new ConnectorRegistry(loaded), logger });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {
@@ -154,6 +156,17 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A fresh connector process loads the AWS SDK's request path on its first call, which on a busy
+ * machine can outlast the tests' 1.5 s deadline; a running gateway's is warm after its first
+ * health round. One call to a closed loopback port does the same here.
+ */
+async function warmUp(aws: LoadedConnector): Promise<void> {
+  const properties = { aws_region: "eu-west-1", aws_access_key_id: "WARMUP", aws_secret_access_key: "warm-up-not-a-secret", aws_endpoint: "http://127.0.0.1:9" };
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  await withSession(aws, properties, [], { timeoutMs: 30_000, logger: quiet, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }, (session, host) => session.test(host)).catch(() => undefined);
 }
 
 export const KEYSTORE_FIELDS = `

@@ -18,6 +18,8 @@ export interface LoadedConnector {
    * is: a property's `normalize`/`validate` functions stay in an isolated connector's process.
    */
   validateProperties(given: Readonly<Record<string, unknown>>, options: { partial?: boolean; applyDefaults?: boolean }): Promise<PropertyValidation>;
+  /** The connector process's id (it changes when the process is restarted); absent in-process. */
+  readonly pid?: number;
   /** Stops the connector's process, if it has one. */
   close(): Promise<void>;
 }
@@ -114,6 +116,9 @@ export async function loadConnector(name: string, options: LoadOptions = {}): Pr
     return accept(name, isolated.definition, () => ({
       ...names(name, isolated.definition),
       isolated: true,
+      get pid() {
+        return child.pid;
+      },
       validateProperties: isolated.validateProperties,
       close: () => child.close(),
     }));

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { ConnectorError, redactString, type ConnectorLogger } from "@uko/connector-sdk";
+import { childEntry } from "./child-entry.js";
 import { OutputRedactor } from "./output-redactor.js";
 import type { ChildMessage, FailureData, Operation, ParentMessage } from "./protocol.js";
 
@@ -29,9 +29,6 @@ export const DEFAULT_ISOLATION: IsolationOptions = {
 /** Environment variables a connector's process may see: none of the gateway's own settings or secrets. */
 const PASSED_ENV = ["PATH", "HOME", "TZ", "LANG", "LC_ALL", "NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "SYSTEMROOT"];
 
-// Under tsx or vitest this module is TypeScript, and so is its child.
-const RUNNING_TS = import.meta.url.endsWith(".ts");
-const CHILD_ENTRY = fileURLToPath(new URL(RUNNING_TS ? "./child.ts" : "./child.js", import.meta.url));
 
 interface Pending {
   resolve(value: unknown): void;
@@ -127,8 +124,12 @@ export class ConnectorProcess {
         resolve: resolve as (value: unknown) => void,
         reject,
         logger: call.logger ?? this.logger,
-        cleanup: () => call.signal?.removeEventListener("abort", onAbort),
+        cleanup: () => {
+          call.signal?.removeEventListener("abort", onAbort);
+          if (this.pending.size === 0) this.holdOpen(child, false);
+        },
       });
+      this.holdOpen(child, true);
       this.send(child, { t: "call", id, call: operation });
       if (call.signal?.aborted) onAbort();
     });
@@ -142,19 +143,22 @@ export class ConnectorProcess {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     this.exitReason = "the gateway is stopping";
+    // Waiting for the exit must keep the gateway's process alive until it comes.
+    child.ref();
     child.kill("SIGKILL");
     await exited;
   }
 
-  private spawn(): Promise<void> {
+  private async spawn(): Promise<void> {
+    const entry = await childEntry();
     const generation = ++this.generationCount;
     this.exitReason = undefined;
     this.fatal = undefined;
     const env = Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
-    const child = fork(CHILD_ENTRY, [this.specifier], {
+    const child = fork(entry, [this.specifier], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
-      execArgv: [`--max-old-space-size=${this.options.memoryLimitMb}`, ...(RUNNING_TS ? ["--import", "tsx"] : [])],
+      execArgv: [`--max-old-space-size=${this.options.memoryLimitMb}`],
       env,
     });
     this.child = child;
@@ -253,9 +257,16 @@ export class ConnectorProcess {
       this.send(child, { t: "ping", n: ++sent });
     }, this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
-    // An idle gateway may exit with connector processes still up; they end on disconnect.
     child.unref();
-    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+    this.holdOpen(child, this.pending.size > 0);
+  }
+
+  /** An idle connector process does not keep the gateway's process alive (it ends on disconnect); a call in flight does. */
+  private holdOpen(child: ChildProcess, hold: boolean): void {
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (hold) channel?.ref?.();
+    else channel?.unref?.();
   }
 
   private receive(message: ChildMessage): void {
