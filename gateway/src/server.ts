@@ -53,22 +53,24 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
   const appliedMigrations = await applyMigrations(config.databaseUrl);
   const { key: rootKey, createdFile } = loadRootKey(config);
   const database = createDb(config.databaseUrl);
+  let registry: ConnectorRegistry | undefined;
   try {
     await checkRootKey(database.db, rootKey);
     const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
     const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
-    const registry =
+    const connectors: ConnectorRegistry =
       options.registry ??
       (await loadConnectors(config.connectors, {
         isolation: config.connectorIsolation ?? true,
         logger: connectorLogger,
         ...(config.connectorMemoryMb ? { isolationOptions: { memoryLimitMb: config.connectorMemoryMb } } : {}),
       }));
+    registry = connectors;
     const services = createServices({
       db: database.db,
       provider: database.provider,
       rootKey,
-      registry,
+      registry: connectors,
       logger: connectorLogger,
       connectorTimeoutMs: config.connectorTimeoutMs,
       prices: loadPriceList(config.priceListFile),
@@ -82,7 +84,7 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })));
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
-      schema: guardSchema(buildSchema(registry)),
+      schema: guardSchema(buildSchema(connectors)),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
       renderGraphiQL,
@@ -117,11 +119,13 @@ export async function createGateway(config: GatewayConfig, options: { registry?:
         await keySync.stop();
         await resuming;
         await database.db.$disconnect();
-        await registry.close();
+        await connectors.close();
       },
     };
   } catch (error) {
     await database.db.$disconnect();
+    // Connector processes it started must not outlive a failed start.
+    await registry?.close();
     throw error;
   }
 }
