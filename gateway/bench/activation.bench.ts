@@ -14,6 +14,7 @@ import { loadConnectors } from "../src/connectors/registry.js";
 import { createGateway } from "../src/server.js";
 
 const LATENCY_MS = 25;
+const ADMIN_TOKEN = `bench-admin-${randomBytes(24).toString("hex")}`;
 const KEYS = 8;
 const PROTOCOL_MINIMUM = 4;
 
@@ -25,7 +26,7 @@ const identities = Array.from({ length: 6 }, (_, i) => ({
 const emulator = await startAwsKmsEmulator({ region: "eu-west-1", identities, wrappingKeyBits: { RSA_3072: true } });
 const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
 const gateway = await createGateway(
-  { port: 0, dataDir, databaseUrl: `file:${join(dataDir, "uko.db")}`, rootKey: randomBytes(32).toString("base64"), connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs: 30_000, logLevel: "silent" },
+  { port: 0, dataDir, databaseUrl: `file:${join(dataDir, "uko.db")}`, rootKey: randomBytes(32).toString("base64"), adminToken: ADMIN_TOKEN, rateLimitPerMinute: 0, connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs: 30_000, logLevel: "silent" },
   {
     // In its own process, as the gateway runs it; UKO_CONNECTOR_ISOLATION=off to compare in-process.
     registry: await loadConnectors(["@uko/connector-aws-kms"], { isolation: process.env.UKO_CONNECTOR_ISOLATION !== "off", logger: { debug() {}, info() {}, warn() {}, error() {} } }),
@@ -34,7 +35,7 @@ const gateway = await createGateway(
 );
 const gql = async (query: string, variables: Record<string, unknown> = {}) => {
   const body = JSON.stringify({ query, variables });
-  const res = await gateway.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }, body });
+  const res = await gateway.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: `Bearer ${ADMIN_TOKEN}` }, body });
   const json = (await res.json()) as { data: any; errors?: unknown };
   if (json.errors) throw new Error(JSON.stringify(json.errors));
   return json.data;
