@@ -30,6 +30,12 @@ export const DEFAULT_ISOLATION: IsolationOptions = {
 const PASSED_ENV = ["PATH", "HOME", "TZ", "LANG", "LC_ALL", "NODE_EXTRA_CA_CERTS", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "SYSTEMROOT"];
 
 
+/** The variables above, and those an operator names in UKO_CONNECTOR_ENV (comma-separated), e.g. a test keystore's settings. */
+function passedEnvironment(): string[] {
+  const named = (process.env.UKO_CONNECTOR_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return [...PASSED_ENV, ...named];
+}
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -154,7 +160,7 @@ export class ConnectorProcess {
     const generation = ++this.generationCount;
     this.exitReason = undefined;
     this.fatal = undefined;
-    const env = Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+    const env = Object.fromEntries(passedEnvironment().flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
     const child = fork(entry, [this.specifier], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
