@@ -21,6 +21,10 @@ export interface GatewayConfig {
   /** The background sync's wait after a failed push to a keystore: base and cap of the exponential backoff, in seconds. */
   installBackoffBaseSeconds?: number;
   installBackoffMaxSeconds?: number;
+  /** Run each connector package in its own process (default); off imports them into the gateway, for debugging. */
+  connectorIsolation?: boolean;
+  /** Heap limit of each connector process, in MiB. */
+  connectorMemoryMb?: number;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
@@ -71,6 +75,8 @@ const schema = z.object({
   UKO_CONNECTOR_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   UKO_INSTALL_BACKOFF_BASE_S: z.coerce.number().int().min(1).max(86_400).default(30),
   UKO_INSTALL_BACKOFF_MAX_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  UKO_CONNECTOR_ISOLATION: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  UKO_CONNECTOR_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
   UKO_UNAUTHENTICATED_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(60),
@@ -127,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keySyncIntervalSeconds: e.UKO_KEY_SYNC_INTERVAL_S,
     connectorTimeoutMs: e.UKO_CONNECTOR_TIMEOUT_MS,
     connectorCallTimeoutMs: e.UKO_CONNECTOR_CALL_TIMEOUT_MS,
+    connectorIsolation: e.UKO_CONNECTOR_ISOLATION === "on",
+    connectorMemoryMb: e.UKO_CONNECTOR_MEMORY_MB,
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     installBackoffBaseSeconds: e.UKO_INSTALL_BACKOFF_BASE_S,
     installBackoffMaxSeconds: e.UKO_INSTALL_BACKOFF_MAX_S,

@@ -87,16 +87,25 @@ export async function createGateway(
     throw error;
   }
   const database = createDb(config.databaseUrl);
+  let registry: ConnectorRegistry | undefined;
   try {
     await checkRootKey(database.db, rootKey);
     const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
-    const registry = options.registry ?? (await loadConnectors(config.connectors));
+    const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
+    const connectors: ConnectorRegistry =
+      options.registry ??
+      (await loadConnectors(config.connectors, {
+        isolation: config.connectorIsolation ?? true,
+        logger: connectorLogger,
+        ...(config.connectorMemoryMb ? { isolationOptions: { memoryLimitMb: config.connectorMemoryMb } } : {}),
+      }));
+    registry = connectors;
     const services = createServices({
       db: database.db,
       provider: database.provider,
       rootKey,
-      registry,
-      logger: asConnectorLogger(logger.child({ component: "connector" })),
+      registry: connectors,
+      logger: connectorLogger,
       connectorTimeoutMs: config.connectorTimeoutMs,
       ...(config.connectorCallTimeoutMs !== undefined ? { connectorCallTimeoutMs: config.connectorCallTimeoutMs } : {}),
       prices: loadPriceList(config.priceListFile),
@@ -120,7 +129,7 @@ export async function createGateway(
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
     const yoga = createYoga<Record<string, never>, Context>({
-      schema: guardSchema(refuseUnstorableText(buildSchema(registry))),
+      schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
       graphiql: { title: "UKO gateway" },
       cors: corsPolicy(config.corsOrigins ?? []),
@@ -175,11 +184,14 @@ export async function createGateway(
         await services.sessions.closeAll();
         await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
         await database.db.$disconnect();
+        await connectors.close();
         lock?.release();
       },
     };
   } catch (error) {
     await database.db.$disconnect();
+    // Connector processes it started must not outlive a failed start.
+    await registry?.close();
     lock?.release();
     throw error;
   }

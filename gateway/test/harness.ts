@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import pino from "pino";
-import awsKmsConnector from "@uko/connector-aws-kms";
 import referenceConnector from "@uko/connector-reference";
 import type { GatewayConfig } from "../src/config.js";
-import { ConnectorRegistry, register, type LoadedConnector } from "../src/connectors/registry.js";
+import type { IsolationOptions } from "../src/connectors/isolation/connector-process.js";
+import { ConnectorRegistry, loadConnector, register, type LoadedConnector } from "../src/connectors/registry.js";
+import { withSession } from "../src/connectors/invoke.js";
+import { asConnectorLogger } from "../src/logger.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
 /**
@@ -63,8 +65,26 @@ function allowErrors(query: string): boolean {
   return query.includes("# expect-errors");
 }
 
-/** `connectors` replace the built-in ones of the same type (e.g. a wrapped reference connector that counts sessions). */
-export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, options: { connectors?: LoadedConnector[]; clock?: { now(): Date } } = {}): Promise<TestGateway> {
+export interface ExtraConnector {
+  /** A package name or a path to a connector module, loaded in its own process. */
+  name: string;
+  isolationOptions?: Partial<IsolationOptions>;
+}
+
+export interface TestGatewayOptions {
+  /** Replace the built-in connectors of the same type (e.g. a wrapped reference connector that counts sessions), or add to them; in-process. */
+  connectors?: LoadedConnector[];
+  /** Packages loaded isolated, in their own processes, as in production (AWS always is). */
+  extraConnectors?: ExtraConnector[];
+  /** The managed-key engine's clock. */
+  clock?: { now(): Date };
+}
+
+/**
+ * The reference connector runs in the test's process (tests reach into its in-memory backend);
+ * AWS, and any `extraConnectors`, run isolated in their own processes, as in production.
+ */
+export async function startTestGateway(provider: Provider, overrides: Partial<GatewayConfig> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-test-"));
   let dropDatabase = async () => {};
   let databaseUrl = `file:${join(dataDir, "uko.db")}`;
@@ -103,15 +123,18 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
       done();
     },
   });
-  const gateway = await createGateway(config, {
-    registry: new ConnectorRegistry(
-      [register("@uko/connector-reference", referenceConnector), register("@uko/connector-aws-kms", awsKmsConnector)].map(
-        (builtIn) => options.connectors?.find((c) => c.definition.type === builtIn.definition.type) ?? builtIn,
-      ).concat((options.connectors ?? []).filter((c) => c.definition.type !== "reference" && c.definition.type !== "aws_kms")),
-    ),
-    logger: pino({ level: "debug" }, sink),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const logger = pino({ level: "debug" }, sink);
+  const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
+  const loaded: LoadedConnector[] = [register("@uko/connector-reference", referenceConnector)];
+  for (const extra of [{ name: "@uko/connector-aws-kms" }, ...(options.extraConnectors ?? [])]) {
+    loaded.push(await loadConnector(extra.name, { logger: connectorLogger, ...(extra.isolationOptions ? { isolationOptions: extra.isolationOptions } : {}) }));
+  }
+  await warmUp(loaded.find((c) => c.definition.type === "aws_kms")!);
+  const replaced = options.connectors ?? [];
+  const connectors = loaded
+    .map((builtIn) => replaced.find((c) => c.definition.type === builtIn.definition.type) ?? builtIn)
+    .concat(replaced.filter((c) => !loaded.some((l) => l.definition.type === c.definition.type)));
+  const gateway = await createGateway(config, { registry: new ConnectorRegistry(connectors), logger, ...(options.clock ? { clock: options.clock } : {}) });
   const responses: string[] = [];
   const fetchPath = async (path: string, init?: RequestInit) => {
     const response = await gateway.yoga.fetch(new URL(path, "http://localhost"), init as never);
@@ -146,6 +169,17 @@ export async function startTestGateway(provider: Provider, overrides: Partial<Ga
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A fresh connector process loads the AWS SDK's request path on its first call, which on a busy
+ * machine can outlast the tests' 1.5 s deadline; a running gateway's is warm after its first
+ * health round. One call to a closed loopback port does the same here.
+ */
+async function warmUp(aws: LoadedConnector): Promise<void> {
+  const properties = { aws_region: "eu-west-1", aws_access_key_id: "WARMUP", aws_secret_access_key: "warm-up-not-a-secret", aws_endpoint: "http://127.0.0.1:9" };
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  await withSession(aws, properties, [], { timeoutMs: 30_000, logger: quiet, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }, (session, host) => session.test(host)).catch(() => undefined);
 }
 
 export const KEYSTORE_FIELDS = `

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { importConnector, isPath } from "../src/connectors/import-connector.js";
+import { importConnector, isPath } from "../src/connectors/isolation/import-connector.js";
 import { loadConnectors } from "../src/connectors/registry.js";
 
 /** UKO_CONNECTORS entries: package names and paths to package directories. */

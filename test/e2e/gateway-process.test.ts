@@ -65,6 +65,8 @@ function restartScenario(label: string, scenario: Scenario): void {
       PORT: "0",
       UKO_DATA_DIR: dataDir,
       UKO_CONNECTORS: "@uko/connector-reference",
+      // The reference connector runs in its own process, which sees only the variables named here.
+      UKO_CONNECTOR_ENV: "UKO_REFERENCE_INSTANCES",
       UKO_REFERENCE_INSTANCES: JSON.stringify({ [instance]: canary }),
       // Debug logs: the most output there is to leak into.
       LOG_LEVEL: "debug",

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isConnectorError, validateProperties, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
+import { isConnectorError, type ConnectorLogger, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
 import { toConnectorError, withSession } from "../connectors/invoke.js";
 import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
 import type { SessionPool } from "../connectors/sessions.js";
@@ -304,7 +304,15 @@ export class KeystoreService {
     given: GivenProperties["values"],
     options: { partial?: boolean },
   ): Promise<PropertyValues | undefined> {
-    const result = validateProperties(connector.definition.properties, given, { partial: options.partial, applyDefaults: !options.partial });
+    let result;
+    try {
+      result = await connector.validateProperties(given, { partial: options.partial, applyDefaults: !options.partial });
+    } catch (error) {
+      // An isolated connector's process restarting: say so where the properties are, as any other reason they cannot be accepted now.
+      if (!isConnectorError(error)) throw error;
+      v.add({ path: ["input", "properties", connector.inputName], message: error.message, code: error.code });
+      return undefined;
+    }
     for (const issue of result.issues) v.add({ path: propertyPath(connector, issue.property), message: issue.message, code: issue.code });
     if (result.issues.length > 0) return undefined;
     return options.partial ? result.values : this.derive(v, connector, result.values);
