@@ -53,7 +53,13 @@ export interface GatewayConfig {
 }
 
 /** Loaded when UKO_CONNECTORS is not set: the connectors that ship with the gateway. */
-export const BUILT_IN_CONNECTORS: readonly string[] = ["@uko/connector-aws-kms"];
+export const BUILT_IN_CONNECTORS: readonly string[] = [
+  "@uko/connector-aws-kms",
+  "@uko/connector-azure-key-vault",
+  "@uko/connector-google-kms",
+  "@uko/connector-ibm-kms/key-protect",
+  "@uko/connector-ibm-kms/hpcs",
+];
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
