@@ -21,8 +21,15 @@ describe("importing a connector", () => {
     expect((absolute.default as { type: string }).type).toBe("reference");
     const relative = await importConnector("./plugins/reference", repo);
     expect(relative.default).toBe(absolute.default);
-    const registry = await loadConnectors([join(repo, "plugins/reference")]);
-    expect(registry.get("reference")?.packageName).toBe(join(repo, "plugins/reference"));
+    // In its own process too: the connector process resolves the path the same way.
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const registry = await loadConnectors([join(repo, "plugins/reference")], { logger: quiet });
+    try {
+      expect(registry.get("reference")?.packageName).toBe(join(repo, "plugins/reference"));
+      expect(registry.get("reference")?.isolated).toBe(true);
+    } finally {
+      await registry.close();
+    }
   });
 
   it("says what is wrong with a path that is not a package, and a name that is not installed", async () => {

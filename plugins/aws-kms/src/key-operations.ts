@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-kms";
 import {
   ConnectorError,
+  mapConcurrently,
   findManagedCopyByListing,
   loadWrappingKey,
   managedCopyTags,
@@ -305,17 +306,4 @@ async function collectPages<T>(fetchPage: (marker: string | undefined) => Promis
     marker = page.next;
   } while (marker);
   return all;
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from "node:crypto";
 import type { DeletedKey, KeyClient, KeyVaultKey } from "@azure/keyvault-keys";
 import {
   ConnectorError,
+  mapConcurrently,
   isManagedCopy,
   loadWrappingKey,
   managedCopyTags,
@@ -297,17 +298,4 @@ function purgeAfterOf(key: DeletedKey | KeyVaultKey): Date | undefined {
   const value = key.properties.tags?.[PURGE_AFTER_TAG];
   const date = value ? new Date(value) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

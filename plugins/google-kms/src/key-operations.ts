@@ -2,6 +2,7 @@ import { createHmac, createPrivateKey, createPublicKey, randomBytes, timingSafeE
 import type { protos } from "@google-cloud/kms";
 import {
   ConnectorError,
+  mapConcurrently,
   isManagedCopy,
   loadWrappingKey,
   managedCopyTags,
@@ -414,17 +415,4 @@ function toRemoteKey(key: CryptoKey, versions: readonly Version[]): RemoteKey {
     ...(state === "pending_deletion" && current?.destroyTime ? { deletionDate: toDate(current.destroyTime) } : {}),
     tags: { ...(key.labels ?? {}) },
   };
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -6,11 +6,15 @@ import { pathToFileURL } from "node:url";
 /**
  * Imports one UKO_CONNECTORS entry. An entry is a package name (resolved from the gateway's own
  * installation, then from the working directory, so a connector installed next to the gateway
- * loads) or a path to a package directory (absolute, or starting with ./ or ../ from the working
- * directory), whose package.json names its entry file.
+ * loads) or a path (absolute, or starting with ./ or ../ from the working directory) to a package
+ * directory, whose package.json names its entry file, or to the module file itself.
  */
 export async function importConnector(entry: string, cwd = process.cwd()): Promise<{ default?: unknown }> {
-  if (isPath(entry)) return import(await packageEntryUrl(resolve(cwd, entry)));
+  if (isPath(entry)) {
+    const path = resolve(cwd, entry);
+    const isFile = await stat(path).then((s) => s.isFile(), () => false);
+    return import(isFile ? pathToFileURL(path).href : await packageEntryUrl(path));
+  }
   try {
     return (await import(entry)) as { default?: unknown };
   } catch (error) {
