@@ -1,3 +1,4 @@
+import { startAwsKmsEmulator, type AwsKmsEmulator } from "@uko/connector-aws-kms/emulator";
 import { startAzureKeyVaultEmulator, type AzureKeyVaultEmulator } from "@uko/connector-azure-key-vault/emulator";
 import { emulatorProperties, startGoogleKmsTarget, type GoogleKmsTarget } from "@uko/connector-google-kms/emulator";
 import { startIbmKmsEmulator, type IbmKmsEmulator } from "@uko/connector-ibm-kms/emulator";
@@ -23,6 +24,7 @@ const camel = (properties: Readonly<Record<string, unknown>>, drop: string[] = [
 
 describe("every keystore type, through its isolated connector and its emulator", () => {
   let t: TestGateway;
+  let aws: AwsKmsEmulator;
   let azure: AzureKeyVaultEmulator;
   let google: GoogleKmsTarget;
   let ibm: IbmKmsEmulator;
@@ -64,12 +66,14 @@ describe("every keystore type, through its isolated connector and its emulator",
   });
 
   beforeAll(async () => {
-    [azure, google, ibm] = await Promise.all([startAzureKeyVaultEmulator(), startGoogleKmsTarget(), startIbmKmsEmulator()]);
+    [aws, azure, google, ibm] = await Promise.all([startAwsKmsEmulator({ region: "eu-central-1" }), startAzureKeyVaultEmulator(), startGoogleKmsTarget(), startIbmKmsEmulator()]);
     t = await startTestGateway("sqlite", { destroyWaitSeconds: 0, connectorTimeoutMs: 15_000 }, {
       extraConnectors: [{ name: "@uko/connector-azure-key-vault" }, { name: "@uko/connector-google-kms" }, { name: "@uko/connector-ibm-kms/key-protect" }, { name: "@uko/connector-ibm-kms/hpcs" }],
     });
     rootKey = new RootKey(Buffer.from(t.config.rootKey!, "base64"));
     vaultId = (await t.gql(`mutation { createVault(input: { name: "every-type" }) { ... on CreateVaultSuccess { vault { id } } } }`)).data.createVault.vault.id;
+    const awsIdentity = aws.identities[0]!;
+    await connect("aws_kms", { awsKms: { awsRegion: "eu-central-1", awsAccessKeyId: awsIdentity.accessKeyId, awsSecretAccessKey: awsIdentity.secretAccessKey, awsEndpoint: aws.endpoint } });
     const principal = azure.principals[0]!;
     await connect("azure_key_vault", {
       azureKeyVault: {
@@ -93,7 +97,14 @@ describe("every keystore type, through its isolated connector and its emulator",
   });
   afterAll(async () => {
     await t?.close();
-    await Promise.all([azure?.close(), google?.close(), ibm?.close()]);
+    await Promise.all([aws?.close(), azure?.close(), google?.close(), ibm?.close()]);
+  });
+
+  it("AES-256 activates in AWS KMS, the imported key holding the gateway's bytes", async () => {
+    const key = await activeKey("aws_kms", "AES", "256", "aws-aes");
+    const status = byKeystore(key)["aws-kms"];
+    expect(status).toMatchObject({ status: "ACTIVE", syncFlag: "OK" });
+    expect(aws.inspect.keyHoldsMaterial(status.keyIdInKeystore, await materialOf(key.id))).toBe(true);
   });
 
   it("RSA-2048 activates in Azure Key Vault, the vault's copy holding the gateway's private key, beside the import KEK made on connect", async () => {
@@ -136,6 +147,17 @@ describe("every keystore type, through its isolated connector and its emulator",
     expect(ibm.inspect.versions(instance, after.keyIdInKeystore)).toBe(2);
     expect(ibm.inspect.keyHoldsMaterial(instance, after.keyIdInKeystore, await materialOf(key.id, 2))).toBe(true);
     expect(ibm.inspect.keyHoldsMaterial(instance, after.keyIdInKeystore, await materialOf(key.id, 1))).toBe(false);
+  });
+
+  it("no credential given to any keystore appears in a response or a log line", () => {
+    const secrets = {
+      aws: aws.identities[0]!.secretAccessKey,
+      azure: azure.principals[0]!.clientSecret,
+      google: google.emulator.keyFile.private_key.split("\n")[1]!,
+      ibm: ibm.identities[0]!.apiKey,
+    };
+    const haystacks = { responses: t.responses.join("\n"), logs: t.logs.join("\n") };
+    for (const [where, text] of Object.entries(haystacks)) for (const [type, secret] of Object.entries(secrets)) expect(text.includes(secret), `${type} secret in ${where}`).toBe(false);
   });
 
   it("refuses a template for AES at an Azure keystore, naming the algorithm field and what Azure holds instead, and creates nothing", async () => {
