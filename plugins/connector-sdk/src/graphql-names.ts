@@ -28,7 +28,7 @@ export function connectorGraphqlNames(type: string): ConnectorGraphqlNames {
  * name ends in `Keystore` or `PropertiesInput`, so only gateway types with those endings can clash.
  * The gateway's tests check this list against its schema.
  */
-export const GATEWAY_TYPE_NAMES: readonly string[] = ["Keystore", "UnloadedKeystore", "KeyStatusInKeystore", "KeystorePropertiesInput"];
+export const GATEWAY_TYPE_NAMES: readonly string[] = ["Keystore", "UnloadedKeystore", "KeyStatusInKeystore", "KeystorePropertiesInput", "AlreadyConnectedKeystore"];
 
 /** The fields of the gateway's `Keystore` interface: a connection property cannot take one of these GraphQL names. */
 export const RESERVED_PROPERTY_FIELDS: readonly string[] = [
