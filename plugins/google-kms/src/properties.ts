@@ -64,8 +64,8 @@ export function parseKeyFile(base64: string): { key: ServiceAccountKey } | { pro
   if (privateKeyId !== undefined && !PRIVATE_KEY_ID.test(privateKeyId)) problems.push(`"private_key_id" must be 40 hexadecimal digits`);
   const privateKey = text("private_key");
   // The key itself is never quoted back: only whether it looks like one.
-  if (privateKey !== undefined && !/^-----BEGIN PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END PRIVATE KEY-----\s*$/.test(privateKey)) {
-    problems.push(`"private_key" must be a PEM private key (-----BEGIN PRIVATE KEY-----)`);
+  if (privateKey !== undefined && !/^-----BEGIN PRIVATE[ ]KEY-----\r?\n[\s\S]+\r?\n-----END PRIVATE[ ]KEY-----\s*$/.test(privateKey)) {
+    problems.push(`"private_key" must be the PEM PKCS#8 private key Google wrote into the file`);
   }
   const clientEmail = text("client_email");
   if (clientEmail !== undefined && !CLIENT_EMAIL.test(clientEmail)) problems.push(`"client_email" is not a service account's e-mail address`);

