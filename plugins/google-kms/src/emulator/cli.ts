@@ -1,6 +1,5 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { closeOnSignals, parsePort, runIfEntryPoint, UsageError } from "@uko/emulator-kit";
 import { DEFAULT_KEY_RING, startGoogleKmsEmulator } from "./emulator.js";
 import type { GoogleKmsEmulator } from "./types.js";
 
@@ -18,8 +17,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     options: { port: { type: "string" }, project: { type: "string" }, location: { type: "string" }, region: { type: "string" } },
     strict: true,
   });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0 for any), not "${values.port}"`);
+  const port = parsePort(values.port);
   const location = values.location ?? values.region;
   const emulator = await startGoogleKmsEmulator({
     port,
@@ -27,13 +25,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     ...(location !== undefined ? { location } : {}),
   });
   process.stdout.write(`${JSON.stringify(describe(emulator))}\n`);
-  const stop = (): void => {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    void emulator.close();
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  closeOnSignals(emulator);
   return emulator;
 }
 
@@ -50,22 +42,7 @@ export function describe(emulator: GoogleKmsEmulator): object {
   };
 }
 
-export class UsageError extends Error {}
+/** Tests and scripts tell a usage mistake apart from a failure by it. */
+export { UsageError };
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  main().catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message}\n${USAGE}\n`);
-    process.exitCode = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1;
-  });
-}
+runIfEntryPoint(import.meta.url, () => main(), USAGE);

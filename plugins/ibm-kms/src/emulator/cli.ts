@@ -1,7 +1,8 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { closeOnSignals, parsePort, runIfEntryPoint, UsageError } from "@uko/emulator-kit";
 import { startIbmKmsEmulator, type IbmKmsEmulator } from "./emulator.js";
+
+export const USAGE = "usage: ibm-kms-emulator [--port N] [--region R]";
 
 /**
  * `node dist/emulator/cli.js [--port N] [--region R]`: IAM and the Key Protect v2 API in the
@@ -10,13 +11,10 @@ import { startIbmKmsEmulator, type IbmKmsEmulator } from "./emulator.js";
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<IbmKmsEmulator> {
   const { values } = parseArgs({ args: [...argv], options: { port: { type: "string" }, region: { type: "string" } }, strict: true });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0 for any), not "${values.port}"`);
+  const port = parsePort(values.port);
   const emulator = await startIbmKmsEmulator({ port, ...(values.region ? { region: values.region } : {}) });
   process.stdout.write(`${JSON.stringify(describeIbmEmulator(emulator))}\n`);
-  const stop = (): void => void emulator.close();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  closeOnSignals(emulator);
   return emulator;
 }
 
@@ -33,17 +31,7 @@ export function describeIbmEmulator(emulator: IbmKmsEmulator): Record<string, un
   };
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
+/** Tests and scripts tell a usage mistake apart from a failure by it. */
+export { UsageError };
 
-if (isEntryPoint()) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nusage: ibm-kms-emulator [--port N] [--region R]\n`);
-    process.exitCode = 2;
-  });
-}
+runIfEntryPoint(import.meta.url, () => main(), USAGE);
