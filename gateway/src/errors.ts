@@ -79,6 +79,23 @@ export class PropertiesChangeRefusedError extends DomainError {
   }
 }
 
+/** A keystore's repair action (repairKeystore) was refused by its connector, or its type has none; nothing was changed. */
+export class KeystoreRepairError extends DomainError {
+  readonly code = "KEYSTORE_REPAIR_FAILED";
+  constructor(
+    readonly keystoreType: string,
+    readonly connectorCode: string,
+    readonly reason: string,
+  ) {
+    super(`The ${keystoreType} keystore could not be repaired: ${reason}`);
+  }
+
+  /** The keystore's type declares no repair action (capabilities.repair). */
+  static unsupported(keystoreType: string): KeystoreRepairError {
+    return new KeystoreRepairError(keystoreType, "UNSUPPORTED", `its connector has no repair action`);
+  }
+}
+
 export class KeystoreAlreadyConnectedError extends DomainError {
   readonly code = "KEYSTORE_ALREADY_CONNECTED";
   /**

@@ -39,6 +39,8 @@ const SAMPLES: Record<string, (f: Fixture) => Record<string, unknown>> = {
   updateKeystore: (f) => ({ id: f.keystore, expectedVersion: 999 }),
   disconnectKeystore: (f) => ({ id: f.keystore, expectedVersion: 999 }),
   refreshKeystoreStatus: (f) => ({ id: f.keystore }),
+  // The reference type has no repair action: refused with KeystoreRepairError, nothing changes.
+  repairKeystore: (f) => ({ id: f.keystore }),
   testKeystoreConnection: (f) => ({ keystoreId: f.keystore }),
   createKeyTemplate: (f) => ({ vaultId: f.vault, name: uniq(), key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "x-<app>", target: { keystoreType: "reference", keystoreGroup: "prod" } }),
   updateKeyTemplate: (f) => ({ id: f.template, expectedVersion: 999 }),

@@ -30,12 +30,19 @@ const steady: ConnectorDefinition = {
   capabilities: { ...referenceConnector.capabilities, operations: referenceConnector.capabilities.operations.filter((o) => o !== "rotate") },
 };
 
+/** The reference connector declaring a repair action its sessions lack (a connector bug). */
+const noRepair: ConnectorDefinition = {
+  ...referenceConnector,
+  type: "reference_no_repair",
+  capabilities: { ...referenceConnector.capabilities, repair: { label: "Fix it", description: "Would fix it." } },
+};
+
 describe("declared capabilities", () => {
   let t: TestGateway;
   let vaultId: string;
 
   beforeAll(async () => {
-    t = await startTestGateway("sqlite", {}, { connectors: [register("liar", liar), register("steady", steady)] });
+    t = await startTestGateway("sqlite", {}, { connectors: [register("liar", liar), register("steady", steady), register("no-repair", noRepair)] });
     vaultId = (await t.gql(`mutation { createVault(input: { name: "caps" }) { ... on CreateVaultSuccess { vault { id } } } }`)).data.createVault.vault.id;
   });
   afterAll(() => t?.close());
@@ -47,6 +54,23 @@ describe("declared capabilities", () => {
     expect(result.message).toContain("reference_liar");
     // The honest connector's session passes the same check.
     expect((await t.gateway.services.keystores.testProperties({ type: "reference", values: { reference_instance: "caps-ok", reference_api_key: "caps-key-1" } })).ok).toBe(true);
+  });
+
+  it("refuses a session that lacks a declared repair action, naming it; a type without one refuses repairKeystore with a typed error", async () => {
+    const result = await t.gateway.services.keystores.testProperties({ type: "reference_no_repair", values: { reference_instance: "caps-no-repair", reference_api_key: "caps-key-1" } });
+    expect(result).toMatchObject({ ok: false, health: "CONFIGURATION_ERROR", errorCode: "UNSUPPORTED" });
+    expect(result.message).toContain("repair (repairKeystore)");
+    const types = (await t.gql(`{ keystoreTypes { type capabilities { repair { label description } } } }`)).data.keystoreTypes as { type: string; capabilities: { repair: unknown } }[];
+    expect(types.find((k) => k.type === "reference_no_repair")!.capabilities.repair).toEqual({ label: "Fix it", description: "Would fix it." });
+    expect(types.find((k) => k.type === "reference")!.capabilities.repair).toBeNull();
+
+    const connected = (await t.gql(`mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) { ... on ConnectKeystoreSuccess { keystore { id version } } } }`, {
+      input: { vaultId, name: "no-repair-type", groups: ["prod"], properties: { reference: { referenceInstance: "caps-plain", referenceApiKey: "caps-key-1" } } },
+    })).data.connectKeystore.keystore;
+    const refused = (await t.gql(`mutation($input: RepairKeystoreInput!) { repairKeystore(input: $input) { __typename ... on KeystoreRepairError { code keystoreType connectorCode message } } }`, { input: { id: connected.id } })).data.repairKeystore;
+    expect(refused).toEqual({ __typename: "KeystoreRepairError", code: "KEYSTORE_REPAIR_FAILED", keystoreType: "reference", connectorCode: "UNSUPPORTED", message: "The reference keystore could not be repaired: its connector has no repair action" });
+    const after = await t.gateway.database.db.keystore.findUniqueOrThrow({ where: { id: connected.id } });
+    expect(after.version).toBe(connected.version);
   });
 
   it("shows each type's optional operations and rotation model", async () => {

@@ -55,6 +55,12 @@ export const UPDATE_KEYSTORE = `mutation($input: UpdateKeystoreInput!) { updateK
 export const REFRESH_STATUS = `mutation($input: RefreshKeystoreStatusInput!) { refreshKeystoreStatus(input: $input) {
   ${ERROR_FIELDS} ... on RefreshKeystoreStatusSuccess { refresh { keystore { ${KEYSTORE_FIELDS} } test { ${TEST_FIELDS} } } } } }`;
 
+/** Each type's repair action (null: none), for the keystore page's repair button. */
+export const KEYSTORE_REPAIR_ACTIONS = `query { keystoreTypes { type capabilities { repair { label description } } } }`;
+
+export const REPAIR_KEYSTORE = `mutation($input: RepairKeystoreInput!) { repairKeystore(input: $input) {
+  ${ERROR_FIELDS} ... on RepairKeystoreSuccess { keystore { ${KEYSTORE_FIELDS} } } ... on KeystoreRepairError { connectorCode reason } } }`;
+
 export const DISCONNECT_KEYSTORE = `mutation($input: DisconnectKeystoreInput!) { disconnectKeystore(input: $input) {
   ${ERROR_FIELDS} ... on DisconnectKeystoreSuccess { keystore { id } }
   ... on KeystoreHasKeysError { keyLabels } ... on KeystoreReleaseError { keyLabels } } }`;

@@ -108,6 +108,12 @@ export interface FieldIssue {
 }
 
 /** Any typed error of a mutation result; the union members add their own fields. */
+/** A keystore type's repair action (KeystoreType.capabilities.repair), run with repairKeystore. */
+export interface RepairAction {
+  label: string;
+  description: string;
+}
+
 export interface TypedError {
   __typename: string;
   message: string;

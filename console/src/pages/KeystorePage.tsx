@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { gql } from "../api/client.ts";
-import { KEYSTORE, KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, REFRESH_STATUS } from "../api/documents.ts";
-import type { ConnectionTest, Keystore, KeystoreType, TypedError } from "../api/types.ts";
+import { KEYSTORE, KEYSTORE_REPAIR_ACTIONS, KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, REFRESH_STATUS } from "../api/documents.ts";
+import type { ConnectionTest, Keystore, KeystoreType, RepairAction, TypedError } from "../api/types.ts";
 import { useQuery } from "../api/use-query.ts";
 import { useLiveQuery } from "../api/use-live.ts";
 import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
@@ -10,6 +10,7 @@ import { ConnectionTestResult, TestChecks } from "../components/ConnectionTestRe
 import { Link } from "../router.tsx";
 import { EditConnection } from "./keystore/EditConnection.tsx";
 import { Disconnect } from "./keystore/Disconnect.tsx";
+import { RepairKeystore } from "./keystore/RepairKeystore.tsx";
 import { useCan } from "../auth/use-can.ts";
 import { ActionButton } from "../components/ActionButton.tsx";
 
@@ -26,6 +27,7 @@ export function KeystorePage({ id }: { id: string }) {
     poll: !editing,
   });
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
+  const repairs = useQuery<{ keystoreTypes: { type: string; capabilities: { repair: RepairAction | null } }[] }>(KEYSTORE_REPAIR_ACTIONS);
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ConnectionTest>();
   const [checkError, setCheckError] = useState<string>();
@@ -46,6 +48,7 @@ export function KeystorePage({ id }: { id: string }) {
   if (!keystore) return q.error ? <Alert>{q.error}</Alert> : <Loading what="the keystore" />;
   const type = types.data?.keystoreTypes.find((t) => t.type === keystore.type);
   const refused = why("keystores.write", keystore.vault);
+  const repair = repairs.data?.keystoreTypes.find((t) => t.type === keystore.type)?.capabilities.repair;
   const label = (name: string) => type?.properties.find((d) => d.name === name)?.label ?? name;
 
   const checkNow = async () => {
@@ -108,6 +111,7 @@ export function KeystorePage({ id }: { id: string }) {
           <dt>Last heartbeat</dt>
           <dd>{formatTime(keystore.status.lastHeartbeat)}</dd>
         </dl>
+        {repair && <RepairKeystore keystore={keystore} repair={repair} refused={refused} onRepaired={() => q.reload()} />}
         <ActionButton refused={refused} onClick={() => void checkNow()} disabled={checking}>
           {checking ? "Checking…" : "Check now"}
         </ActionButton>

@@ -81,6 +81,7 @@ export const RULES: Record<"Query" | "Mutation" | "Subscription", Record<string,
     updateKeystore: { permission: "keystores.write", vault: keystore, notFound: nf("keystore"), action: "target-keystores.update" },
     disconnectKeystore: { permission: "keystores.write", vault: keystore, notFound: nf("keystore"), action: "target-keystores.delete" },
     refreshKeystoreStatus: { permission: "keystores.write", vault: keystore, notFound: nf("keystore"), action: "target-keystores.refresh" },
+    repairKeystore: { permission: "keystores.write", vault: keystore, notFound: nf("keystore"), action: "target-keystores.repair" },
     testKeystoreConnection: {
       permission: "keystores.write",
       // With a keystoreId it acts in that keystore's vault; with unsaved properties, in none.

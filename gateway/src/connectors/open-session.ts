@@ -19,12 +19,12 @@ export async function openSession(connector: LoadedConnector, properties: Proper
   return session;
 }
 
-/** Each declared optional operation the session lacks, as "rotate (rotateKey)". */
+/** Each declared optional operation the session lacks, as "rotate (keys.rotateKey)" or "repair (repairKeystore)". */
 export function missingOperations(connector: LoadedConnector, session: ConnectorSession): string[] {
-  const declared = connector.definition.capabilities.operations;
-  if (declared.length === 0) return [];
-  if (!session.keys) return declared.map((op) => `${op} (keys.${OPTIONAL_OPERATION_METHODS[op]})`);
-  return declared
-    .filter((op) => typeof session.keys![OPTIONAL_OPERATION_METHODS[op]] !== "function")
+  const capabilities = connector.definition.capabilities;
+  const missing = capabilities.operations
+    .filter((op) => typeof session.keys?.[OPTIONAL_OPERATION_METHODS[op]] !== "function")
     .map((op) => `${op} (keys.${OPTIONAL_OPERATION_METHODS[op]})`);
+  if (capabilities.repair && typeof session.repairKeystore !== "function") missing.push("repair (repairKeystore)");
+  return missing;
 }

@@ -38,7 +38,14 @@ export type SessionRunner = <T>(work: (session: ConnectorSession, host: Connecto
  * Runs a connector's connection test (optionally its first-connect step before it) and sums it up
  * as a health, a sentence for a person, the structured checks and the missing permissions.
  */
-export async function runConnectionTest(run: SessionRunner, options: { firstConnect?: boolean } = {}): Promise<ConnectionTestResult> {
+export interface TestOptions {
+  /** Run the connector's first-connect step before the test. */
+  firstConnect?: boolean;
+  /** The keystore is connected (or is being, after its first-connect step): what that step made must exist. */
+  connected?: boolean;
+}
+
+export async function runConnectionTest(run: SessionRunner, options: TestOptions = {}): Promise<ConnectionTestResult> {
   return (await runConnectionTestThen(run, options, async () => {})).result;
 }
 
@@ -49,14 +56,14 @@ export async function runConnectionTest(run: SessionRunner, options: { firstConn
  */
 export async function runConnectionTestThen(
   run: SessionRunner,
-  options: { firstConnect?: boolean },
+  options: TestOptions,
   after: (session: ConnectorSession, host: ConnectorHost) => Promise<void>,
 ): Promise<{ result: ConnectionTestResult; refusal?: unknown }> {
   const testedAt = new Date();
   try {
     const { report, refusal } = await run(async (session, host) => {
       if (options.firstConnect) await session.onConnect?.(host);
-      const tested = await session.test(host);
+      const tested = await session.test(host, { connected: options.connected ?? options.firstConnect ?? false });
       try {
         await after(session, host);
         return { report: tested, refusal: undefined as unknown };

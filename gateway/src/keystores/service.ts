@@ -12,6 +12,7 @@ import {
   DuplicateNameError,
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
+  KeystoreRepairError,
   NotFoundError,
   PropertiesChangeRefusedError,
   UnknownKeystoreTypeError,
@@ -163,7 +164,7 @@ export class KeystoreService {
       const { clear, secrets } = splitSecrets(connector, merged);
       const changed = JSON.stringify(sorted(merged)) !== JSON.stringify(sorted(currentValues));
       // The new properties' session tests them and, when they differ, hears of the change: it may refuse it.
-      const { result: test, refusal } = await runConnectionTestThen(this.oneOff(connector, merged, secrets), {}, async (session, host) => {
+      const { result: test, refusal } = await runConnectionTestThen(this.oneOff(connector, merged, secrets), { connected: true }, async (session, host) => {
         if (changed) await session.onPropertiesChanged?.(currentValues, host);
       });
       if (refusal !== undefined) {
@@ -233,6 +234,28 @@ export class KeystoreService {
     return this.checkAndRecord(keystore);
   }
 
+  /**
+   * The keystore type's repair action (capabilities.repair): the connector makes its connect-time
+   * prerequisites ready again (Azure's import key), then the keystore is checked and the outcome
+   * recorded as its status. A type without one, or a repair the connector refuses, is a
+   * KeystoreRepairError with the connector's reason, and nothing is recorded.
+   */
+  async repair(id: string) {
+    const keystore = isUuid(id) ? await this.o.db.keystore.findUnique({ where: { id } }) : null;
+    if (!keystore) throw new NotFoundError("keystore", id);
+    const connector = this.o.registry.get(keystore.type);
+    if (!connector?.definition.capabilities.repair) throw KeystoreRepairError.unsupported(keystore.type);
+    try {
+      await this.o.sessions.run(keystore, { ...this.budget, operation: "repair" }, (session, host) => session.repairKeystore!(host));
+    } catch (error) {
+      if (!isConnectorError(error)) throw error;
+      throw new KeystoreRepairError(keystore.type, error.code, error.message);
+    }
+    this.o.logger.info("keystore repaired", { keystoreId: keystore.id, type: keystore.type });
+    await this.checkAndRecord(keystore);
+    return (await this.get(keystore.id))!;
+  }
+
   /** Used by the background checker, which already holds the row. */
   async checkAndRecord(keystore: {
     id: string;
@@ -245,7 +268,7 @@ export class KeystoreService {
   }): Promise<ConnectionTestResult> {
     const connector = this.o.registry.get(keystore.type);
     const result: ConnectionTestResult = connector
-      ? await runConnectionTest(this.pooled(keystore))
+      ? await runConnectionTest(this.pooled(keystore), { connected: true })
       : {
           ok: false,
           health: "CONFIGURATION_ERROR",

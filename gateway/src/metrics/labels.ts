@@ -10,8 +10,8 @@ export function keystoreTypeLabel(type: string): string {
   return /^[a-z][a-z0-9_]{0,31}$/.test(type) ? type : "other";
 }
 
-/** The operations the gateway runs through a connector session ("resume": a push finished later, after a failure or a crash). */
-export const CONNECTOR_OPERATIONS = ["test", "connect", "push", "resume", "observe", "keys"] as const;
+/** The operations the gateway runs through a connector session ("resume": a push finished later, after a failure or a crash; "repair": repairKeystore). */
+export const CONNECTOR_OPERATIONS = ["test", "connect", "push", "resume", "observe", "repair", "keys"] as const;
 export function connectorOperationLabel(operation: string | undefined): string {
   return (CONNECTOR_OPERATIONS as readonly string[]).includes(operation ?? "keys") ? (operation ?? "keys") : "other";
 }

@@ -6,6 +6,7 @@ import {
   DuplicateNameError,
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
+  KeystoreRepairError,
   NotFoundError,
   PropertiesChangeRefusedError,
   UnknownKeystoreTypeError,
@@ -87,6 +88,11 @@ export function defineCommon(builder: Builder) {
     keystoreType: t.exposeString("keystoreType", { description: "The keystore's type." }),
     connectorCode: t.exposeString("connectorCode", { description: "The connector's error code, e.g. INVALID_PROPERTIES." }),
     reason: t.exposeString("reason", { description: "The connector's message, for a person." }),
+  }));
+  errorType(KeystoreRepairError, "KeystoreRepairError", "The keystore's repair action failed or its type has none; nothing was changed and its status was not recorded.", (t) => ({
+    keystoreType: t.exposeString("keystoreType", { description: "The keystore's type." }),
+    connectorCode: t.exposeString("connectorCode", { description: "The connector's error code (UNSUPPORTED: the type has no repair action)." }),
+    reason: t.exposeString("reason", { description: "Why, for a person." }),
   }));
   errorType(VaultNotEmptyError, "VaultNotEmptyError", "A vault is deleted only when empty.", (t) => ({
     keystoreCount: t.exposeInt("keystoreCount", { description: "How many keystores are left in it." }),

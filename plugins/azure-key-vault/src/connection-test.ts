@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { KeyClient } from "@azure/keyvault-keys";
-import { ConnectorError, type ConnectionCheck, type ConnectionTestReport, type ConnectorHost } from "@uko/connector-sdk";
+import { ConnectorError, type ConnectionCheck, type ConnectionTestReport, type ConnectorHost, type TestContext } from "@uko/connector-sdk";
 import { standardVaultError } from "./errors.js";
 import { KEK_NAME, kekProblem, kekStatus } from "./kek.js";
 import { AZURE_PERMISSIONS } from "./permissions.js";
@@ -32,7 +32,7 @@ const PROBES: Record<string, Probe> = {
   create: (c, n, o) => c.createKey(n, "RSA-HSM", { ...o, keySize: 1 }),
 };
 
-export async function testConnection(vault: Vault, host: ConnectorHost): Promise<ConnectionTestReport> {
+export async function testConnection(vault: Vault, host: ConnectorHost, context?: TestContext): Promise<ConnectionTestReport> {
   const checks: ConnectionCheck[] = [];
   let list: ConnectionCheck;
   try {
@@ -87,14 +87,16 @@ export async function testConnection(vault: Vault, host: ConnectorHost): Promise
         ? { name: "vault-tier", kind: "configuration", outcome: "passed", message: `Premium: the vault holds the HSM-protected key ${KEK_NAME}` }
         : { name: "vault-tier", kind: "configuration", outcome: "not_verifiable", message: "The vault's tier could not be told without the create permission; Standard vaults are refused on connect" };
   }
-  const inUse = kek?.state === "missing" ? await holdsManagedKeys(vault, host) : false;
+  // A connected keystore's KEK was made on connect: missing now, it was purged.
+  const inUse = kek?.state === "missing" ? context?.connected === true || (await holdsManagedKeys(vault, host)) : false;
   checks.push(tier, kekCheck(kek, vault.connection.vaultName, inUse));
   return { checks };
 }
 
 /**
  * Whether the first page of keys holds keys the gateway installed: then a missing KEK was purged
- * after connecting (a failure), not yet created (a vault being connected for the first time).
+ * after connecting (a failure), not yet created (a vault being connected for the first time). For
+ * properties under test, which the gateway does not say are connected.
  */
 async function holdsManagedKeys(vault: Vault, host: ConnectorHost): Promise<boolean> {
   const page = await vault.call("list", host, async (c, o) => c.listPropertiesOfKeys(o).byPage({ maxPageSize: 25 }).next());

@@ -1,6 +1,6 @@
-import { defineConnector, property, type ConnectorHost, type PropertyValues } from "@uko/connector-sdk";
+import { defineConnector, property, type ConnectorHost, type PropertyValues, type TestContext } from "@uko/connector-sdk";
 import { testConnection } from "./connection-test.js";
-import { ensureKek, KEK_NAME } from "./kek.js";
+import { ensureKek, KEK_NAME, KEK_REPAIR } from "./kek.js";
 import { AzureKeyOperations, DELETION_WINDOW_DAYS } from "./key-operations.js";
 import { SUPPORTED_ALGORITHMS } from "./key-specs.js";
 import { AZURE_PERMISSIONS } from "./permissions.js";
@@ -24,6 +24,7 @@ export default defineConnector({
   capabilities: {
     algorithms: SUPPORTED_ALGORITHMS.map((a) => ({ algorithm: a.algorithm, sizes: [...a.sizes] })),
     operations: ["rotate", "cancel_deletion", "verify_material"],
+    repair: KEK_REPAIR,
   },
   rotation: "new_version",
   keyNaming: {
@@ -46,8 +47,12 @@ export default defineConnector({
   connect(properties: Readonly<PropertyValues>) {
     const vault = new Vault(azureConnection(properties));
     return {
-      test: (host: ConnectorHost) => testConnection(vault, host),
+      test: (host: ConnectorHost, context?: TestContext) => testConnection(vault, host, context),
       onConnect: async (host: ConnectorHost) => {
+        await ensureKek(vault, host);
+      },
+      // The same step on a user's request, after the KEK disappeared in Azure (kekProblem says so).
+      repairKeystore: async (host: ConnectorHost) => {
         await ensureKek(vault, host);
       },
       keys: new AzureKeyOperations(vault),

@@ -1,5 +1,5 @@
 import type { KeyVaultKey } from "@azure/keyvault-keys";
-import { ConnectorError, type ConnectorHost } from "@uko/connector-sdk";
+import { ConnectorError, repairHint, type ConnectorHost, type RepairCapability } from "@uko/connector-sdk";
 import { standardVaultError } from "./errors.js";
 import type { Vault } from "./vault-client.js";
 
@@ -11,6 +11,11 @@ import type { Vault } from "./vault-client.js";
 export const KEK_NAME = "EKMF-BYOK-KEK-FOR-IMPORT";
 /** RSA-3072: about 128-bit strength for the AES key that wraps each imported key. */
 export const KEK_SIZE = 3072;
+/** The connector's repair action (capabilities.repair): ensureKek on a user's request. */
+export const KEK_REPAIR: RepairCapability = {
+  label: "Recreate import key",
+  description: `Makes the key exchange key ${KEK_NAME} ready again: recovers it when it was soft-deleted, enables it when it was disabled, creates a new one when it was purged. Refused when a key of that name is not an import-only RSA-HSM key.`,
+};
 /** Poll interval for Azure's recover poller; its default of 2 s would dominate the call. */
 const POLL_MS = 250;
 
@@ -46,18 +51,18 @@ export async function kekStatus(vault: Vault, host: ConnectorHost): Promise<KekS
 
 /** What is wrong with the KEK and how to fix it, in words; undefined when it is ready. */
 export function kekProblem(status: KekStatus, vaultName: string): string | undefined {
-  const fix = "or let the gateway repair it (the keystore's \"recreate import key\" action, which reconnects it)";
+  const gateway = `let the gateway do it: ${repairHint(KEK_REPAIR)}`;
   switch (status.state) {
     case "ready":
       return undefined;
     case "missing":
-      return `The vault has no key ${KEK_NAME}, the key exchange key every import is wrapped for. It is created when the keystore is connected; if it was deleted and purged, let the gateway recreate it (the keystore's "recreate import key" action). Do not delete it in Azure.`;
+      return `The vault has no key ${KEK_NAME}, the key exchange key every import is wrapped for. It is created when the keystore is connected; if it was deleted and purged, let the gateway create a new one: ${repairHint(KEK_REPAIR)}. Do not delete it in Azure.`;
     case "deleted":
-      return `The key exchange key ${KEK_NAME} was deleted in Azure${status.purgeDate ? ` and is recoverable until ${status.purgeDate.toISOString()}` : ""}. Recover it (az keyvault key recover --vault-name ${vaultName} --name ${KEK_NAME}) ${fix}.`;
+      return `The key exchange key ${KEK_NAME} was deleted in Azure${status.purgeDate ? ` and is recoverable until ${status.purgeDate.toISOString()}` : ""}. Recover it (az keyvault key recover --vault-name ${vaultName} --name ${KEK_NAME}), or ${gateway}.`;
     case "disabled":
-      return `The key exchange key ${KEK_NAME} is disabled in Azure. Enable it (az keyvault key set-attributes --vault-name ${vaultName} --name ${KEK_NAME} --enabled true) ${fix}.`;
+      return `The key exchange key ${KEK_NAME} is disabled in Azure. Enable it (az keyvault key set-attributes --vault-name ${vaultName} --name ${KEK_NAME} --enabled true), or ${gateway}.`;
     case "invalid":
-      return `A key named ${KEK_NAME} exists in the vault but is not an import-only RSA-HSM key (${status.reason}). Delete and purge it in Azure so that the gateway can create the right one.`;
+      return `A key named ${KEK_NAME} exists in the vault but is not an import-only RSA-HSM key (${status.reason}). Delete and purge it in Azure, then create the right one: ${repairHint(KEK_REPAIR)}.`;
   }
 }
 

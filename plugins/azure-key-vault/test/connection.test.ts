@@ -198,7 +198,30 @@ describe.skipIf(onRealAzure)("a key of the KEK's name that is not an import-only
       expect(byName(report.checks, "import-key")).toMatchObject({ outcome: "failed", message: expect.stringMatching(/not an import-only RSA-HSM key \(it is an EC-HSM key/) });
       const error = await failure(withSession(properties, (s) => s.onConnect!(testHost())));
       expect(error.code).toBe("CONFLICT");
+      // The repair action refuses it too, with the reason and what to do.
+      const repair = await failure(withSession(properties, (s) => s.repairKeystore!(testHost())));
+      expect(repair.code).toBe("CONFLICT");
+      expect(repair.message).toMatch(/not an import-only RSA-HSM key.*Delete and purge it in Azure/);
       expect(emulator.inspect.keyVersions(KEK_NAME).map((v) => v.kty)).toEqual(["EC-HSM"]);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe.skipIf(onRealAzure)("a missing KEK, before and after connecting", () => {
+  it("is a step still to come for properties under test, and a failure naming the repair action for a connected keystore", async () => {
+    const emulator = await startAzureKeyVaultEmulator();
+    try {
+      const properties = propertiesFor(emulator);
+      const unconnected = await withSession(properties, (s) => s.test(testHost()));
+      expect(byName(unconnected.checks, "import-key")).toMatchObject({ outcome: "skipped", message: expect.stringMatching(/does not exist yet/) });
+      const connected = await withSession(properties, (s) => s.test(testHost(), { connected: true }));
+      expect(byName(connected.checks, "import-key")).toMatchObject({
+        outcome: "failed",
+        message: expect.stringMatching(/has no key EKMF-BYOK-KEK-FOR-IMPORT.*"Recreate import key" action \(the repairKeystore mutation in the API\)/),
+      });
+      expect(emulator.inspect.keyVersions(KEK_NAME)).toEqual([]);
     } finally {
       await emulator.close();
     }

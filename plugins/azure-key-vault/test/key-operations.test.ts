@@ -181,7 +181,7 @@ describe("lifecycle", () => {
 });
 
 describe.skipIf(onRealAzure)("when the import KEK disappears", () => {
-  it("installs fail with the remedy, the test reports a configuration failure, and onConnect repairs it", async () => {
+  it("installs fail with the remedy, the test reports a configuration failure, and repairKeystore repairs it", async () => {
     const emulator = target.emulator!;
     const kekKeys = session.keys!;
     // Deleted in Azure (soft delete): recoverable.
@@ -191,18 +191,22 @@ describe.skipIf(onRealAzure)("when the import KEK disappears", () => {
 
     const refused = await failure(kekKeys.installKey({ name: uniqueName("after-kek"), material: materialFor({ algorithm: "ec", size: "P-256" }), copy: copyRef(), options: {} }, host()));
     expect(refused.code).toBe("INVALID_PROPERTIES");
-    expect(refused.message).toMatch(/EKMF-BYOK-KEK-FOR-IMPORT was deleted in Azure.*Recover it/);
+    expect(refused.message).toMatch(/EKMF-BYOK-KEK-FOR-IMPORT was deleted in Azure.*Recover it.*"Recreate import key" action \(the repairKeystore mutation/);
     const report = await session.test(host());
     expect(report.checks.find((c) => c.name === "import-key")).toMatchObject({ kind: "configuration", outcome: "failed", message: expect.stringMatching(/recover/i) });
 
-    await session.onConnect!(host());
+    const versionBefore = emulator.inspect.keyVersions(KEK_NAME)[0]!.version;
+    await session.repairKeystore!(host());
     expect(emulator.inspect.isDeleted(KEK_NAME)).toBe(false);
+    // Recovered, not replaced: the same version, so keys wrapped for it before still match.
+    expect(emulator.inspect.keyVersions(KEK_NAME).map((v) => v.version)).toEqual([versionBefore]);
 
     // Disabled in Azure.
     await admin.keys!.disableKey(KEK_NAME, host());
     const disabled = await failure(kekKeys.installKey({ name: uniqueName("after-kek"), material: materialFor({ algorithm: "ec", size: "P-256" }), copy: copyRef(), options: {} }, host()));
-    expect(disabled.message).toMatch(/is disabled in Azure/);
-    await session.onConnect!(host());
+    expect(disabled.message).toMatch(/is disabled in Azure.*Enable it.*"Recreate import key"/);
+    await session.repairKeystore!(host());
+    expect(emulator.inspect.keyVersions(KEK_NAME)[0]!.enabled).toBe(true);
 
     const { name, material } = await install({ algorithm: "rsa", size: "2048" });
     expect(emulator.inspect.keyHoldsMaterial(name, material.bytes)).toBe(true);
@@ -212,10 +216,11 @@ describe.skipIf(onRealAzure)("when the import KEK disappears", () => {
     await admin.keys!.scheduleKeyDeletion(KEK_NAME, { azure_deletion_window_days: 7 }, host());
     await sdkClient(emulator).purgeDeletedKey(KEK_NAME);
     const purged = await session.test(host());
-    expect(purged.checks.find((c) => c.name === "import-key")).toMatchObject({ outcome: "failed", message: expect.stringMatching(/has no key EKMF-BYOK-KEK-FOR-IMPORT.*recreate/) });
+    expect(purged.checks.find((c) => c.name === "import-key")).toMatchObject({ outcome: "failed", message: expect.stringMatching(/has no key EKMF-BYOK-KEK-FOR-IMPORT.*"Recreate import key"/) });
     const missing = await failure(kekKeys.installKey({ name: uniqueName("after-kek"), material: materialFor({ algorithm: "ec", size: "P-256" }), copy: copyRef(), options: {} }, host()));
     expect(missing.message).toMatch(/has no key EKMF-BYOK-KEK-FOR-IMPORT/);
-    await session.onConnect!(host());
+    await session.repairKeystore!(host());
+    expect(emulator.inspect.keyVersions(KEK_NAME)).toMatchObject([{ kty: "RSA-HSM", enabled: true }]);
     expect((await session.test(host())).checks.find((c) => c.name === "import-key")?.outcome).toBe("passed");
     const after = await install({ algorithm: "ec", size: "P-256" });
     expect(emulator.inspect.keyHoldsMaterial(after.name, after.material.bytes)).toBe(true);

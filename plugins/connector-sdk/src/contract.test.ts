@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectorGraphqlNames, createRedactingLogger, defineConnector, property, validateConnectorDefinition, validateProperties } from "./index.js";
+import { connectorGraphqlNames, createRedactingLogger, defineConnector, property, repairHint, validateConnectorDefinition, validateProperties } from "./index.js";
 
 const valid = {
   type: "demo_store",
@@ -28,6 +28,16 @@ describe("connector definitions", () => {
     expect(withOps(["rotateKey"]).join("\n")).toMatch(/capability operation "rotateKey" is not one of rotate, reimport, cancel_deletion, verify_material/);
     expect(withOps(["rotate"]).join("\n")).toMatch(/declares the rotate operation, so rotation must be "new_version" or "new_key"/);
     expect(withOps(["rotate", "cancel_deletion"], "new_version")).toEqual([]);
+  });
+
+  it("contract v2: an optional repair action needs a short label and a description; its hint names the label and the mutation", () => {
+    const withRepair = (repair: unknown) => validateConnectorDefinition(defineConnector({ ...valid, capabilities: { ...valid.capabilities, repair: repair as never } }));
+    const repair = { label: "Recreate import key", description: "Creates the import key again." };
+    expect(withRepair(repair)).toEqual([]);
+    expect(withRepair({ label: "", description: "x" })).toEqual(['connector "demo_store": capabilities.repair needs a label of 1-40 characters (the console\'s button)']);
+    expect(withRepair({ label: "x".repeat(41), description: "x" }).join("\n")).toMatch(/label of 1-40 characters/);
+    expect(withRepair({ label: "Fix" }).join("\n")).toMatch(/capabilities.repair needs a description/);
+    expect(repairHint(repair)).toBe('the keystore\'s "Recreate import key" action (the repairKeystore mutation in the API)');
   });
 
   it("accepts a valid definition", () => {

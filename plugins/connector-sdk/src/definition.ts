@@ -37,6 +37,29 @@ export interface ConnectorCapabilities {
    * calls an undeclared one: it refuses the user's request with UNSUPPORTED instead.
    */
   readonly operations: readonly OptionalKeyOperation[];
+  /**
+   * Declares the session's `repairKeystore`: the keystore's connect-time prerequisites (Azure's
+   * import key, Google's import job) can be made ready again on a user's request. The gateway
+   * offers it as the `repairKeystore` mutation and, in the console, as a button with `label`.
+   */
+  readonly repair?: RepairCapability;
+}
+
+/** How the console and the API describe a connector's repair action. */
+export interface RepairCapability {
+  /** The button's label, a short imperative, e.g. "Recreate import key" (at most 40 characters). */
+  readonly label: string;
+  /** What it does in the remote system, for a person. */
+  readonly description: string;
+}
+
+/** What the gateway tells a connection test about the keystore it tests. */
+export interface TestContext {
+  /**
+   * The keystore is connected (its `onConnect` ran): what `onConnect` creates must exist now, and
+   * its absence is a failure, not a step still to come. False for properties not yet connected.
+   */
+  readonly connected: boolean;
 }
 
 /**
@@ -85,9 +108,16 @@ export interface ConnectorSession {
    * Reachability, authentication and permissions, without side effects in the remote system.
    * Throw a ConnectorError when the test cannot proceed at all (unreachable, bad credentials).
    */
-  test(host: ConnectorHost): Promise<ConnectionTestReport>;
+  test(host: ConnectorHost, context?: TestContext): Promise<ConnectionTestReport>;
   /** First-connect setup in the remote system (e.g. Azure's import key). Must be idempotent. */
   onConnect?(host: ConnectorHost): Promise<void>;
+  /**
+   * Required when `capabilities.repair` is declared, never called otherwise. Makes the
+   * connect-time prerequisites ready again after they disappeared in the remote system (recover,
+   * enable or recreate them), idempotently: on a healthy keystore it changes nothing. Throw a
+   * ConnectorError that says why when it cannot (e.g. a foreign object holds the name).
+   */
+  repairKeystore?(host: ConnectorHost): Promise<void>;
   /**
    * Called on the new session after a user changed the keystore's properties (new credentials, a
    * replaced key file), with the values before the change (secrets included, never to be logged).
@@ -143,6 +173,14 @@ export interface ConnectorDefinition {
 }
 
 export type ConnectorSpec = Omit<ConnectorDefinition, "contractVersion">;
+
+/** The API name of the gateway's repair action, for connectors' messages (see `repairHint`). */
+export const REPAIR_MUTATION = "repairKeystore";
+
+/** Names the repair action the way a person finds it: in the console by its label, in the API by the mutation. */
+export function repairHint(repair: RepairCapability): string {
+  return `the keystore's "${repair.label}" action (the ${REPAIR_MUTATION} mutation in the API)`;
+}
 
 /** The default export of a connector package. */
 export function defineConnector(spec: ConnectorSpec): ConnectorDefinition {

@@ -1,4 +1,4 @@
-export { CONTRACT_VERSION, defineConnector } from "./definition.js";
+export { CONTRACT_VERSION, defineConnector, REPAIR_MUTATION, repairHint } from "./definition.js";
 export type {
   CheckKind,
   CheckOutcome,
@@ -10,8 +10,10 @@ export type {
   ConnectorSpec,
   KeyAlgorithm,
   KeyNamingRules,
+  RepairCapability,
   RequiredPermission,
   RotationModel,
+  TestContext,
 } from "./definition.js";
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError } from "./errors.js";
 export type { ConnectorErrorCode, ConnectorErrorOptions } from "./errors.js";

@@ -7,6 +7,7 @@ const TYPE_ID = /^[a-z][a-z0-9_]{1,39}$/;
 const WIRE_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 const VALUE_TYPES = new Set(["string", "integer", "boolean", "enum", "file"]);
 const ALGORITHMS = new Set(["aes", "rsa", "ec", "hmac"]);
+const MAX_REPAIR_LABEL = 40;
 
 /**
  * Checks a connector definition before the gateway registers it. Returns every problem found,
@@ -74,6 +75,11 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
     }
     if (caps.operations.includes("rotate") && def.rotation !== "new_version" && def.rotation !== "new_key") {
       add('declares the rotate operation, so rotation must be "new_version" or "new_key"');
+    }
+    if (caps.repair !== undefined) {
+      const repair = caps.repair as Partial<NonNullable<typeof caps.repair>> | null;
+      if (!nonEmpty(repair?.label) || repair.label.length > MAX_REPAIR_LABEL) add(`capabilities.repair needs a label of 1-${MAX_REPAIR_LABEL} characters (the console's button)`);
+      if (!nonEmpty(repair?.description)) add("capabilities.repair needs a description of what the repair does");
     }
     for (const a of caps.algorithms) {
       if (!ALGORITHMS.has(a?.algorithm)) add(`capability algorithm "${String(a?.algorithm)}" is not one of aes, rsa, ec, hmac`);

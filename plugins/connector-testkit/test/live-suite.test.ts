@@ -55,6 +55,10 @@ describe("the live suite", () => {
     expect(failedOf("memory_finds_pending")).toEqual(expect.arrayContaining([expect.stringContaining("findManagedCopy then ignores the key")]));
   });
 
+  it("fails a connector whose declared repair is not idempotent", () => {
+    expect(failedOf("memory_repair_not_idempotent")).toEqual([expect.stringContaining("repairKeystore, when declared, changes nothing on a healthy keystore")]);
+  });
+
   it("fails a connector whose listKeys ignores the page limit", () => {
     expect(failedOf("memory_ignores_limit")).toEqual([expect.stringContaining("lists every key page by page")]);
   });

@@ -112,7 +112,7 @@ async function run(definition: ConnectorDefinition, id: number, call: Operation)
       sessions.set(sessionId, session);
       const methods = Object.keys(session).filter((k) => k !== "keys" && typeof (session as unknown as Record<string, unknown>)[k] === "function");
       // Methods on a class prototype count too.
-      for (const name of ["test", "onConnect", "onPropertiesChanged", "close"]) {
+      for (const name of ["test", "onConnect", "onPropertiesChanged", "repairKeystore", "close"]) {
         if (typeof (session as unknown as Record<string, unknown>)[name] === "function" && !methods.includes(name)) methods.push(name);
       }
       const keyMethods = session.keys ? allFunctionNames(session.keys) : null;

@@ -42,7 +42,7 @@ export type Operation =
   | { readonly op: "connect"; readonly properties: PropertyValues; readonly host: HostData }
   | { readonly op: "derive"; readonly properties: PropertyValues }
   | { readonly op: "validate"; readonly given: Record<string, unknown>; readonly options: { partial?: boolean; applyDefaults?: boolean } }
-  /** `method` is `test`, `onConnect`, `onPropertiesChanged`, `close` or `keys.<name>`; HOST_ARGUMENT marks where the host goes. */
+  /** `method` is `test`, `onConnect`, `onPropertiesChanged`, `repairKeystore`, `close` or `keys.<name>`; HOST_ARGUMENT marks where the host goes. */
   | { readonly op: "session"; readonly sessionId: string; readonly method: string; readonly args: readonly unknown[]; readonly host?: HostData };
 
 export type ParentMessage =

@@ -1,5 +1,5 @@
-import type { ConnectorCapabilities, KeyNamingRules, PropertyDefinition, RequiredPermission, RotationModel } from "@uko/connector-sdk";
-import { camelCase } from "@uko/connector-sdk";
+import type { ConnectorCapabilities, KeyNamingRules, PropertyDefinition, RepairCapability, RequiredPermission, RotationModel } from "@uko/connector-sdk";
+import { camelCase, REPAIR_MUTATION } from "@uko/connector-sdk";
 import type { Builder } from "../../builder.js";
 import type { LoadedConnector } from "../../connectors/registry.js";
 
@@ -66,12 +66,21 @@ export function defineKeystoreTypes(builder: Builder) {
     },
   });
 
+  const Repair = builder.objectRef<RepairCapability>("KeystoreRepairAction").implement({
+    description: `A keystore type's repair action, run with the ${REPAIR_MUTATION} mutation: it makes what connecting set up in the remote system ready again.`,
+    fields: (t) => ({
+      label: t.exposeString("label", { description: "The console's label for it, e.g. Recreate import key." }),
+      description: t.exposeString("description", { description: "What it does in the remote system." }),
+    }),
+  });
+
   const Capabilities = builder.objectRef<ConnectorCapabilities & { rotation: RotationModel | null }>("KeystoreCapabilities").implement({
     description: "What a keystore type can do.",
     fields: (t) => ({
       algorithms: t.field({ type: [AlgorithmCapability], description: "Key algorithms and sizes.", resolve: (c) => [...c.algorithms] }),
       operations: t.stringList({ description: "Optional key operations the connector implements (rotate, reimport, cancel_deletion, verify_material); every session is checked for them.", resolve: (c) => [...c.operations] }),
       rotation: t.field({ type: RotationModelEnum, nullable: true, description: "How keys rotate; null when the type cannot rotate.", resolve: (c) => c.rotation }),
+      repair: t.field({ type: Repair, nullable: true, description: `Its repair action (the ${REPAIR_MUTATION} mutation); null when it has none.`, resolve: (c) => c.repair ?? null }),
     }),
   });
 

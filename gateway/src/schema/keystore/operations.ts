@@ -5,6 +5,7 @@ import {
   DuplicateNameError,
   ImmutablePropertiesError,
   KeystoreAlreadyConnectedError,
+  KeystoreRepairError,
   NotFoundError,
   PropertiesChangeRefusedError,
   ValidationError,
@@ -119,6 +120,10 @@ export function defineKeystoreOperations(
     description: "The keystore to check now.",
     fields: (t) => ({ id: t.id({ required: true, description: "The keystore." }) }),
   });
+  const RepairInput = builder.inputType("RepairKeystoreInput", {
+    description: "The keystore to repair.",
+    fields: (t) => ({ id: t.id({ required: true, description: "The keystore." }) }),
+  });
   const TestInput = builder.inputType("TestKeystoreConnectionInput", {
     description: "What to test: properties not yet saved, or a connected keystore.",
     isOneOf: true,
@@ -190,6 +195,14 @@ export function defineKeystoreOperations(
         const given = toGiven((input as { properties?: unknown }).properties);
         return given ? ctx.services.keystores.testProperties(given, ctx.actor.vaultsWith("read")) : ctx.services.keystores.refreshStatus(String(input.keystoreId));
       },
+    }),
+    repairKeystore: t.field({
+      type: Keystore,
+      description:
+        "Runs the keystore type's repair action (KeystoreType.capabilities.repair, e.g. Azure's \"Recreate import key\"): the connector makes what connecting set up in the remote system ready again — recovers, enables or recreates it — then the keystore is checked and the outcome becomes its status. Idempotent. Refused with KeystoreRepairError when the type has no repair action or the connector cannot repair it.",
+      args: { input: t.arg({ type: RepairInput, required: true, description: "The keystore." }) },
+      errors: { types: [NotFoundError, KeystoreRepairError], ...resultNames("RepairKeystore", "keystore") },
+      resolve: (_, { input }, ctx) => ctx.services.keystores.repair(String(input.id)) as Promise<KeystoreRow>,
     }),
     refreshKeystoreStatus: t.field({
       type: RefreshResult,

@@ -22,6 +22,9 @@ export function connectionChecks(ctx: LiveContext): void {
       if (declared && !has) problems.push(`declares "${op}" but keys.${OPTIONAL_OPERATION_METHODS[op]} is missing`);
       if (!declared && has) problems.push(`implements keys.${OPTIONAL_OPERATION_METHODS[op]} but does not declare "${op}": the gateway will never call it`);
     }
+    const repairs = typeof ctx.session.repairKeystore === "function";
+    if (def.capabilities.repair && !repairs) problems.push("declares capabilities.repair but repairKeystore is missing");
+    if (!def.capabilities.repair && repairs) problems.push("implements repairKeystore but does not declare capabilities.repair: the gateway will never call it");
     expect(problems).toEqual([]);
   });
 
@@ -40,6 +43,16 @@ export function connectionChecks(ctx: LiveContext): void {
     if (!ctx.session.onConnect) return skip("no onConnect");
     await ctx.session.onConnect(ctx.host());
     await ctx.session.onConnect(ctx.host());
+  });
+
+  ctx.check("connection", "repairKeystore, when declared, changes nothing on a healthy keystore and can run twice", async (skip) => {
+    if (!ctx.definition.capabilities.repair || !ctx.session.repairKeystore) return skip("no repair declared");
+    await ctx.session.onConnect?.(ctx.host());
+    await ctx.session.repairKeystore(ctx.host());
+    await ctx.session.repairKeystore(ctx.host());
+    const report = await ctx.session.test(ctx.host(), { connected: true });
+    ctx.texts.push(...report.checks.map((c) => c.message));
+    expect(report.checks.filter((c) => c.outcome === "failed").map((c) => `${c.name}: ${c.message}`)).toEqual([]);
   });
 
   const negative = ctx.options.negative ?? {};
