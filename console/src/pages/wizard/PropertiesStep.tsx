@@ -70,6 +70,7 @@ export function PropertiesStep({ state, update, registerCheck }: StepProps) {
       </fieldset>
       <PropertyForm
         fields={fields}
+        about={type.description}
         values={state.values}
         errors={shown}
         onBlur={blur}
