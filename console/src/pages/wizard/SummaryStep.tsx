@@ -1,4 +1,4 @@
-import { fieldsFor } from "../../forms/descriptors.ts";
+import { fieldsFor, type Field } from "../../forms/descriptors.ts";
 import { parseGroups } from "../../forms/validate.ts";
 import { formatMoney } from "../../components/Feedback.tsx";
 import { LockMark } from "../../components/PropertyField.tsx";
@@ -17,10 +17,12 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
   // Derived properties the chosen files imply (a key file's project); others are computed on connect.
   const preview = derivedFromFiles(fields, state.values);
   const notice = CONNECT_NOTICES[type.type];
-  const shown = (name: string, secret: boolean) => {
-    const v = preview[name] ?? state.values[name];
+  const shown = (f: Field) => {
+    const v = preview[f.name] ?? state.values[f.name];
     if (v === undefined || v === "") return <span className="muted">not set</span>;
-    if (secret) return "set";
+    if (f.secret) return "set";
+    // Multi-line text (a PEM chain) is summed up, not printed: it was just pasted and checked.
+    if (f.kind === "textarea") return pemSummary(String(v));
     return String(v);
   };
   const country = COUNTRIES.find(([c]) => c === state.country)?.[1] ?? state.country;
@@ -45,7 +47,7 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
                 {f.label}
                 {f.locked && <LockMark />}
               </dt>
-              <dd>{shown(f.name, f.secret)}</dd>
+              <dd>{shown(f)}</dd>
             </div>
           ))}
         <dt>Connection test</dt>
@@ -68,4 +70,11 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
       {state.test && !state.test.ok && <p className="warning">The connection test failed. You can connect anyway; the keystore's status will show the problem until it is fixed.</p>}
     </>
   );
+}
+
+/** "2 PEM certificates", or the length of other multi-line text. */
+function pemSummary(text: string): string {
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+  if (certificates > 0) return `${certificates} PEM certificate${certificates === 1 ? "" : "s"}`;
+  return `${text.trim().split(/\r?\n/).length} lines`;
 }
