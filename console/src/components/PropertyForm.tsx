@@ -10,8 +10,6 @@ type Props = {
   errors: FieldErrors;
   onValue(name: string, value: FormValue): void;
   onBlur(name: string): void;
-  /** What the keystore type connects to, shown under the legend (the wizard's; editing needs none). */
-  about?: string;
 };
 
 /**
@@ -35,7 +33,6 @@ export function PropertyForm(props: Props) {
   return (
     <fieldset className="properties">
       <legend>Connection properties</legend>
-      {props.about && <p className="help type-about">{props.about}</p>}
       {main.map(field)}
       {advanced.length > 0 && (
         <details className="advanced" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
