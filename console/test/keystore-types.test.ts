@@ -8,8 +8,10 @@ import { fillKeystore, openAdvanced, testAndConnect, toProperties } from "./supp
  * built-in connectors) and each type's loopback emulator over TLS: the five cards; an Azure Key
  * Vault connected with the KEK notice on the summary and an RSA key activated in it; a Google
  * Cloud KMS key ring connected with its JSON key file uploaded (each refusal of a wrong file at the
- * field, the derived project shown before the test, the key's content never on the page); an IBM
- * Key Protect key ring connected. The emulators' CA and endpoints go in the advanced properties.
+ * field, the derived project shown before the test, the key's content never on the page) and an
+ * AES key activated in it; an IBM Key Protect key ring connected and an AES key activated in it.
+ * The emulators' CA and endpoints go in the advanced properties. Templates and keys are made
+ * through the API (the template form is not what is under test here).
  */
 const skip = browserUnavailable();
 const VAULT = "Clouds";
@@ -22,6 +24,33 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     vaultId = await createVaultViaApi(s, VAULT);
   });
   afterAll(async () => s?.close());
+
+  /**
+   * A template for `type` at `group` and a key of it (through the API), activated on the key's
+   * page: the page shows it active and in sync in `keystore`. Returns its id in that keystore.
+   */
+  const activateKeyIn = async (keystore: string, key: { type: string; group: string; algorithm: string; size: string; label: string }): Promise<string> => {
+    const { page } = s;
+    const templateId = await createTemplateViaApi(s, {
+      vaultId,
+      name: `${key.label}-t`,
+      group: key.group,
+      keystoreType: key.type,
+      algorithm: key.algorithm,
+      size: key.size,
+      namingScheme: "uko-<app>",
+      initialState: "PRE_ACTIVATION",
+    });
+    const created = await createKeyViaApi(s, { vaultId, templateId, label: key.label });
+    await page.goto(s.url(`/keys/${created.id}`));
+    await page.getByRole("heading", { name: key.label, level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Activate", exact: true }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Activate", exact: true }).click();
+    await expect.poll(() => page.getByTestId("key-state").textContent(), { timeout: 60_000 }).toMatch(/^active usable/);
+    const row = page.getByTestId("key-keystores").getByRole("row", { name: new RegExp(keystore) });
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`${keystore}\\s*ACTIVE\\s*in sync`));
+    return (await getKeyViaApi(s, created.id)).statusInKeystores.find((k) => k.keystoreName === keystore)!.keyIdInKeystore!;
+  };
 
   it("offers UKO's five external keystore types, each with what it is, what it needs and what it holds", async () => {
     const { page } = s;
@@ -89,31 +118,13 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     });
     expect(azure.inspect.keyVersions("EKMF-BYOK-KEK-FOR-IMPORT")).toHaveLength(1);
 
-    const templateId = await createTemplateViaApi(s, {
-      vaultId,
-      name: "azure-rsa",
-      group: "azure",
-      keystoreType: "azure_key_vault",
-      algorithm: "RSA",
-      size: "2048",
-      namingScheme: "uko-<app>",
-      initialState: "PRE_ACTIVATION",
-    });
-    const key = await createKeyViaApi(s, { vaultId, templateId, label: "azure-signer" });
-    await page.goto(s.url(`/keys/${key.id}`));
-    await page.getByRole("heading", { name: "azure-signer", level: 1 }).waitFor();
-    await page.getByRole("button", { name: "Activate", exact: true }).click();
-    await page.getByRole("dialog").getByRole("button", { name: "Activate", exact: true }).click();
-    await expect.poll(() => page.getByTestId("key-state").textContent(), { timeout: 60_000 }).toMatch(/^active usable/);
-    const row = page.getByTestId("key-keystores").getByRole("row", { name: /azure-prod/ });
-    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/azure-prod\s*ACTIVE\s*in sync/);
+    const copy = await activateKeyIn("azure-prod", { type: "azure_key_vault", group: "azure", algorithm: "RSA", size: "2048", label: "azure-signer" });
     // The vault holds the key the page shows, beside the KEK.
-    const copy = (await getKeyViaApi(s, key.id)).statusInKeystores.find((k) => k.keystoreName === "azure-prod")!;
-    expect(azure.inspect.keyVersions(copy.keyIdInKeystore!)).toHaveLength(1);
+    expect(azure.inspect.keyVersions(copy)).toHaveLength(1);
     await s.screenshot("types-azure-key-active");
   });
 
-  it("connects a Google Cloud KMS key ring with its JSON key file uploaded: wrong files refused at the field, the project shown before the test, the key never shown", async () => {
+  it("connects a Google Cloud KMS key ring with its JSON key file uploaded: wrong files refused at the field, the project shown before the test, the key never shown; an AES key activates in it", async () => {
     const { page } = s;
     const google = s.google;
     const keyJson = JSON.stringify(google.keyFile, null, 2);
@@ -179,9 +190,14 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     expect(stored.keystore.status.health).toBe("OK");
     expect(stored.keystore.properties.find((p: { name: string }) => p.name === "google_credentials")).toEqual({ name: "google_credentials", value: null, isSet: true });
     await s.screenshot("types-google-connected");
+
+    expect(google.inspect.counts().cryptoKeys).toBe(0);
+    await activateKeyIn("google-prod", { type: "google_kms", group: "google", algorithm: "AES", size: "256", label: "google-aes" });
+    expect(google.inspect.counts().cryptoKeys).toBe(1);
+    await s.screenshot("types-google-key-active");
   });
 
-  it("connects an IBM Key Protect key ring through the wizard", async () => {
+  it("connects an IBM Key Protect key ring through the wizard and activates an AES key in it", async () => {
     const { page } = s;
     const ibm = s.ibm;
     const instance = ibm.instances.find((i) => i.variant === "key_protect")!.id;
@@ -204,5 +220,9 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     // The region the connector read off the endpoint.
     expect(await page.locator('[data-property="ibm_region"] dd').textContent()).toBe("us-south");
     await s.screenshot("types-key-protect-connected");
+
+    const keyId = await activateKeyIn("key-protect-prod", { type: "ibm_key_protect", group: "ibm", algorithm: "AES", size: "256", label: "kp-aes" });
+    expect(ibm.inspect.versions(instance, keyId)).toBe(1);
+    await s.screenshot("types-key-protect-key-active");
   });
 });
