@@ -225,4 +225,24 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     expect(ibm.inspect.versions(instance, keyId)).toBe(1);
     await s.screenshot("types-key-protect-key-active");
   });
+
+  it("HPCS: an endpoint of the wrong form is refused by the API at its field, and nothing is connected", async () => {
+    const { page } = s;
+    const ibm = s.ibm;
+    await toProperties(s, VAULT, "ibm_hpcs");
+    expect(await page.locator('[data-field="ibm_api_endpoint"] .help').textContent()).toContain("hs-crypto.cloud.ibm.com");
+    await fillKeystore(page, "hpcs-wrong", "ibm");
+    // A Key Protect endpoint: the connector's own rule (code, not a pattern) refuses it.
+    await page.getByLabel("API endpoint").fill("https://us-south.kms.cloud.ibm.com");
+    await page.getByLabel("Service instance ID").fill(ibm.instances.find((i) => i.variant === "hpcs")!.id);
+    await page.getByLabel("Service ID API key").fill(ibm.identities[0]!.apiKey);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    await expect.poll(() => page.locator('[data-field="ibm_api_endpoint"] .error').textContent()).toMatch(/HPCS instance's key management endpoint is https:\/\/api\.<region>\.hs-crypto/);
+    const list = await s.gql(`{ keystores(first: 50) { nodes { name } } }`);
+    expect(list.keystores.nodes.map((k: { name: string }) => k.name)).not.toContain("hpcs-wrong");
+    await s.screenshot("types-hpcs-refused");
+  });
 });
