@@ -185,6 +185,8 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     // The gateway derived the same project from the file it was sent.
     expect(await page.locator('[data-property="google_project_id"] dd').textContent()).toBe(GOOGLE_PROJECT);
     expect(await page.locator('[data-property="google_private_key_id"] dd').textContent()).toBe(google.keyFile.private_key_id);
+    // The CA is summed up on the page, its PEM one click away.
+    expect(await page.locator('[data-property="google_trusted_ca"] summary').textContent()).toBe("1 PEM certificate");
     await neverShown();
     const stored = await s.gql(`query($id: ID!) { keystore(id: $id) { status { health } properties { name value isSet } } }`, { id });
     expect(stored.keystore.status.health).toBe("OK");

@@ -120,7 +120,8 @@ export function fieldsFor(type: KeystoreType, mode: "connect" | "edit", stored: 
     if (d.maxBytes !== null) field.maxBytes = d.maxBytes;
     if (d.minimum !== null) field.minimum = d.minimum;
     if (d.maximum !== null) field.maximum = d.maximum;
-    if (d.derived) field.placeholder = "Computed by the connector after connecting";
+    // Shown until the value is known: read from a chosen file (key-files.ts) or computed on connect.
+    if (d.derived) field.placeholder = "Filled in from the other properties";
     else if (mode === "edit" && d.secret && current?.isSet) field.placeholder = "Set — leave empty to keep it";
     return field;
   });

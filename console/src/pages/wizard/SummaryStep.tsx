@@ -2,6 +2,7 @@ import { fieldsFor, type Field } from "../../forms/descriptors.ts";
 import { parseGroups } from "../../forms/validate.ts";
 import { formatMoney } from "../../components/Feedback.tsx";
 import { LockMark } from "../../components/PropertyField.tsx";
+import { pemSummary } from "../../components/LongValue.tsx";
 import { COUNTRIES } from "./state.ts";
 import { CostText, useCostEstimate } from "./CostEstimate.tsx";
 import { derivedFromFiles } from "../../forms/key-files.ts";
@@ -22,7 +23,7 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
     if (v === undefined || v === "") return <span className="muted">not set</span>;
     if (f.secret) return "set";
     // Multi-line text (a PEM chain) is summed up, not printed: it was just pasted and checked.
-    if (f.kind === "textarea") return pemSummary(String(v));
+    if (f.kind === "textarea") return pemSummary(String(v)) ?? `${String(v).trim().split(/\r?\n/).length} lines`;
     return String(v);
   };
   const country = COUNTRIES.find(([c]) => c === state.country)?.[1] ?? state.country;
@@ -70,11 +71,4 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
       {state.test && !state.test.ok && <p className="warning">The connection test failed. You can connect anyway; the keystore's status will show the problem until it is fixed.</p>}
     </>
   );
-}
-
-/** "2 PEM certificates", or the length of other multi-line text. */
-function pemSummary(text: string): string {
-  const certificates = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
-  if (certificates > 0) return `${certificates} PEM certificate${certificates === 1 ? "" : "s"}`;
-  return `${text.trim().split(/\r?\n/).length} lines`;
 }
