@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, ADMIN_TOKEN, browserUnavailable, OUTPUT, REGION, signIn, startStack, type Stack } from "./support/stack.ts";
+import { openAdvanced } from "./support/wizard.ts";
 
 /**
  * The add-keystore wizard in the built console, in Chromium, against the gateway process and the
@@ -35,6 +36,8 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await page.getByLabel("Region").fill(values.region ?? REGION);
     await page.getByLabel("Access key ID").fill(values.accessKeyId);
     await page.getByLabel("Secret access key").fill(values.secret);
+    // The endpoint is optional, so folded under Advanced.
+    await openAdvanced(page);
     await page.getByLabel("Endpoint").fill(s.emulator.endpoint);
   };
 

@@ -10,7 +10,7 @@ const DESCRIPTOR_FIELDS = `name graphqlName label description valueType required
   minLength maxLength pattern patternMessage enumValues default accept maxBytes minimum maximum`;
 
 export const KEYSTORE_TYPES = `query { keystoreTypes { type displayName description propertiesInputField
-  properties { ${DESCRIPTOR_FIELDS} } requiredPermissions { name description } } }`;
+  properties { ${DESCRIPTOR_FIELDS} } requiredPermissions { name description } capabilities { algorithms { algorithm sizes } } } }`;
 
 export const ME = `query { me { tokenId name administrator roles { role vault { id name } } } }`;
 

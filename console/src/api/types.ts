@@ -34,6 +34,8 @@ export interface KeystoreType {
   propertiesInputField: string;
   properties: PropertyDescriptor[];
   requiredPermissions: { name: string; description: string }[];
+  /** What it can hold; absent from types built by hand (tests). */
+  capabilities?: { algorithms: { algorithm: string; sizes: string[] }[] };
 }
 
 export interface Vault {

@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
 import type { Field, FormValue } from "../forms/descriptors.ts";
-import { base64ByteLength } from "../forms/buffer-shim.ts";
+import { encodeBase64, readFileProperty } from "../forms/key-files.ts";
 import { describedBy, FieldShell } from "./TextField.tsx";
 
 /** The lock on properties that cannot change once connected. */
@@ -17,12 +17,20 @@ export function LockMark() {
   );
 }
 
-/** One connection property, rendered from its descriptor. */
-export function PropertyField(props: { field: Field; value: FormValue; error?: string; onValue(value: FormValue): void; onBlur?(): void }) {
+/** "4 KB (4096 bytes)": a limit as people say it, and exactly. */
+function sizeLimit(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KB (${bytes} bytes)` : `${bytes} bytes`;
+}
+
+/**
+ * One connection property, rendered from its descriptor. `preview` is a derived property's value
+ * as the form's chosen files imply it (see key-files.ts), shown before the connector computes it.
+ */
+export function PropertyField(props: { field: Field; value: FormValue; error?: string; preview?: string; onValue(value: FormValue): void; onBlur?(): void }) {
   const { field, value, onValue, onBlur } = props;
   const id = useId();
   const [fileNote, setFileNote] = useState<string>();
-  // A file refused before reading (too large) is this field's own message, ahead of "required".
+  // A refused file (its name, size or shape) is this field's own message, ahead of "required".
   const [fileError, setFileError] = useState<string>();
   const error = fileError ?? props.error;
   const label = (
@@ -35,7 +43,7 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
     <>
       {field.description}
       {field.locked && !field.readOnly && " Locked after connect."}
-      {fileNote && ` ${fileNote}`}
+      {field.kind === "file" && (fileNote ? ` ${fileNote}` : value !== "" && " A file is loaded; choose another to replace it.")}
     </>
   );
   const common = {
@@ -48,8 +56,37 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
   };
   const required = field.required && !field.readOnly;
 
+  /**
+   * A chosen file is checked here before it is read (its name's suffix, its size) and after (its
+   * shape, when the console knows one), each refusal this field's own message; a refused file is
+   * not kept. Only its base64 goes into the form: its content is never put on the page.
+   */
+  const choose = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    setFileNote(undefined);
+    setFileError(undefined);
+    if (!file) return onValue("");
+    const refuse = (message: string) => {
+      input.value = "";
+      setFileError(message);
+      onValue("");
+    };
+    const suffixes = field.accept?.split(",").filter(Boolean) ?? [];
+    if (suffixes.length > 0 && !suffixes.some((s) => file.name.toLowerCase().endsWith(s.toLowerCase()))) {
+      return refuse(`${field.label} must be a file whose name ends in ${suffixes.join(" or ")} ("${file.name}" does not)`);
+    }
+    if (field.maxBytes !== undefined && file.size > field.maxBytes) {
+      return refuse(`${field.label} must be at most ${sizeLimit(field.maxBytes)}; this file has ${file.size} bytes`);
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const reading = readFileProperty(field.name, new TextDecoder().decode(bytes));
+    if (reading && reading.problems.length > 0) return refuse(`${field.label} cannot be used: ${reading.problems.join("; ")}`);
+    setFileNote(`Loaded ${file.name} (${bytes.length} bytes).`);
+    onValue(encodeBase64(bytes));
+  };
+
   if (field.readOnly) {
-    const shown = field.secret ? (field.current === undefined ? "" : "set") : (field.current ?? "");
+    const shown = field.secret ? (field.current === undefined ? "" : "set") : (props.preview ?? field.current ?? "");
     return (
       <FieldShell id={id} name={field.name} label={label} help={help} error={error}>
         <input {...common} value={shown} readOnly placeholder={field.placeholder} className="read-only" />
@@ -75,28 +112,10 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
       );
       break;
     case "file":
-      control = (
-        <input
-          {...common}
-          type="file"
-          accept={field.accept}
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            setFileNote(undefined);
-            setFileError(undefined);
-            if (!file) return onValue("");
-            // Refuse a too-large file before reading it; the SDK rule repeats the check on the content.
-            if (field.maxBytes !== undefined && file.size > field.maxBytes) {
-              e.target.value = "";
-              setFileError(`${field.label} must be at most ${field.maxBytes} bytes (this file has ${file.size})`);
-              return onValue("");
-            }
-            const base64 = await readAsBase64(file);
-            setFileNote(`${file.name}, ${base64ByteLength(base64)} bytes.`);
-            onValue(base64);
-          }}
-        />
-      );
+      control = <input {...common} type="file" accept={field.accept} onChange={(e) => void choose(e.target)} />;
+      break;
+    case "textarea":
+      control = <textarea {...common} rows={4} spellCheck={false} value={String(value)} placeholder={field.placeholder} onChange={(e) => onValue(e.target.value)} />;
       break;
     default:
       control = (
@@ -118,11 +137,4 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
       {control}
     </FieldShell>
   );
-}
-
-async function readAsBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
 }

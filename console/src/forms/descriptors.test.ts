@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsFor, initialValues, propertiesInput, toPropertyValues } from "./descriptors.ts";
+import { fieldsFor, initialValues, MULTILINE_MIN_LENGTH, propertiesInput, toPropertyValues } from "./descriptors.ts";
 import { testType } from "./fixtures.ts";
 
 describe("fields from descriptors", () => {
@@ -12,6 +12,23 @@ describe("fields from descriptors", () => {
     expect(fields.fips).toMatchObject({ kind: "checkbox" });
     expect(fields.key_file).toMatchObject({ kind: "file", accept: ".json", maxBytes: 4096 });
     expect(fields.project_id).toMatchObject({ readOnly: true, derived: true });
+  });
+
+  it("folds optional properties without a default under Advanced; long text is multi-line; a secret file stays a file", () => {
+    const extra = testType.properties.find((d) => d.name === "region")!;
+    const type = {
+      ...testType,
+      properties: [
+        ...testType.properties.map((d) => (d.name === "key_file" ? { ...d, secret: true, required: true } : d)),
+        { ...extra, name: "trusted_ca", graphqlName: "trustedCa", label: "Trusted CA", required: false, immutable: false, identifying: false, pattern: null, minLength: null, maxLength: MULTILINE_MIN_LENGTH },
+      ],
+    };
+    const fields = Object.fromEntries(fieldsFor(type, "connect").map((f) => [f.name, f]));
+    expect(fields.key_file).toMatchObject({ kind: "file", secret: true, advanced: false });
+    expect(fields.trusted_ca).toMatchObject({ kind: "textarea", advanced: true });
+    expect(fields.retries!.advanced).toBe(true);
+    // Required, defaulted and derived ones stay in view.
+    expect([fields.region, fields.tier, fields.fips, fields.project_id].map((f) => f!.advanced)).toEqual([false, false, false, false]);
   });
 
   it("when editing, locks immutable properties and says an empty secret keeps the stored one", () => {

@@ -7,7 +7,7 @@ import type { KeystoreProperty, KeystoreType, PropertyDescriptor } from "../api/
  * back into the API's input. Nothing here knows a keystore type: a connector added tomorrow gets
  * its form from its descriptors alone.
  */
-export type InputKind = "text" | "password" | "number" | "checkbox" | "select" | "file";
+export type InputKind = "text" | "textarea" | "password" | "number" | "checkbox" | "select" | "file";
 
 /** What a form holds for one field: text as typed, a checkbox's state, or a file's base64. */
 export type FormValue = string | boolean;
@@ -28,6 +28,8 @@ export interface Field {
   readOnly: boolean;
   derived: boolean;
   identifying: boolean;
+  /** Optional with no default: folded under "Advanced" until it holds a value or a message. */
+  advanced: boolean;
   options?: string[];
   accept?: string;
   maxBytes?: number;
@@ -71,11 +73,33 @@ export function toDefinition(d: PropertyDescriptor): PropertyDefinition {
   };
 }
 
+/**
+ * Text longer than any one-line value (a URL or name is at most a few thousand characters) is
+ * multi-line text such as a PEM certificate chain; the descriptors have no other hint of it.
+ */
+export const MULTILINE_MIN_LENGTH = 8192;
+
+function kindOf(d: PropertyDescriptor): InputKind {
+  // A secret file is still chosen as a file; only secret text is typed into a password field.
+  if (d.valueType === "FILE") return "file";
+  if (d.secret) return "password";
+  if (d.valueType === "STRING" && (d.maxLength ?? 0) >= MULTILINE_MIN_LENGTH) return "textarea";
+  return KINDS[d.valueType];
+}
+
+/**
+ * Properties a connection rarely needs (private endpoints, emulators, a private CA): optional,
+ * without a default, not derived. Connectors declare no such flag; this is what they all mean by it.
+ */
+export function isAdvanced(d: PropertyDescriptor): boolean {
+  return !d.required && !d.derived && d.default === null;
+}
+
 export function fieldsFor(type: KeystoreType, mode: "connect" | "edit", stored: readonly KeystoreProperty[] = []): Field[] {
   const byName = new Map(stored.map((p) => [p.name, p]));
   return type.properties.map((d) => {
     const current = byName.get(d.name);
-    const kind: InputKind = d.secret ? "password" : KINDS[d.valueType];
+    const kind = kindOf(d);
     const field: Field = {
       name: d.name,
       graphqlName: d.graphqlName,
@@ -88,6 +112,7 @@ export function fieldsFor(type: KeystoreType, mode: "connect" | "edit", stored: 
       readOnly: d.derived || (mode === "edit" && d.immutable),
       derived: d.derived,
       identifying: d.identifying,
+      advanced: isAdvanced(d),
       current: current ? current.value : undefined,
     };
     if (d.enumValues) field.options = d.enumValues;
@@ -95,7 +120,8 @@ export function fieldsFor(type: KeystoreType, mode: "connect" | "edit", stored: 
     if (d.maxBytes !== null) field.maxBytes = d.maxBytes;
     if (d.minimum !== null) field.minimum = d.minimum;
     if (d.maximum !== null) field.maximum = d.maximum;
-    if (d.derived) field.placeholder = "Computed by the connector after connecting";
+    // Shown until the value is known: read from a chosen file (key-files.ts) or computed on connect.
+    if (d.derived) field.placeholder = "Filled in from the other properties";
     else if (mode === "edit" && d.secret && current?.isSet) field.placeholder = "Set — leave empty to keep it";
     return field;
   });

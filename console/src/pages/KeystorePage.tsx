@@ -5,6 +5,7 @@ import type { ConnectionTest, Keystore, KeystoreType, RepairAction, TypedError }
 import { useQuery } from "../api/use-query.ts";
 import { useLiveQuery } from "../api/use-live.ts";
 import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
+import { LongValue } from "../components/LongValue.tsx";
 import { LockMark } from "../components/PropertyField.tsx";
 import { ConnectionTestResult, TestChecks } from "../components/ConnectionTestResult.tsx";
 import { Link } from "../router.tsx";
@@ -142,7 +143,7 @@ export function KeystorePage({ id }: { id: string }) {
                   {label(p.name)}
                   {p.immutable && <LockMark />}
                 </dt>
-                <dd>{p.secret ? (p.isSet ? "set" : <span className="muted">not set</span>) : p.isSet ? p.value : <span className="muted">not set</span>}</dd>
+                <dd>{p.secret ? (p.isSet ? "set" : <span className="muted">not set</span>) : p.isSet && p.value !== null ? <LongValue value={p.value} /> : <span className="muted">not set</span>}</dd>
               </div>
             ))}
           </dl>

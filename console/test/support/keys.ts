@@ -4,16 +4,29 @@ import type { Stack } from "./stack.ts";
  * Key setup through the API for the browser suites: a template targeting a keystore group, and a
  * key made from it (optionally activated), so a test starts on the key's page.
  */
-export async function createTemplateViaApi(stack: Stack, input: { vaultId: string; name: string; group: string; initialState?: "ACTIVE" | "PRE_ACTIVATION" }): Promise<string> {
+export async function createTemplateViaApi(
+  stack: Stack,
+  input: {
+    vaultId: string;
+    name: string;
+    group: string;
+    initialState?: "ACTIVE" | "PRE_ACTIVATION";
+    /** Defaults: an AES-256 key in aws_kms, named `uko/<name>-<app>`. */
+    keystoreType?: string;
+    algorithm?: string;
+    size?: string;
+    namingScheme?: string;
+  },
+): Promise<string> {
   const r = await stack.gql(
     `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { __typename ... on CreateKeyTemplateSuccess { keyTemplate { id } } ... on Error { message } } }`,
     {
       input: {
         vaultId: input.vaultId,
         name: input.name,
-        namingScheme: `uko/${input.name}-<app>`,
-        key: { algorithm: "AES", size: "256", initialState: input.initialState ?? "ACTIVE" },
-        target: { keystoreType: "aws_kms", keystoreGroup: input.group },
+        namingScheme: input.namingScheme ?? `uko/${input.name}-<app>`,
+        key: { algorithm: input.algorithm ?? "AES", size: input.size ?? "256", initialState: input.initialState ?? "ACTIVE" },
+        target: { keystoreType: input.keystoreType ?? "aws_kms", keystoreGroup: input.group },
       },
     },
   );

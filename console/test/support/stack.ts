@@ -3,14 +3,18 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startAwsKmsEmulator, type AwsKmsEmulator, type EmulatorIdentity } from "@uko/connector-aws-kms/emulator";
+import type { AzureKeyVaultEmulator } from "@uko/connector-azure-key-vault/emulator";
+import type { GoogleKmsEmulator } from "@uko/connector-google-kms/emulator";
+import type { IbmKmsEmulator } from "@uko/connector-ibm-kms/emulator";
 import { chromium, type Browser, type Page } from "playwright-core";
 // The repository's own helper for the built gateway process (start on PORT=0, read the port, stop).
 import { gatewayEnv, startGateway, type GatewayProcess } from "../../../test/e2e/process.ts";
 
 /**
- * One stack per test file: the AWS KMS emulator in this process, the built gateway as a child
- * process on a fresh data directory (default connectors, so the built-in AWS one), and headless
- * Debian Chromium driven by playwright-core at a 1366x768 viewport.
+ * One stack per test file: the AWS KMS emulator in this process (and, when a file asks for them,
+ * the Azure, Google and IBM ones), the built gateway as a child process on a fresh data directory
+ * with its five built-in connectors, and headless Debian Chromium driven by playwright-core at a
+ * 1366x768 viewport.
  */
 export const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,8 +43,15 @@ export const ACCOUNTS = {
   c: { accessKeyId: "EMUKCONSOLEC00000001", secretAccessKey: "console/Account+C0000000000000000000001", accountId: "333333333333", userName: "uko-c" },
 } satisfies Record<string, EmulatorIdentity>;
 
+/** The other emulators a test file may ask for; each is imported and started only then. */
+export type ExtraEmulator = "azure" | "google" | "ibm";
+
 export interface Stack {
   emulator: AwsKmsEmulator;
+  /** Started when asked for (`startStack({ emulators })`); reading one not asked for throws. */
+  azure: AzureKeyVaultEmulator;
+  google: GoogleKmsEmulator;
+  ibm: IbmKmsEmulator;
   gateway: GatewayProcess;
   browser: Browser;
   page: Page;
@@ -50,17 +61,39 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { signedIn?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export const GOOGLE_PROJECT = "uko-console-e2e";
+
+/** Starts one of the other emulators, as tools/emulators.mjs and the gateway's every-type test do (TLS, a CA of its own). */
+async function startExtra(name: ExtraEmulator): Promise<{ close(): Promise<void> }> {
+  switch (name) {
+    case "azure":
+      return (await import("@uko/connector-azure-key-vault/emulator")).startAzureKeyVaultEmulator();
+    case "google":
+      return (await import("@uko/connector-google-kms/emulator")).startGoogleKmsEmulator({ projectId: GOOGLE_PROJECT, location: "europe-west3" });
+    case "ibm":
+      return (await import("@uko/connector-ibm-kms/emulator")).startIbmKmsEmulator();
+  }
+}
+
+export async function startStack(options: { signedIn?: boolean; env?: Record<string, string>; emulators?: ExtraEmulator[] } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-console-e2e-"));
   mkdirSync(OUTPUT, { recursive: true });
   const emulator = await startAwsKmsEmulator({ region: REGION, identities: Object.values(ACCOUNTS), wrappingKeyBits: { RSA_3072: true } });
+  const extras = new Map<ExtraEmulator, { close(): Promise<void> }>();
+  const closeEmulators = () => Promise.all([emulator.close(), ...[...extras.values()].map((e) => e.close())]);
+  const extra = <T>(name: ExtraEmulator): T => {
+    const e = extras.get(name);
+    if (!e) throw new Error(`the ${name} emulator was not started: pass emulators: ["${name}"] to startStack`);
+    return e as T;
+  };
   let gateway: GatewayProcess | undefined;
   let browser: Browser | undefined;
   try {
-    // The console's flows are walked against AWS's emulator: the gateway loads that connector only
-    // (the wizard's cards for the other types are not covered by these tests yet).
+    for (const name of options.emulators ?? []) extras.set(name, await startExtra(name));
+    // The five built-in connectors (UKO_CONNECTORS unset), so the wizard offers every type; the
+    // emulators a test does not use are never started.
     gateway = await startGateway(
-      gatewayEnv({ PORT: "0", UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "0", LOG_LEVEL: "warn", UKO_ADMIN_TOKEN: ADMIN_TOKEN, UKO_CONNECTORS: "@uko/connector-aws-kms", ...options.env }),
+      gatewayEnv({ PORT: "0", UKO_DATA_DIR: dataDir, UKO_HEALTH_INTERVAL_S: "0", LOG_LEVEL: "warn", UKO_ADMIN_TOKEN: ADMIN_TOKEN, ...options.env }),
       dataDir,
     );
     browser = await chromium.launch({
@@ -79,6 +112,15 @@ export async function startStack(options: { signedIn?: boolean; env?: Record<str
     const b = browser;
     return {
       emulator,
+      get azure() {
+        return extra<AzureKeyVaultEmulator>("azure");
+      },
+      get google() {
+        return extra<GoogleKmsEmulator>("google");
+      },
+      get ibm() {
+        return extra<IbmKmsEmulator>("ibm");
+      },
       gateway: g,
       browser: b,
       page,
@@ -99,7 +141,7 @@ export async function startStack(options: { signedIn?: boolean; env?: Record<str
       close: async () => {
         await b.close().catch(() => {});
         await g.stop();
-        await emulator.close();
+        await closeEmulators();
         rmSync(dataDir, { recursive: true, force: true });
         if (pageErrors.length) throw new Error(`The console threw in the browser: ${pageErrors.join("; ")}`);
       },
@@ -107,7 +149,7 @@ export async function startStack(options: { signedIn?: boolean; env?: Record<str
   } catch (error) {
     await browser?.close().catch(() => {});
     await gateway?.kill();
-    await emulator.close();
+    await closeEmulators();
     throw error;
   }
 }

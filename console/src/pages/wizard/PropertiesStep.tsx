@@ -45,29 +45,36 @@ export function PropertiesStep({ state, update, registerCheck }: StepProps) {
 
   return (
     <form className="properties-step" noValidate onSubmit={(e) => e.preventDefault()}>
-      <fieldset>
-        <legend>Keystore</legend>
-        <TextField
-          label="Name"
-          name="name"
-          required
-          value={state.general.name}
-          onValue={setGeneral("name")}
-          onBlur={() => blur("name")}
-          error={shown.name}
-          help="Unique in the gateway. 1 to 100 characters; starts with a letter or digit, then letters, digits, spaces, . - _"
-        />
-        <TextField label="Description" name="description" value={state.general.description} onValue={setGeneral("description")} onBlur={() => blur("description")} error={shown.description} help="Up to 200 characters." />
-        <TextField
-          label="Groups"
-          name="groups"
-          value={state.general.groups}
-          onValue={setGeneral("groups")}
-          onBlur={() => blur("groups")}
-          error={shown.groups}
-          help="Comma-separated, e.g. prod, eu. Key templates target a keystore type plus a group."
-        />
-      </fieldset>
+      <div>
+        <fieldset>
+          <legend>Keystore</legend>
+          <TextField
+            label="Name"
+            name="name"
+            required
+            value={state.general.name}
+            onValue={setGeneral("name")}
+            onBlur={() => blur("name")}
+            error={shown.name}
+            help="Unique in the gateway. 1 to 100 characters; starts with a letter or digit, then letters, digits, spaces, . - _"
+          />
+          <TextField label="Description" name="description" value={state.general.description} onValue={setGeneral("description")} onBlur={() => blur("description")} error={shown.description} help="Up to 200 characters." />
+          <TextField
+            label="Groups"
+            name="groups"
+            value={state.general.groups}
+            onValue={setGeneral("groups")}
+            onBlur={() => blur("groups")}
+            error={shown.groups}
+            help="Comma-separated, e.g. prod, eu. Key templates target a keystore type plus a group."
+          />
+        </fieldset>
+        {/* The whole description (the card showed its first sentence), beside the form it explains. */}
+        <section className="type-about" aria-labelledby="type-about-title">
+          <h3 id="type-about-title">{type.displayName}</h3>
+          <p>{type.description}</p>
+        </section>
+      </div>
       <PropertyForm
         fields={fields}
         values={state.values}

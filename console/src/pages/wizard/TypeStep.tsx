@@ -6,6 +6,7 @@ import { Alert, Loading } from "../../components/Feedback.tsx";
 import { initialValues } from "../../forms/descriptors.ts";
 import { COUNTRIES } from "./state.ts";
 import { CostEstimate } from "./CostEstimate.tsx";
+import { firstSentence, holds, needs } from "./type-summary.ts";
 import type { StepProps } from "./Wizard.tsx";
 
 /** Step 2: one card per keystore type the gateway has loaded, with what it would cost. */
@@ -49,7 +50,15 @@ export function TypeStep({ state, update, registerCheck }: StepProps) {
             <label key={t.type} className={`card${state.type?.type === t.type ? " selected" : ""}`} data-type={t.type}>
               <input type="radio" name="keystoreType" value={t.type} checked={state.type?.type === t.type} onChange={() => choose(t)} />
               <span className="card-title">{t.displayName}</span>
-              <span className="card-text">{t.description}</span>
+              <span className="card-text">{firstSentence(t.description)}</span>
+              <span className="card-text card-needs">
+                <strong>Needs:</strong> {needs(t)}
+              </span>
+              {t.capabilities && (
+                <span className="card-text card-holds">
+                  <strong>Holds:</strong> {holds(t)}
+                </span>
+              )}
               <CostEstimate type={t.type} country={state.country} />
             </label>
           ))}
