@@ -7,7 +7,7 @@ import {
   IMPORT_PARAMETERS_TTL_MS,
   unwrapKeyMaterial,
   WRAPPING_KEY_SPEC_ENUM,
-  wrappingKeyPair,
+  freshWrappingKeyPair,
   type ImportTokens,
   type WrappingAlgorithm,
   type WrappingKeySpec,
@@ -160,7 +160,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       requireExternal(key);
       store.requireState(key, ["PendingImport", "Enabled", "Disabled"]);
       checkWrappingAlgorithm(key.keySpec, algorithm as WrappingAlgorithm);
-      const wrappingKey = await wrappingKeyPair(wrappingKeySpec as WrappingKeySpec);
+      const wrappingKey = await freshWrappingKeyPair(wrappingKeySpec as WrappingKeySpec);
       const validTo = new Date(now.getTime() + IMPORT_PARAMETERS_TTL_MS);
       const token = tokens.issue({ keyId: key.keyId, accountId: key.accountId, algorithm: algorithm as WrappingAlgorithm, wrappingKey, validTo }, now);
       return {
@@ -201,6 +201,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       try {
         checkMaterial(key.keySpec, material);
         store.importMaterial(key, material, { model, ...(validTo ? { validTo } : {}) });
+        tokens.spend(importToken);
       } finally {
         material.fill(0);
       }
