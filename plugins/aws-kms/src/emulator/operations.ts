@@ -12,6 +12,7 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from "./import.js";
+import { CRYPTO_OPERATIONS } from "./crypto-operations.js";
 import { Input, KEY_ID_RULES } from "./input.js";
 import { algorithmsOf, checkMaterial, checkUsage, DEFAULT_KEY_USAGE, generateMaterial, KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from "./key-specs.js";
 import type { Paginator } from "./pagination.js";
@@ -31,7 +32,7 @@ export interface OperationContext {
   now: Date;
 }
 
-interface Operation {
+export interface Operation {
   /** The body member naming the key (or alias) the action is on; none means `key/*`. */
   resourceMember?: string;
   run(context: OperationContext, input: Input): Promise<object | undefined> | object | undefined;
@@ -50,6 +51,8 @@ const MAX_VALID_TO_MS = 365 * 24 * 60 * 60 * 1000;
 const ALL_STATES_BUT_DELETION = ["Enabled", "Disabled", "PendingImport", "Unavailable"] as const;
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  ...CRYPTO_OPERATIONS,
+
   CreateKey: {
     async run({ principal, store, now }, input) {
       const policy = input.string("Policy", { min: 1, max: 32768 });
