@@ -248,7 +248,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeleteAlias: {
     resourceMember: "AliasName",
     run({ principal, store }, input) {
-      store.deleteAlias(principal.accountId, input.string("AliasName", ALIAS_NAME_RULES));
+      const name = input.string("AliasName", ALIAS_NAME_RULES);
+      if (name.startsWith("alias/aws/")) throw validation(`Alias name '${name}' is reserved for AWS managed keys; it cannot be deleted.`);
+      store.deleteAlias(principal.accountId, name);
       return undefined;
     },
   },
@@ -267,9 +269,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
         Aliases: page.items.map((a) => ({
           AliasName: a.name,
           AliasArn: a.arn,
-          TargetKeyId: a.targetKeyId,
-          CreationDate: epoch(a.creationDate),
-          LastUpdatedDate: epoch(a.lastUpdatedDate),
+          // An AWS-managed alias whose key AWS has not created yet has no target, and AWS gives no dates for it.
+          ...(a.targetKeyId ? { TargetKeyId: a.targetKeyId, CreationDate: epoch(a.creationDate), LastUpdatedDate: epoch(a.lastUpdatedDate) } : {}),
         })),
         ...pageTail(page),
       };
@@ -348,6 +349,7 @@ export async function runOperation(name: string, context: OperationContext, inpu
       ? context.store.aliasArn(accountId, named)
       : context.store.resourceArn(accountId, typeof named === "string" ? named : undefined);
   authorize(context.principal, `kms:${name}`, resource);
+  context.store.openAccount(accountId, context.now);
   return operation.run(context, input);
 }
 
@@ -367,7 +369,7 @@ export function keyMetadata(key: KmsKey): Record<string, unknown> {
     ...(key.validTo ? { ValidTo: epoch(key.validTo) } : {}),
     Origin: key.origin,
     ...(key.origin === "EXTERNAL" && key.expirationModel ? { ExpirationModel: key.expirationModel } : {}),
-    KeyManager: "CUSTOMER",
+    KeyManager: key.keyManager,
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     ...algorithmsOf(key.keySpec, key.keyUsage),
