@@ -7,8 +7,10 @@ import {
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
+  GenerateMacCommand,
   GetKeyPolicyCommand,
   GetParametersForImportCommand,
+  GetPublicKeyCommand,
   ImportKeyMaterialCommand,
   ListAliasesCommand,
   ListKeyPoliciesCommand,
@@ -60,6 +62,8 @@ const PROBES: Record<string, Probe | undefined> = {
   "kms:ListKeyPolicies": (KeyId) => new ListKeyPoliciesCommand({ KeyId }),
   "kms:EnableKey": (KeyId) => new EnableKeyCommand({ KeyId }),
   "kms:DisableKey": (KeyId) => new DisableKeyCommand({ KeyId }),
+  "kms:GetPublicKey": (KeyId) => new GetPublicKeyCommand({ KeyId }),
+  "kms:GenerateMac": (KeyId) => new GenerateMacCommand({ KeyId, Message: new Uint8Array(1), MacAlgorithm: "HMAC_SHA_256" }),
 };
 
 export async function testConnection(kms: Kms, connection: AwsConnection, host: ConnectorHost): Promise<ConnectionTestReport> {

@@ -24,7 +24,8 @@ export default defineConnector({
   requiredPermissions: AWS_PERMISSIONS,
   capabilities: {
     algorithms: supportedAlgorithms(),
-    operations: ["rotate", "reimport", "cancel_deletion"],
+    // verify_material proves HMAC, RSA and ECC keys; AES keys cannot be proven on AWS (see verify-material.ts).
+    operations: ["rotate", "reimport", "cancel_deletion", "verify_material"],
   },
   // AWS rotates imported material in place only for single-Region symmetric keys: every kind
   // rotates as a new key with the alias moved to it.

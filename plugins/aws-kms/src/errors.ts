@@ -68,6 +68,7 @@ export function toConnectorError(error: unknown, operation: string): ConnectorEr
     case "NotFoundException":
       return new ConnectorError("NOT_FOUND", `AWS KMS has no such key or alias${said}`);
     case "AlreadyExistsException":
+    case "DisabledException":
     case "KMSInvalidStateException":
     case "IncorrectKeyMaterialException":
       return new ConnectorError("CONFLICT", `AWS refused ${operation}${said}`);

@@ -38,6 +38,7 @@ import {
 } from "@uko/connector-sdk";
 import { awsKindFor, specForAwsKeySpec, WRAPPING_KEY_SPEC, type AwsKeyKind } from "./key-specs.js";
 import type { Kms } from "./kms-client.js";
+import { verifyKeyMaterial } from "./verify-material.js";
 
 /** AWS's bounds for ScheduleKeyDeletion's waiting period, in days. */
 export const PENDING_WINDOW_DAYS = { min: 7, max: 30 } as const;
@@ -156,10 +157,22 @@ export class AwsKeyOperations implements KeyOperations {
     return this.describeKey(keyId, host);
   }
 
+  /** See verify-material.ts: HMAC, RSA and ECC keys are proven; AES keys answer UNSUPPORTED. */
+  verifyKeyMaterial(keyId: string, material: KeyMaterial, host: ConnectorHost): Promise<boolean> {
+    return verifyKeyMaterial(this.kms, keyId, material, host);
+  }
+
   async describeKey(keyId: string, host: ConnectorHost): Promise<RemoteKey> {
-    const described = await this.kms.send(new DescribeKeyCommand({ KeyId: keyId }), "kms:DescribeKey", host);
-    const metadata = described.KeyMetadata;
+    return this.withNameAndTags(await this.metadataOf(keyId, host), host);
+  }
+
+  private async metadataOf(keyId: string, host: ConnectorHost): Promise<KeyMetadata & { KeyId: string }> {
+    const metadata = (await this.kms.send(new DescribeKeyCommand({ KeyId: keyId }), "kms:DescribeKey", host)).KeyMetadata;
     if (!metadata?.KeyId) throw new ConnectorError("REMOTE_ERROR", "AWS KMS described a key without its id");
+    return { ...metadata, KeyId: metadata.KeyId };
+  }
+
+  private async withNameAndTags(metadata: KeyMetadata & { KeyId: string }, host: ConnectorHost): Promise<RemoteKey> {
     const [aliases, tags] = await Promise.all([this.aliasesOf(metadata.KeyId, host), this.tagsOf(metadata.KeyId, host)]);
     return toRemoteKey(metadata, aliases[0], tags);
   }
@@ -200,7 +213,12 @@ export class AwsKeyOperations implements KeyOperations {
       host,
     );
     const ids = (listed.Keys ?? []).flatMap((k) => (k.KeyId ? [k.KeyId] : []));
-    const items = await mapConcurrently(ids, DESCRIBE_CONCURRENCY, (id) => this.describeKey(id, host));
+    // AWS managed keys (alias/aws/*, in every account) are AWS's, not keys the gateway could manage: passed over.
+    const described = await mapConcurrently(ids, DESCRIBE_CONCURRENCY, async (id) => {
+      const metadata = await this.metadataOf(id, host);
+      return metadata.KeyManager === "AWS" ? undefined : this.withNameAndTags(metadata, host);
+    });
+    const items = described.filter((k): k is RemoteKey => k !== undefined);
     return listed.Truncated && listed.NextMarker ? { items, nextCursor: listed.NextMarker } : { items };
   }
 

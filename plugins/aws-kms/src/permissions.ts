@@ -21,6 +21,8 @@ export const AWS_PERMISSIONS: readonly RequiredPermission[] = [
   { name: "kms:ListKeyPolicies", description: "List a key's policies" },
   { name: "kms:EnableKey", description: "Enable a key when its managed key is activated" },
   { name: "kms:DisableKey", description: "Disable a key when its managed key is deactivated" },
+  { name: "kms:GetPublicKey", description: "Check that an RSA or EC key holds the managed key's material (its public key)" },
+  { name: "kms:GenerateMac", description: "Check that an HMAC key holds the managed key's material (a MAC over a random message)" },
 ];
 
 /** The IAM policy a person attaches to the gateway's user or role (also printed in the README). */

@@ -1,4 +1,4 @@
-import { closedPort, proveByReimport, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
+import { closedPort, proveByReimport, proveByVerifyMaterial, runConnectorSuite, type ConnectorTarget } from "@uko/connector-testkit";
 import awsKms from "../src/index.js";
 import type { AwsKmsEmulator } from "../src/emulator/index.js";
 import { AWS_PERMISSIONS } from "../src/permissions.js";
@@ -39,7 +39,11 @@ runConnectorSuite({
       return propertiesFor(emulator, identity);
     },
   },
-  // On the emulator, look at the key's material; on AWS, KMS refuses to reimport material that is not the key's own.
-  proveMaterial: (session, key, material, target) =>
-    emulatorOf(target) ? emulatorOf(target)!.inspect.keyHoldsMaterial(key.keyId, material.bytes) : proveByReimport(session, key, material, target),
+  // HMAC, RSA and EC keys: the connector's own verify_material (GenerateMac, GetPublicKey), on the
+  // emulator and on AWS alike. AES keys cannot be proven that way: on the emulator, look at the
+  // key's material; on AWS, KMS refuses to reimport material that is not the key's own.
+  proveMaterial: (session, key, material, target) => {
+    if (material.spec.algorithm !== "aes") return proveByVerifyMaterial(session, key, material, target);
+    return emulatorOf(target) ? emulatorOf(target)!.inspect.keyHoldsMaterial(key.keyId, material.bytes) : proveByReimport(session, key, material, target);
+  },
 });

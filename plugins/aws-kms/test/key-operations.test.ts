@@ -1,9 +1,10 @@
+import { DescribeKeyCommand, KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
 import { randomUUID } from "node:crypto";
 import { ConnectorError, managedCopyTags, type ConnectorSession, type KeyOperations, type KeySpec } from "@uko/connector-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import awsKms from "../src/index.js";
 import { materialFor } from "./materials.js";
-import { onRealAws, openTarget, propertiesFor, testHost, type Target } from "./target.js";
+import { ADMIN, onRealAws, openTarget, propertiesFor, testHost, type Target } from "./target.js";
 
 let target: Target;
 let session: ConnectorSession;
@@ -134,5 +135,52 @@ describe("a key's lifecycle", () => {
     const error = await failure(keys.reimportKeyMaterial!(key.keyId, materialFor({ algorithm: "hmac", size: "256" }), host()));
     expect(error.code).toBe("CONFLICT");
     if (target.emulator) expect(target.emulator.inspect.keyHoldsMaterial(key.keyId, material.bytes)).toBe(true);
+  });
+});
+
+describe("verify_material: proving what a key holds without exporting it", () => {
+  const provable: KeySpec[] = [
+    { algorithm: "hmac", size: "384" },
+    { algorithm: "rsa", size: "2048" },
+    { algorithm: "ec", size: "P-256" },
+    { algorithm: "ec", size: "secp256k1" },
+  ];
+  for (const spec of provable) {
+    it(`${spec.algorithm} ${spec.size}: true for the key's own material, false for other material (wrong_key)`, async () => {
+      const { key, material } = await install(spec);
+      expect(await keys.verifyKeyMaterial!(key.keyId, material, host())).toBe(true);
+      expect(await keys.verifyKeyMaterial!(key.keyId, materialFor(spec), host())).toBe(false);
+    });
+  }
+
+  it("material of another kind is not the key's; AES keys and disabled keys cannot be proven (UNSUPPORTED, not a finding)", async () => {
+    const hmac = await install({ algorithm: "hmac", size: "256" });
+    expect(await keys.verifyKeyMaterial!(hmac.key.keyId, materialFor({ algorithm: "hmac", size: "512" }), host())).toBe(false);
+    const aes = await install({ algorithm: "aes", size: "256" });
+    expect((await failure(keys.verifyKeyMaterial!(aes.key.keyId, aes.material, host()))).code).toBe("UNSUPPORTED");
+    await keys.disableKey(hmac.key.keyId, host());
+    expect((await failure(keys.verifyKeyMaterial!(hmac.key.keyId, hmac.material, host()))).code).toBe("UNSUPPORTED");
+  });
+
+  it("is declared in the capabilities", () => {
+    expect(awsKms.capabilities.operations).toContain("verify_material");
+  });
+});
+
+describe("what AWS puts in every account", () => {
+  it.skipIf(onRealAws)("AWS managed keys and aliases (alias/aws/*) are not listed as keys the gateway could manage", async () => {
+    const page = await keys.listKeys({ limit: 1000 }, host());
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((k) => !k.name?.startsWith("aws/"))).toBe(true);
+    // The account does have them: AWS's own listing shows the AWS managed key behind alias/aws/ebs.
+    const raw = new KMSClient({ region: target.emulator!.region, endpoint: target.emulator!.endpoint, credentials: ADMIN, maxAttempts: 1 });
+    try {
+      const ebs = (await raw.send(new DescribeKeyCommand({ KeyId: "alias/aws/ebs" }))).KeyMetadata!;
+      expect(ebs.KeyManager).toBe("AWS");
+      expect((await raw.send(new ListKeysCommand({ Limit: 1000 }))).Keys!.map((k) => k.KeyId)).toContain(ebs.KeyId);
+      expect(page.items.map((k) => k.keyId)).not.toContain(ebs.KeyId);
+    } finally {
+      raw.destroy();
+    }
   });
 });

@@ -208,7 +208,10 @@ describe("authorization", () => {
     emulator.setIdentity(other);
     const mine = (await client().send(new CreateKeyCommand({}))).KeyMetadata!;
     const theirs = client(other);
-    expect((await theirs.send(new ListKeysCommand({}))).Keys).toEqual([]);
+    // Their account has only what AWS gives every account (its AWS managed keys), none of mine.
+    const listed = (await theirs.send(new ListKeysCommand({}))).Keys!;
+    expect(listed.map((k) => k.KeyId)).not.toContain(mine.KeyId);
+    expect(listed.every((k) => k.KeyArn!.includes(":444455556666:key/"))).toBe(true);
     const byId = await rejection(theirs.send(new DescribeKeyCommand({ KeyId: mine.KeyId })));
     expect(byId).toBeInstanceOf(NotFoundException);
     expect(byId.message).toContain(`:444455556666:key/${mine.KeyId}`);

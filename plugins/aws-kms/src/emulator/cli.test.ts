@@ -65,7 +65,8 @@ describe("cli", () => {
 
     const listed = await listKeysWith(line);
     expect(listed.$metadata.httpStatusCode).toBe(200);
-    expect(listed.Keys).toEqual([]);
+    // A fresh account: only the two AWS managed keys behind alias/aws/ebs and alias/aws/s3.
+    expect(listed.Keys).toHaveLength(2);
     expect(stdout().split("\n")).toEqual([expect.any(String), ""]);
 
     const exited = once(child, "exit");

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { FaultPlan } from "./faults.js";
-import { ImportTokens, wrappingKeyPair } from "./import.js";
+import { ImportTokens, warmWrappingKeys } from "./import.js";
 import { Paginator } from "./pagination.js";
 import { createKmsServer } from "./server.js";
 import { KmsStore } from "./state.js";
@@ -36,7 +36,7 @@ export async function startAwsKmsEmulator(options: AwsKmsEmulatorOptions = {}): 
 
   // Wrapping keys asked for up front are ready before the first request.
   const specs = Object.keys(options.wrappingKeyBits ?? {}) as WrappingKeySpecName[];
-  await Promise.all(specs.map((spec) => wrappingKeyPair(spec)));
+  await Promise.all(specs.map((spec) => warmWrappingKeys(spec)));
 
   const store = new KmsStore(region);
   const faults = new FaultPlan();

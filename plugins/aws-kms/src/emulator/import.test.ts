@@ -23,8 +23,9 @@ import {
   type WrappingKeySpec,
 } from "@aws-sdk/client-kms";
 import { loadWrappingKey, rsaAesKeyWrap, rsaOaepWrap } from "@uko/connector-sdk";
-import { createHash, createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { constants, createHash, createHmac, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { IMPORT_PARAMETERS_TTL_MS, ImportTokens, MAX_OPEN_TOKENS } from "./import.js";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
 
 let emulator: AwsKmsEmulator;
@@ -313,5 +314,52 @@ describe("AWS's rules the emulator keeps (found with a second, independent clien
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.Description).toBe("payments, rotated yearly");
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     expect(await rejection(kms.send(new UpdateKeyDescriptionCommand({ KeyId: keyId, Description: "late" })))).toBeInstanceOf(KMSInvalidStateException);
+  });
+});
+
+describe("a fresh wrapping key pair per GetParametersForImport, bound to its import token", () => {
+  it("two calls get two different public keys, for every wrapping key spec AWS offers", { timeout: 60_000 }, async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    for (const spec of ["RSA_2048", "RSA_3072", "RSA_4096"] as const) {
+      const get = () => kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: spec }));
+      const [a, b] = [await get(), await get()];
+      expect(loadWrappingKey(a.PublicKey!).asymmetricKeyDetails?.modulusLength).toBe(Number(spec.slice(4)));
+      expect(Buffer.from(a.PublicKey!).equals(Buffer.from(b.PublicKey!))).toBe(false);
+    }
+  });
+
+  it("material wrapped under another call's public key is InvalidCiphertextException; with its own it imports", async () => {
+    const keyId = await externalKey("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT");
+    const material = randomBytes(32);
+    const get = () => kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" }));
+    const first = await get();
+    const second = await get();
+    // Wrapped as AWS's BYOK guide does it (openssl pkeyutl -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256),
+    // here with node:crypto directly rather than the connector's wrap helpers.
+    const wrapUnder = (publicKey: Uint8Array) =>
+      publicEncrypt({ key: createPublicKey({ key: Buffer.from(publicKey), format: "der", type: "spki" }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, material);
+    const send = (ImportToken: Uint8Array, EncryptedKeyMaterial: Uint8Array) =>
+      kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken, EncryptedKeyMaterial, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
+    expect(await rejection(send(second.ImportToken!, wrapUnder(first.PublicKey!)))).toBeInstanceOf(InvalidCiphertextException);
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(false);
+    await send(first.ImportToken!, wrapUnder(first.PublicKey!));
+    expect(emulator.inspect.keyHoldsMaterial(keyId, material)).toBe(true);
+    // A spent token (and its private key) is dropped: it cannot be used again.
+    expect(await rejection(send(first.ImportToken!, wrapUnder(first.PublicKey!)))).toBeInstanceOf(InvalidImportTokenException);
+    // The other call's token still works with its own public key.
+    await send(second.ImportToken!, wrapUnder(second.PublicKey!));
+  });
+
+  it("the tokens an emulator holds (each with a private key) are bounded", () => {
+    const tokens = new ImportTokens();
+    const now = new Date();
+    const token = { keyId: "k", accountId: "111122223333", algorithm: "RSAES_OAEP_SHA_256" as const, wrappingKey: {} as never, validTo: new Date(now.getTime() + 1000) };
+    const first = tokens.issue(token, now);
+    for (let i = 0; i < MAX_OPEN_TOKENS + 10; i++) tokens.issue(token, now);
+    expect(tokens.size).toBe(MAX_OPEN_TOKENS);
+    expect(() => tokens.redeem(first, "k", "111122223333", now)).toThrow(/invalid/);
+    // A day after expiry every token is gone.
+    tokens.issue(token, new Date(now.getTime() + 2 * IMPORT_PARAMETERS_TTL_MS));
+    expect(tokens.size).toBe(1);
   });
 });

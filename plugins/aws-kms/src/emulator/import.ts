@@ -27,24 +27,50 @@ export interface WrappingKeyPair {
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 /**
- * One wrapping key pair per spec for the whole process, generated on first use. AWS hands out a
- * fresh pair with every GetParametersForImport, but RSA generation takes 0.1–2 s on a small
- * machine, and a suite creates many emulators. The pairing that matters, token to private key, is
- * kept: a token only unwraps with the pair it was issued with.
+ * AWS hands out a fresh wrapping key pair with every GetParametersForImport, bound to its import
+ * token: material wrapped under one call's public key does not import with another call's token.
+ * The emulator does the same. RSA generation takes 0.1–1 s on a small machine, so a few spare pairs
+ * per spec are generated ahead, off the event loop (libuv's pool), and each is handed out once:
+ * a call only waits when the spares ran out. The spares are shared by the process's emulators
+ * (a pair is still issued only once), so a suite that starts many emulators pays little.
  */
-const wrappingKeys = new Map<WrappingKeySpec, Promise<WrappingKeyPair>>();
+const SPARE_PAIRS = 2;
+const spares = new Map<WrappingKeySpec, WrappingKeyPair[]>();
+const generating = new Map<WrappingKeySpec, Promise<void>>();
 
-export function wrappingKeyPair(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
-  let pair = wrappingKeys.get(spec);
-  if (!pair) {
-    pair = generateKeyPairAsync("rsa", { modulusLength: Number(spec.slice(4)), publicExponent: 0x10001 }).then(({ publicKey, privateKey }) => ({
-      publicKeyDer: publicKey.export({ type: "spki", format: "der" }),
-      privateKey,
-    }));
-    wrappingKeys.set(spec, pair);
-    // A failed generation must not poison the cache.
-    pair.catch(() => wrappingKeys.delete(spec));
-  }
+function generatePair(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
+  return generateKeyPairAsync("rsa", { modulusLength: Number(spec.slice(4)), publicExponent: 0x10001 }).then(({ publicKey, privateKey }) => ({
+    publicKeyDer: publicKey.export({ type: "spki", format: "der" }),
+    privateKey,
+  }));
+}
+
+/** Tops up the spares of a spec, one generation at a time, in the background. */
+function refill(spec: WrappingKeySpec): Promise<void> {
+  let running = generating.get(spec);
+  if (running) return running;
+  running = (async () => {
+    const pool = spares.get(spec) ?? [];
+    spares.set(spec, pool);
+    while (pool.length < SPARE_PAIRS) pool.push(await generatePair(spec));
+  })()
+    // A failed generation is retried on the next take; it must not become an unhandled rejection.
+    .catch(() => undefined)
+    .finally(() => generating.delete(spec));
+  generating.set(spec, running);
+  return running;
+}
+
+/** Resolves once a spare pair of this spec is ready (`wrappingKeyBits`: warm before the first request). */
+export async function warmWrappingKeys(spec: WrappingKeySpec): Promise<void> {
+  if (!spares.get(spec)?.length) await refill(spec);
+  void refill(spec);
+}
+
+/** A wrapping key pair no one else has been given: a spare if one is ready, else a fresh one. */
+export async function freshWrappingKeyPair(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
+  const pair = spares.get(spec)?.shift() ?? (await generatePair(spec));
+  void refill(spec);
   return pair;
 }
 
@@ -68,12 +94,21 @@ export interface ImportToken {
   validTo: Date;
 }
 
-/** Import tokens issued by one emulator. A token is opaque random bytes; only this map gives it meaning. */
+/**
+ * Import tokens issued by one emulator. A token is opaque random bytes; only this map gives it
+ * meaning, and it holds the private half of the token's own wrapping key pair. A token is dropped
+ * once its material is imported, and a day after it expired (until then it still answers
+ * ExpiredImportTokenException), and the map never holds more than MAX_OPEN_TOKENS (the oldest go
+ * first), so the private keys it holds stay bounded.
+ */
+export const MAX_OPEN_TOKENS = 1000;
+
 export class ImportTokens {
   private readonly tokens = new Map<string, ImportToken>();
 
   issue(token: ImportToken, now: Date): Buffer {
     this.forgetExpired(now);
+    while (this.tokens.size >= MAX_OPEN_TOKENS) this.tokens.delete(this.tokens.keys().next().value!);
     const bytes = randomBytes(256);
     this.tokens.set(bytes.toString("base64"), token);
     return bytes;
@@ -95,6 +130,16 @@ export class ImportTokens {
       );
     }
     return token;
+  }
+
+  /** The token's material was imported: it and its private key are not needed again. */
+  spend(bytes: Buffer): void {
+    this.tokens.delete(bytes.toString("base64"));
+  }
+
+  /** How many tokens (and so wrapping private keys) are held, for the tests of the bound. */
+  get size(): number {
+    return this.tokens.size;
   }
 
   /** Drops tokens that expired more than a day ago, so a long-running emulator does not grow. */

@@ -5,10 +5,12 @@ import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
   CreateKeyCommand,
+  DecryptCommand,
   DeleteAliasCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
+  EncryptCommand,
   GetKeyPolicyCommand,
   InvalidArnException,
   InvalidMarkerException,
@@ -301,13 +303,14 @@ describe("pagination", () => {
         pages.push({ ids: out.Keys!.map((k) => k.KeyId!), truncated: out.Truncated, marker: out.NextMarker });
         Marker = out.NextMarker;
       } while (Marker);
-      expect(pages.map((p) => p.ids.length)).toEqual([2, 2, 1]);
-      expect(pages.map((p) => p.truncated)).toEqual([true, true, false]);
-      expect(pages[2]!.marker).toBeUndefined();
-      expect(pages.flatMap((p) => p.ids)).toEqual(created);
+      // The account's two AWS managed keys (alias/aws/ebs, alias/aws/s3) came with it, so they list first.
+      expect(pages.map((p) => p.ids.length)).toEqual([2, 2, 2, 1]);
+      expect(pages.map((p) => p.truncated)).toEqual([true, true, true, false]);
+      expect(pages[3]!.marker).toBeUndefined();
+      expect(pages.flatMap((p) => p.ids).slice(2)).toEqual(created);
 
       // A marker stays valid when keys are created after it was handed out.
-      const first = await client.send(new ListKeysCommand({ Limit: 2 }));
+      const first = await client.send(new ListKeysCommand({ Limit: 4 }));
       await client.send(new CreateKeyCommand({}));
       const next = await client.send(new ListKeysCommand({ Limit: 10, Marker: first.NextMarker }));
       expect(next.Keys!.map((k) => k.KeyId)).toEqual([...created.slice(2), expect.any(String)]);
@@ -339,6 +342,37 @@ describe("pagination", () => {
     expect([...first.Aliases!, ...second.Aliases!].map((a) => a.AliasName)).toEqual(names);
     // The marker belongs to the filtered listing.
     expect(await rejection(kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker })))).toBeInstanceOf(InvalidMarkerException);
+  });
+});
+
+describe("what AWS puts in every account", () => {
+  it("AWS-managed aliases: some with an AWS managed key, some with no key yet; callers may use but not change them", async () => {
+    const fresh = await startAwsKmsEmulator();
+    const client = new KMSClient({ region: fresh.region, endpoint: fresh.endpoint, credentials: fresh.identities[0]!, maxAttempts: 1 });
+    try {
+      const aliases = (await client.send(new ListAliasesCommand({}))).Aliases!;
+      expect(aliases.map((a) => a.AliasName)).toEqual(["alias/aws/ebs", "alias/aws/rds", "alias/aws/s3", "alias/aws/secretsmanager"]);
+      const rds = aliases.find((a) => a.AliasName === "alias/aws/rds")!;
+      expect(rds.TargetKeyId).toBeUndefined();
+      expect(rds.AliasArn).toBe(`arn:aws:kms:${fresh.region}:${fresh.accountId}:alias/aws/rds`);
+      expect(await rejection(client.send(new DescribeKeyCommand({ KeyId: "alias/aws/rds" })))).toBeInstanceOf(NotFoundException);
+
+      const ebs = (await client.send(new DescribeKeyCommand({ KeyId: "alias/aws/ebs" }))).KeyMetadata!;
+      expect(ebs).toMatchObject({ KeyManager: "AWS", KeySpec: "SYMMETRIC_DEFAULT", KeyState: "Enabled", Origin: "AWS_KMS" });
+      expect(aliases.find((a) => a.AliasName === "alias/aws/ebs")!.TargetKeyId).toBe(ebs.KeyId);
+      // Listed like any key, and usable, but AWS manages it.
+      expect((await client.send(new ListKeysCommand({}))).Keys!.map((k) => k.KeyId)).toContain(ebs.KeyId);
+      const blob = (await client.send(new EncryptCommand({ KeyId: "alias/aws/ebs", Plaintext: Buffer.from("volume key") }))).CiphertextBlob;
+      expect(Buffer.from((await client.send(new DecryptCommand({ CiphertextBlob: blob }))).Plaintext!).toString()).toBe("volume key");
+      expect(await rejection(client.send(new DisableKeyCommand({ KeyId: ebs.KeyId })))).toBeInstanceOf(UnsupportedOperationException);
+      expect(await rejection(client.send(new ScheduleKeyDeletionCommand({ KeyId: ebs.KeyId })))).toBeInstanceOf(UnsupportedOperationException);
+      expect((await rejection(client.send(new DeleteAliasCommand({ AliasName: "alias/aws/s3" })))).name).toBe("ValidationException");
+      // They are not the caller's keys: the inspection count leaves them out.
+      expect(fresh.inspect.keyCount()).toBe(0);
+    } finally {
+      client.destroy();
+      await fresh.close();
+    }
   });
 });
 

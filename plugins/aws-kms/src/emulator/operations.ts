@@ -7,11 +7,12 @@ import {
   IMPORT_PARAMETERS_TTL_MS,
   unwrapKeyMaterial,
   WRAPPING_KEY_SPEC_ENUM,
-  wrappingKeyPair,
+  freshWrappingKeyPair,
   type ImportTokens,
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from "./import.js";
+import { CRYPTO_OPERATIONS } from "./crypto-operations.js";
 import { Input, KEY_ID_RULES } from "./input.js";
 import { algorithmsOf, checkMaterial, checkUsage, DEFAULT_KEY_USAGE, generateMaterial, KEY_SPECS, KEY_USAGES, type KeySpec, type KeyUsage } from "./key-specs.js";
 import type { Paginator } from "./pagination.js";
@@ -31,7 +32,7 @@ export interface OperationContext {
   now: Date;
 }
 
-interface Operation {
+export interface Operation {
   /** The body member naming the key (or alias) the action is on; none means `key/*`. */
   resourceMember?: string;
   run(context: OperationContext, input: Input): Promise<object | undefined> | object | undefined;
@@ -50,6 +51,8 @@ const MAX_VALID_TO_MS = 365 * 24 * 60 * 60 * 1000;
 const ALL_STATES_BUT_DELETION = ["Enabled", "Disabled", "PendingImport", "Unavailable"] as const;
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  ...CRYPTO_OPERATIONS,
+
   CreateKey: {
     async run({ principal, store, now }, input) {
       const policy = input.string("Policy", { min: 1, max: 32768 });
@@ -160,7 +163,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       requireExternal(key);
       store.requireState(key, ["PendingImport", "Enabled", "Disabled"]);
       checkWrappingAlgorithm(key.keySpec, algorithm as WrappingAlgorithm);
-      const wrappingKey = await wrappingKeyPair(wrappingKeySpec as WrappingKeySpec);
+      const wrappingKey = await freshWrappingKeyPair(wrappingKeySpec as WrappingKeySpec);
       const validTo = new Date(now.getTime() + IMPORT_PARAMETERS_TTL_MS);
       const token = tokens.issue({ keyId: key.keyId, accountId: key.accountId, algorithm: algorithm as WrappingAlgorithm, wrappingKey, validTo }, now);
       return {
@@ -201,6 +204,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       try {
         checkMaterial(key.keySpec, material);
         store.importMaterial(key, material, { model, ...(validTo ? { validTo } : {}) });
+        tokens.spend(importToken);
       } finally {
         material.fill(0);
       }
@@ -244,7 +248,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeleteAlias: {
     resourceMember: "AliasName",
     run({ principal, store }, input) {
-      store.deleteAlias(principal.accountId, input.string("AliasName", ALIAS_NAME_RULES));
+      const name = input.string("AliasName", ALIAS_NAME_RULES);
+      if (name.startsWith("alias/aws/")) throw validation(`Alias name '${name}' is reserved for AWS managed keys; it cannot be deleted.`);
+      store.deleteAlias(principal.accountId, name);
       return undefined;
     },
   },
@@ -263,9 +269,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
         Aliases: page.items.map((a) => ({
           AliasName: a.name,
           AliasArn: a.arn,
-          TargetKeyId: a.targetKeyId,
-          CreationDate: epoch(a.creationDate),
-          LastUpdatedDate: epoch(a.lastUpdatedDate),
+          // An AWS-managed alias whose key AWS has not created yet has no target, and AWS gives no dates for it.
+          ...(a.targetKeyId ? { TargetKeyId: a.targetKeyId, CreationDate: epoch(a.creationDate), LastUpdatedDate: epoch(a.lastUpdatedDate) } : {}),
         })),
         ...pageTail(page),
       };
@@ -344,6 +349,7 @@ export async function runOperation(name: string, context: OperationContext, inpu
       ? context.store.aliasArn(accountId, named)
       : context.store.resourceArn(accountId, typeof named === "string" ? named : undefined);
   authorize(context.principal, `kms:${name}`, resource);
+  context.store.openAccount(accountId, context.now);
   return operation.run(context, input);
 }
 
@@ -363,7 +369,7 @@ export function keyMetadata(key: KmsKey): Record<string, unknown> {
     ...(key.validTo ? { ValidTo: epoch(key.validTo) } : {}),
     Origin: key.origin,
     ...(key.origin === "EXTERNAL" && key.expirationModel ? { ExpirationModel: key.expirationModel } : {}),
-    KeyManager: "CUSTOMER",
+    KeyManager: key.keyManager,
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     ...algorithmsOf(key.keySpec, key.keyUsage),

@@ -1,5 +1,5 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import { aliasNotFound, incorrectKeyMaterial, invalidState, KmsError, keyNotFound, validation } from "./errors.js";
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { aliasNotFound, incorrectKeyMaterial, invalidState, KmsError, keyNotFound, unsupported, validation } from "./errors.js";
 import { keyFamily, type KeySpec, type KeyUsage } from "./key-specs.js";
 
 /**
@@ -14,6 +14,8 @@ import { keyFamily, type KeySpec, type KeyUsage } from "./key-specs.js";
 export type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingImport" | "Unavailable";
 export type Origin = "AWS_KMS" | "EXTERNAL";
 export type ExpirationModel = "KEY_MATERIAL_EXPIRES" | "KEY_MATERIAL_DOES_NOT_EXPIRE";
+/** CUSTOMER keys are the caller's; AWS keys are the ones AWS services create in every account (alias/aws/*). */
+export type KeyManager = "CUSTOMER" | "AWS";
 
 export interface KmsKey {
   /** Creation order; ListKeys pages in this order. */
@@ -27,6 +29,7 @@ export interface KmsKey {
   readonly keyUsage: KeyUsage;
   readonly keySpec: KeySpec;
   readonly origin: Origin;
+  readonly keyManager: KeyManager;
   readonly policy: string;
   state: KeyState;
   deletionDate?: Date;
@@ -47,7 +50,8 @@ export interface KmsAlias {
   readonly accountId: string;
   readonly name: string;
   readonly arn: string;
-  targetKeyId: string;
+  /** Undefined for an AWS-managed alias whose service has not created its key yet (as AWS lists alias/aws/rds in a fresh account). */
+  targetKeyId?: string;
   readonly creationDate: Date;
   lastUpdatedDate: Date;
 }
@@ -58,11 +62,23 @@ export interface NewKey {
   keyUsage: KeyUsage;
   keySpec: KeySpec;
   origin: Origin;
+  keyManager?: KeyManager;
   policy?: string;
   tags: readonly (readonly [string, string])[];
   material?: Buffer;
   now: Date;
 }
+
+/**
+ * The AWS-managed aliases a caller meets in a fresh account: some point to an AWS managed key
+ * (a service has used it), some to nothing yet. The connector must pass over all of them.
+ */
+export const AWS_MANAGED_ALIASES: readonly { name: string; description?: string }[] = [
+  { name: "alias/aws/ebs", description: "Default key that protects my EBS volumes when no other key is defined" },
+  { name: "alias/aws/s3", description: "Default key that protects my S3 objects when no other key is defined" },
+  { name: "alias/aws/rds" },
+  { name: "alias/aws/secretsmanager" },
+];
 
 /** AWS's limits that the emulator enforces. */
 export const MAX_TAGS_PER_KEY = 50;
@@ -74,8 +90,36 @@ export class KmsStore {
   /** Per account, by alias name. */
   private readonly aliases = new Map<string, Map<string, KmsAlias>>();
   private seq = 0;
+  private readonly openedAccounts = new Set<string>();
 
   constructor(readonly region: string) {}
+
+  /**
+   * Gives an account, on its first request, what AWS has in every account: the AWS-managed
+   * aliases, with AWS managed keys behind some of them.
+   */
+  openAccount(accountId: string, now: Date): void {
+    if (this.openedAccounts.has(accountId)) return;
+    this.openedAccounts.add(accountId);
+    const aliases = this.aliasMapOf(accountId);
+    for (const { name, description } of AWS_MANAGED_ALIASES) {
+      const key = description
+        ? this.createKey({ accountId, description, keyUsage: "ENCRYPT_DECRYPT", keySpec: "SYMMETRIC_DEFAULT", origin: "AWS_KMS", keyManager: "AWS", tags: [], material: randomBytes(32), now })
+        : undefined;
+      aliases.set(name, { accountId, name, arn: this.aliasArn(accountId, name), ...(key ? { targetKeyId: key.keyId } : {}), creationDate: now, lastUpdatedDate: now });
+    }
+  }
+
+  private aliasMapOf(accountId: string): Map<string, KmsAlias> {
+    let aliases = this.aliases.get(accountId);
+    if (!aliases) this.aliases.set(accountId, (aliases = new Map()));
+    return aliases;
+  }
+
+  /** AWS manages its own keys: a caller may use them, not change them. */
+  requireCustomerManaged(key: KmsKey): void {
+    if (key.keyManager === "AWS") throw unsupported(`${key.arn} is an AWS managed key; it cannot be changed.`);
+  }
 
   keyArn(accountId: string, keyId: string): string {
     return `arn:aws:kms:${this.region}:${accountId}:key/${keyId}`;
@@ -104,8 +148,9 @@ export class KmsStore {
     }
   }
 
+  /** Customer managed keys only: the AWS managed keys an account is born with are not the caller's. */
   count(): number {
-    return this.keys.size;
+    return [...this.keys.values()].filter((k) => k.keyManager === "CUSTOMER").length;
   }
 
   /** A key by id in any account, for the test-only inspection API. */
@@ -125,6 +170,7 @@ export class KmsStore {
       keyUsage: request.keyUsage,
       keySpec: request.keySpec,
       origin: request.origin,
+      keyManager: request.keyManager ?? "CUSTOMER",
       policy: request.policy ?? defaultKeyPolicy(request.accountId),
       state: request.origin === "EXTERNAL" ? "PendingImport" : "Enabled",
       ...(request.material ? { material: request.material } : {}),
@@ -150,7 +196,7 @@ export class KmsStore {
       if (!options.allowAlias) throw new KmsError("NotFoundException", `Invalid keyId ${keyRef}`);
       const alias = ref.accountId === accountId ? this.aliases.get(accountId)?.get(ref.name) : undefined;
       if (!alias) throw aliasNotFound(this.aliasArn(ref.accountId, ref.name));
-      const key = this.keys.get(alias.targetKeyId);
+      const key = alias.targetKeyId ? this.keys.get(alias.targetKeyId) : undefined;
       if (!key) throw aliasNotFound(alias.arn);
       return key;
     }
@@ -170,7 +216,7 @@ export class KmsStore {
       const ref = this.parseRef(accountId, keyRef);
       if (ref.kind === "key") return this.keyArn(ref.accountId, ref.keyId);
       const alias = this.aliases.get(ref.accountId)?.get(ref.name);
-      return alias && ref.accountId === accountId ? this.keyArn(accountId, alias.targetKeyId) : this.aliasArn(ref.accountId, ref.name);
+      return alias?.targetKeyId && ref.accountId === accountId ? this.keyArn(accountId, alias.targetKeyId) : this.aliasArn(ref.accountId, ref.name);
     } catch {
       return `arn:aws:kms:${this.region}:${accountId}:key/${keyRef}`;
     }
@@ -206,16 +252,19 @@ export class KmsStore {
   }
 
   enable(key: KmsKey): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled"]);
     key.state = "Enabled";
   }
 
   disable(key: KmsKey): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled"]);
     key.state = "Disabled";
   }
 
   scheduleDeletion(key: KmsKey, days: number, now: Date): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
     key.state = "PendingDeletion";
     key.pendingWindowInDays = days;
@@ -257,6 +306,7 @@ export class KmsStore {
   }
 
   describe(key: KmsKey, description: string): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
     key.description = description;
   }
@@ -268,9 +318,9 @@ export class KmsStore {
   }
 
   createAlias(accountId: string, name: string, target: KmsKey, now: Date): void {
+    this.requireCustomerManaged(target);
     this.requireState(target, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
-    let aliases = this.aliases.get(accountId);
-    if (!aliases) this.aliases.set(accountId, (aliases = new Map()));
+    const aliases = this.aliasMapOf(accountId);
     const arn = this.aliasArn(accountId, name);
     if (aliases.has(name)) throw new KmsError("AlreadyExistsException", `An alias with the name ${arn} already exists`);
     aliases.set(name, { accountId, name, arn, targetKeyId: target.keyId, creationDate: now, lastUpdatedDate: now });
@@ -284,8 +334,9 @@ export class KmsStore {
   updateAlias(accountId: string, name: string, target: KmsKey, now: Date): void {
     const alias = this.aliases.get(accountId)?.get(name);
     if (!alias) throw aliasNotFound(this.aliasArn(accountId, name));
+    this.requireCustomerManaged(target);
     this.requireState(target, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
-    const current = this.keys.get(alias.targetKeyId);
+    const current = alias.targetKeyId ? this.keys.get(alias.targetKeyId) : undefined;
     if (current && (keyFamily(current.keySpec) !== keyFamily(target.keySpec) || current.keyUsage !== target.keyUsage)) {
       throw validation(
         `${alias.arn} points to a ${current.keySpec} key with KeyUsage ${current.keyUsage}; it cannot point to a ${target.keySpec} key with KeyUsage ${target.keyUsage}. The current and new KMS key must be the same type and have the same key usage.`,
@@ -298,6 +349,7 @@ export class KmsStore {
   // --- tags ----------------------------------------------------------------------------------
 
   tag(key: KmsKey, tags: readonly (readonly [string, string])[]): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
     const after = new Map(key.tags);
     for (const [k, v] of tags) after.set(k, v);
@@ -306,6 +358,7 @@ export class KmsStore {
   }
 
   untag(key: KmsKey, tagKeys: readonly string[]): void {
+    this.requireCustomerManaged(key);
     this.requireState(key, ["Enabled", "Disabled", "PendingImport", "Unavailable"]);
     for (const k of tagKeys) key.tags.delete(k);
   }

@@ -31,8 +31,9 @@ export interface AwsKmsEmulatorOptions {
   /** The emulator's clock: SigV4 skew, import token expiry, deletion dates, the Date header. Default real time. */
   now?: () => Date;
   /**
-   * Wrapping key pairs to generate before `startAwsKmsEmulator` resolves, e.g. `{ RSA_3072: true }`.
-   * Others are generated on first use. RSA generation is slow, so a suite that imports pays once.
+   * Wrapping key specs to have a spare pair of before `startAwsKmsEmulator` resolves, e.g.
+   * `{ RSA_3072: true }`. Every GetParametersForImport gets a fresh pair, as on AWS; a few spares
+   * per spec are generated ahead in the background, so only a burst of imports waits for RSA generation.
    */
   wrappingKeyBits?: Partial<Record<WrappingKeySpecName, true>>;
 }
