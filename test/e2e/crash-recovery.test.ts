@@ -73,6 +73,8 @@ describe("a crash during activation", () => {
     for (const s of status.statusInKeystores) expect(s).toMatchObject({ status: "ACTIVE", syncFlag: "OK", pending: false });
     // Found again, never created twice: still exactly the two keys made before the crash.
     expect(emulator.inspect.keyCount()).toBe(keysBefore + 2);
+    // The resume logs its count once the round ends, which can be just after the key reads as done.
+    for (let i = 0; i < 50 && !/resumed interrupted key operations/.test(gateway.output); i++) await sleep(100);
     expect(gateway.output).toMatch(/resumed interrupted key operations/);
     // Both accounts hold the same material (the emulator's check value over the unwrapped bytes).
     const [a, b] = status.statusInKeystores.map((s: { keyIdInKeystore: string }) => emulator.inspect.keyCheckValue(s.keyIdInKeystore));
