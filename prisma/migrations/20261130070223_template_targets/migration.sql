@@ -14,33 +14,13 @@ CREATE TABLE "KeyTemplateTarget" (
 INSERT INTO "KeyTemplateTarget" ("id", "templateId", "position", "keystoreType", "keystoreGroup", "options")
 SELECT "id", "id", 0, "keystoreType", "keystoreGroup", "options" FROM "KeyTemplate";
 
--- RedefineTables
-PRAGMA defer_foreign_keys=ON;
-PRAGMA foreign_keys=OFF;
-CREATE TABLE "new_KeyTemplate" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "vaultId" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
-    "description" TEXT NOT NULL DEFAULT '',
-    "algorithm" TEXT NOT NULL,
-    "size" TEXT NOT NULL,
-    "initialState" TEXT NOT NULL,
-    "activationPeriod" TEXT,
-    "expirationPeriod" TEXT,
-    "namingScheme" TEXT NOT NULL,
-    "archived" BOOLEAN NOT NULL DEFAULT false,
-    "version" INTEGER NOT NULL DEFAULT 1,
-    "targetRevision" INTEGER NOT NULL DEFAULT 1,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "KeyTemplate_vaultId_fkey" FOREIGN KEY ("vaultId") REFERENCES "Vault" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
-);
-INSERT INTO "new_KeyTemplate" ("activationPeriod", "algorithm", "archived", "createdAt", "description", "expirationPeriod", "id", "initialState", "name", "namingScheme", "size", "targetRevision", "updatedAt", "vaultId", "version") SELECT "activationPeriod", "algorithm", "archived", "createdAt", "description", "expirationPeriod", "id", "initialState", "name", "namingScheme", "size", "targetRevision", "updatedAt", "vaultId", "version" FROM "KeyTemplate";
-DROP TABLE "KeyTemplate";
-ALTER TABLE "new_KeyTemplate" RENAME TO "KeyTemplate";
-CREATE UNIQUE INDEX "KeyTemplate_vaultId_name_key" ON "KeyTemplate"("vaultId", "name");
-PRAGMA foreign_keys=ON;
-PRAGMA defer_foreign_keys=OFF;
+-- DropColumns, in place rather than Prisma's copy-and-rename of KeyTemplate: the gateway applies a
+-- migration inside a transaction, where PRAGMA foreign_keys=OFF has no effect, so dropping the old
+-- table would cascade to the targets just copied and be refused by the managed keys that use it.
+DROP INDEX "KeyTemplate_keystoreType_idx";
+ALTER TABLE "KeyTemplate" DROP COLUMN "keystoreType";
+ALTER TABLE "KeyTemplate" DROP COLUMN "keystoreGroup";
+ALTER TABLE "KeyTemplate" DROP COLUMN "options";
 
 -- CreateIndex
 CREATE INDEX "KeyTemplateTarget_keystoreType_idx" ON "KeyTemplateTarget"("keystoreType");
