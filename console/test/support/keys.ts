@@ -13,7 +13,7 @@ export async function createTemplateViaApi(stack: Stack, input: { vaultId: strin
         name: input.name,
         namingScheme: `uko/${input.name}-<app>`,
         key: { algorithm: "AES", size: "256", initialState: input.initialState ?? "ACTIVE" },
-        target: { keystoreType: "aws_kms", keystoreGroup: input.group },
+        targets: [{ keystoreType: "aws_kms", keystoreGroup: input.group }],
       },
     },
   );
