@@ -57,7 +57,7 @@ export function checkDistinctTargets(v: IssueCollector, targets: readonly { keys
       seen.set(pair, index);
       return;
     }
-    v.add({ path: [...path, String(index), "keystoreGroup"], message: `Target ${first} already sends keys to ${label(t)}; each (type, group) pair once`, code: "DUPLICATE" });
+    v.add({ path: [...path, String(index), "keystoreGroup"], message: `Target ${first + 1} already sends keys to ${label(t)}; each (type, group) pair once`, code: "DUPLICATE" });
   });
 }
 
@@ -160,7 +160,7 @@ export function checkChangedTargets(
     const now = current[index]!;
     const at = (...p: string[]) => [...path, String(index), ...p];
     if (target.keystoreType !== now.keystoreType) {
-      v.add({ path: at("keystoreType"), message: `The keystore type of target ${index} is fixed when the template is created (it is ${now.keystoreType}); create another template instead`, code: "IMMUTABLE" });
+      v.add({ path: at("keystoreType"), message: `The keystore type of target ${index + 1} is fixed when the template is created (it is ${now.keystoreType}); create another template instead`, code: "IMMUTABLE" });
       return;
     }
     const group = v.check(keystoreGroup, target.keystoreGroup, at("keystoreGroup"));
