@@ -167,15 +167,15 @@ export class TemplateService {
         const { count } = await tx.keyTemplate.updateMany({
           where: { id: current.id, version: input.expectedVersion, archived: false },
           data: {
-          name,
-          description: desc,
-          size,
-          initialState: key.initialState ?? undefined,
-          activationPeriod: key.activationPeriod,
-          expirationPeriod: key.expirationPeriod,
-          version: { increment: 1 },
-          ...(retarget ? { targetRevision: { increment: 1 } } : {}),
-        },
+            name,
+            description: desc,
+            size,
+            initialState: key.initialState ?? undefined,
+            activationPeriod: key.activationPeriod,
+            expirationPeriod: key.expirationPeriod,
+            version: { increment: 1 },
+            ...(retarget ? { targetRevision: { increment: 1 } } : {}),
+          },
         });
         if (count === 0) await this.requireVersion(current.id, input.expectedVersion, true, tx as Db);
         if (retarget) {
