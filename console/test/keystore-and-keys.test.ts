@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)("keystore page and managed keys", () => {
     await connectViaApi(s, { vaultId, name: "aws-keys", account: ACCOUNTS.a, groups: ["payments"] });
     const t = await s.gql(
       `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { __typename ... on CreateKeyTemplateSuccess { keyTemplate { id } } ... on Error { message } } }`,
-      { input: { vaultId, name: "payments-aes", namingScheme: "uko/<app>", key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, target: { keystoreType: "aws_kms", keystoreGroup: "payments" } } },
+      { input: { vaultId, name: "payments-aes", namingScheme: "uko/<app>", key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, targets: [{ keystoreType: "aws_kms", keystoreGroup: "payments" }] } },
     );
     expect(t.createKeyTemplate.__typename).toBe("CreateKeyTemplateSuccess");
 

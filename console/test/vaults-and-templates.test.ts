@@ -85,7 +85,8 @@ describe.skipIf(skip !== undefined)("vaults and key templates", () => {
     await page.goto(s.url(`/vaults/${vaultId}`));
     await page.getByRole("region", { name: "Key templates (1)" }).getByRole("link", { name: "pay-aes" }).click();
     await page.getByRole("heading", { name: "pay-aes", level: 1 }).waitFor();
-    expect(await page.getByTestId("template-target").textContent()).toBe("type aws_kms, group pay (revision 1)");
+    expect(await page.getByTestId("template-target").textContent()).toBe("type aws_kms, group pay; options: aws_pending_window_days = 7");
+    expect(await page.getByTestId("template-target-revision").textContent()).toBe("revision 1");
     expect(await page.getByTestId("template-summary").textContent()).toContain("aws_pending_window_days = 7");
     await page.getByTestId("template-keys-list").getByRole("link", { name: "pay-key" }).waitFor();
     await s.screenshot("template-page");
@@ -111,7 +112,42 @@ describe.skipIf(skip !== undefined)("vaults and key templates", () => {
     const edit = page.getByRole("form", { name: "Edit template" });
     await edit.getByLabel("Keystore group").fill("pay-eu");
     await edit.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByTestId("template-target").textContent()).toBe("type aws_kms, group pay-eu (revision 2)");
+    await expect.poll(() => page.getByTestId("template-target").textContent()).toMatch(/^type aws_kms, group pay-eu;/);
+    expect(await page.getByTestId("template-target-revision").textContent()).toBe("revision 2");
+  });
+
+  it("creates a template with several targets: adds and removes targets, shows a target's issue at its field", async () => {
+    const { page } = s;
+    await page.goto(s.url("/templates/new"));
+    await page.getByRole("heading", { name: "Create template", level: 1 }).waitFor();
+    await page.getByLabel("Vault").selectOption({ label: "Payments" });
+    await page.getByLabel("Name", { exact: true }).fill("pay-multi");
+    const target = (n: number) => page.getByRole("group", { name: `Target ${n}` });
+    await target(1).getByLabel("Keystore type").selectOption("aws_kms");
+    await target(1).getByLabel("Keystore group").fill("pay");
+    // The type's options appear with it, its default in the help.
+    expect(await target(1).locator('[data-field="aws_pending_window_days"]').textContent()).toContain("Default: 7");
+    await page.getByRole("button", { name: "Add target" }).click();
+    await target(2).getByLabel("Keystore type").selectOption("aws_kms");
+    await target(2).getByLabel("Keystore group").fill("pay-eu");
+    await target(2).locator('[data-field="aws_pending_window_days"] input').fill("14");
+    await page.getByRole("button", { name: "Add target" }).click();
+    await target(3).getByLabel("Keystore type").selectOption("aws_kms");
+    // The same type and group again: the API names the third target's group.
+    await target(3).getByLabel("Keystore group").fill("pay");
+    await page.getByLabel("Algorithm").selectOption("AES");
+    await page.getByLabel("Size").selectOption("256");
+    await page.getByLabel("Naming scheme").fill("uko/multi-<app>");
+    await page.getByRole("button", { name: "Create template" }).click();
+    await expect.poll(() => target(3).locator('[data-field="targets.2.keystoreGroup"] .error').textContent()).toMatch(/already sends keys to aws_kms keystores in group "pay"/);
+    await s.screenshot("template-create-targets");
+    await page.getByRole("button", { name: "Remove target 3" }).click();
+    expect(await target(3).count()).toBe(0);
+    await page.getByRole("button", { name: "Create template" }).click();
+    await page.getByRole("heading", { name: "Key templates", level: 1 }).waitFor();
+    await page.locator("table.list").getByRole("link", { name: "pay-multi" }).click();
+    await expect.poll(() => page.getByTestId("template-targets").textContent()).toContain("type aws_kms, group pay-eu; options: aws_pending_window_days = 14");
+    expect(await page.getByTestId("template-target").count()).toBe(2);
   });
 
   it("a READER is offered no Disconnect, Check now or Activate: each is disabled with the reason", async () => {

@@ -42,7 +42,7 @@ const SAMPLES: Record<string, (f: Fixture) => Record<string, unknown>> = {
   // The reference type has no repair action: refused with KeystoreRepairError, nothing changes.
   repairKeystore: (f) => ({ id: f.keystore }),
   testKeystoreConnection: (f) => ({ keystoreId: f.keystore }),
-  createKeyTemplate: (f) => ({ vaultId: f.vault, name: uniq(), key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "x-<app>", target: { keystoreType: "reference", keystoreGroup: "prod" } }),
+  createKeyTemplate: (f) => ({ vaultId: f.vault, name: uniq(), key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "x-<app>", targets: [{ keystoreType: "reference", keystoreGroup: "prod" }] }),
   updateKeyTemplate: (f) => ({ id: f.template, expectedVersion: 999 }),
   archiveKeyTemplate: (f) => ({ id: f.template, expectedVersion: 999 }),
   unarchiveKeyTemplate: (f) => ({ id: f.template, expectedVersion: 999 }),

@@ -40,9 +40,13 @@ describe("every keystore type, through its isolated connector and its emulator",
     expect(r.__typename, r.message).toBe(`${name.charAt(0).toUpperCase()}${name.slice(1)}ManagedKeySuccess`);
     return r.managedKey;
   };
-  /** A template for `type` at the keystore group of the same name, and an active key of it. */
-  const activeKey = async (type: string, algorithm: string, size: string, label: string) => {
-    const templateId = await createTemplate(t, { vaultId, name: `${label}-template`, type, group: type.replace(/_/g, "-"), algorithm, size, namingScheme: `uko-<app>` });
+  /**
+   * A template for `types` (one or several), each at the keystore group of the same name as its
+   * keystore, and an active key of it.
+   */
+  const activeKey = async (types: string | string[], algorithm: string, size: string, label: string) => {
+    const targets = [types].flat().map((type) => ({ type, group: type.replace(/_/g, "-") }));
+    const templateId = await createTemplate(t, { vaultId, name: `${label}-template`, targets, algorithm, size, namingScheme: `uko-<app>` });
     const created = (await t.gql(CREATE_KEY, { input: { vaultId, templateId, label, namingValues: [{ name: "app", value: label.replace(/[^A-Za-z0-9]/g, "") }] } })).data.createManagedKey;
     expect(created.__typename, created.message).toBe("CreateManagedKeySuccess");
     const key = await act("activate", created.managedKey);
@@ -160,17 +164,71 @@ describe("every keystore type, through its isolated connector and its emulator",
     for (const [where, text] of Object.entries(haystacks)) for (const [type, secret] of Object.entries(secrets)) expect(text.includes(secret), `${type} secret in ${where}`).toBe(false);
   });
 
-  it("refuses a template for AES at an Azure keystore, naming the algorithm field and what Azure holds instead, and creates nothing", async () => {
+  it("refuses a template for AES at an Azure keystore, naming the target and what Azure holds instead, and creates nothing", async () => {
+    const before = { templates: await t.gateway.database.db.keyTemplate.count(), targets: await t.gateway.database.db.keyTemplateTarget.count() };
+    const target = (keystoreType: string) => ({ keystoreType, keystoreGroup: keystoreType.replace(/_/g, "-") });
     const r = (
       await t.gql(
         `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { __typename ... on Error { message } ... on ValidationError { code issues { path message } } } }`,
-        { input: { vaultId, name: "azure-aes", key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "uko-<app>", target: { keystoreType: "azure_key_vault", keystoreGroup: "azure-key-vault" } } },
+        {
+          input: {
+            vaultId,
+            name: "azure-aes",
+            key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" },
+            namingScheme: "uko-<app>",
+            targets: [target("aws_kms"), target("azure_key_vault"), target("google_kms")],
+          },
+        },
       )
     ).data.createKeyTemplate;
     expect(r.__typename).toBe("ValidationError");
-    // Named from the connector's declared capabilities: the field, why, and what the type does hold.
-    expect(r.issues).toEqual([{ path: ["input", "key", "algorithm"], message: expect.stringMatching(/^azure_key_vault keystores cannot hold AES keys; they hold: RSA .*EC /) }]);
-    const templates = await t.gateway.database.db.keyTemplate.count({ where: { name: "azure-aes" } });
-    expect(templates).toBe(0);
+    // Named from the connector's declared capabilities: which target, why, and what the type does hold; the others are fine.
+    expect(r.issues).toEqual([
+      { path: ["input", "targets", "1", "keystoreType"], message: expect.stringMatching(/^Target azure_key_vault keystores in group "azure-key-vault": azure_key_vault keystores cannot hold AES keys; they hold: RSA .*EC /) },
+    ]);
+    expect({ templates: await t.gateway.database.db.keyTemplate.count(), targets: await t.gateway.database.db.keyTemplateTarget.count() }).toEqual(before);
+  });
+
+  describe("one managed key in several keystore types at once, from one template", () => {
+    /** Each keystore's copy of the key holds the gateway's material, proven by that keystore's emulator. */
+    const proofs: Record<string, (keyIdInKeystore: string, material: Buffer) => boolean> = {
+      "aws-kms": (id, m) => aws.inspect.keyHoldsMaterial(id, m),
+      "azure-key-vault": (id, m) => azure.inspect.keyHoldsMaterial(id, m),
+      "google-kms": (id, m) => google.emulator.inspect.keyHoldsMaterial(`projects/${google.emulator.projectId}/locations/${google.emulator.location}/keyRings/uko/cryptoKeys/${id}`, m),
+      "ibm-key-protect": (id, m) => ibm.inspect.keyHoldsMaterial(ibmInstance("key_protect"), id, m),
+      "ibm-hpcs": (id, m) => ibm.inspect.keyHoldsMaterial(ibmInstance("hpcs"), id, m),
+    };
+    const expectEveryCopyProven = async (key: { id: string; statusInKeystores: { keystoreName: string }[] }, keystores: string[]) => {
+      const status = byKeystore(key as never);
+      expect(Object.keys(status).sort()).toEqual([...keystores].sort());
+      const material = await materialOf(key.id);
+      for (const name of keystores) {
+        expect(status[name], name).toMatchObject({ status: "ACTIVE", syncFlag: "OK", targeted: true });
+        expect(proofs[name]!(status[name].keyIdInKeystore, material), `${name} holds the material`).toBe(true);
+      }
+    };
+
+    it("RSA-2048 activates in AWS KMS and Azure Key Vault, each copy holding the gateway's private key", async () => {
+      const key = await activeKey(["aws_kms", "azure_key_vault"], "RSA", "2048", "multi-rsa");
+      await expectEveryCopyProven(key, ["aws-kms", "azure-key-vault"]);
+    });
+
+    it("EC P-256 activates in AWS KMS, Azure Key Vault and Google Cloud KMS, each copy proven", async () => {
+      const key = await activeKey(["aws_kms", "azure_key_vault", "google_kms"], "EC", "P-256", "multi-ec");
+      await expectEveryCopyProven(key, ["aws-kms", "azure-key-vault", "google-kms"]);
+    });
+
+    it("AES-256 activates in AWS KMS, Google Cloud KMS, Key Protect and HPCS, each copy proven, and rotates in all four", async () => {
+      const key = await activeKey(["aws_kms", "google_kms", "ibm_key_protect", "ibm_hpcs"], "AES", "256", "multi-aes");
+      await expectEveryCopyProven(key, ["aws-kms", "google-kms", "ibm-key-protect", "ibm-hpcs"]);
+      // Each type rotates its own way (AWS a new key, the others a new version); every copy then holds version 2.
+      const rotated = await act("rotate", key);
+      const status = byKeystore(rotated);
+      const second = await materialOf(key.id, 2);
+      for (const name of ["aws-kms", "google-kms", "ibm-key-protect", "ibm-hpcs"]) {
+        expect(status[name], name).toMatchObject({ status: "ACTIVE", syncFlag: "OK", keyVersion: 2 });
+        expect(proofs[name]!(status[name].keyIdInKeystore, second), `${name} holds version 2`).toBe(true);
+      }
+    });
   });
 });

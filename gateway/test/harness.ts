@@ -229,7 +229,7 @@ export async function seedKeystores(db: Gateway["database"]["db"], vaults: numbe
  */
 export async function seedManagedKeys(db: Gateway["database"]["db"], vaultId: string, keystores: { id: string; name: string }[], count: number): Promise<void> {
   const template = await db.keyTemplate.create({
-    data: { vaultId, name: `seed-${randomUUID().slice(0, 8)}`, algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION", namingScheme: "seed-<n>", keystoreType: "reference", keystoreGroup: "prod" },
+    data: { vaultId, name: `seed-${randomUUID().slice(0, 8)}`, algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION", namingScheme: "seed-<n>", targets: { create: [{ position: 0, keystoreType: "reference", keystoreGroup: "prod" }] } },
   });
   const BATCH = 1000;
   for (let start = 0; start < count; start += BATCH) {

@@ -22,10 +22,18 @@ export const ALIGN = `mutation($input: AlignManagedKeyWithTemplateInput!) { alig
   ... on AlignManagedKeyWithTemplateSuccess { alignment { dryRun plan { installIn deactivateIn } managedKey { ${KEY_FIELDS} } } } ${KEY_ERRORS} } }`;
 export const KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS} } }`;
 
+type Option = { name: string; value: string };
+export type TargetSpec = { type: string; group: string; options?: Option[] };
+
+/** A template with one target (type, group, options) or several (targets), returning its id. */
 export async function createTemplate(
   t: TestGateway,
-  input: { vaultId: string; name: string; type: string; group: string; algorithm?: string; size?: string; initialState?: string; namingScheme?: string; options?: { name: string; value: string }[] },
+  input: { vaultId: string; name: string; algorithm?: string; size?: string; initialState?: string; namingScheme?: string } & (
+    | ({ targets?: undefined } & TargetSpec)
+    | { targets: TargetSpec[] }
+  ),
 ): Promise<string> {
+  const targets = input.targets ?? [{ type: input.type, group: input.group, options: input.options }];
   const result = await t.gql(
     `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { __typename ... on CreateKeyTemplateSuccess { keyTemplate { id } } ... on Error { message } } }`,
     {
@@ -34,7 +42,7 @@ export async function createTemplate(
         name: input.name,
         key: { algorithm: input.algorithm ?? "AES", size: input.size ?? "256", initialState: input.initialState ?? "PRE_ACTIVATION" },
         namingScheme: input.namingScheme ?? `${input.name}-<app>`,
-        target: { keystoreType: input.type, keystoreGroup: input.group, ...(input.options ? { options: input.options } : {}) },
+        targets: targets.map((x) => ({ keystoreType: x.type, keystoreGroup: x.group, ...(x.options ? { options: x.options } : {}) })),
       },
     },
   );

@@ -203,7 +203,7 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     const tpl = (await t.gql(`query($id: ID!) { keyTemplate(id: $id) { version } }`, { id: templateId })).data.keyTemplate;
     const edit = await t.gql(
       `mutation($input: UpdateKeyTemplateInput!) { updateKeyTemplate(input: $input) { __typename ... on Error { message } } }`,
-      { input: { id: templateId, expectedVersion: tpl.version, target: { keystoreGroup: "dev" } } },
+      { input: { id: templateId, expectedVersion: tpl.version, targets: [{ keystoreType: "reference", keystoreGroup: "dev" }] } },
     );
     expect(edit.data.updateKeyTemplate.__typename).toBe("UpdateKeyTemplateSuccess");
     expect((await t.gql(KEY, { id: key.id })).data.managedKey.aligned).toBe(false);
@@ -235,6 +235,7 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     const before = await t.gateway.database.db.managedKey.count();
     const refused = await create("nowhere", { templateId: nowhere });
     expect(refused.__typename).toBe("NoTargetKeystoreError");
+    expect(refused.message).toContain('reference in group "nobody"');
     expect(await t.gateway.database.db.managedKey.count()).toBe(before);
   });
 

@@ -6,16 +6,16 @@ const TEMPLATE_FIELDS = `
   id name description namingScheme namingSchemePlaceholders archived version targetRevision keysCount createdAt updatedAt
   vault { id name }
   key { algorithm size initialState activationPeriod expirationPeriod }
-  target { keystoreType keystoreGroup options { name value } }
+  targets { keystoreType keystoreGroup options { name value } }
 `;
 const IN_USE = `... on TemplateInUseError { keyCount templateName }`;
 
 const CREATE = `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) {
   ... on CreateKeyTemplateSuccess { keyTemplate { ${TEMPLATE_FIELDS} } }
-  ${errorFields("ValidationError", "NotFoundError", "DuplicateNameError", "UnknownKeystoreTypeError")} } }`;
+  ${errorFields("ValidationError", "NotFoundError", "DuplicateNameError")} } }`;
 const UPDATE = `mutation($input: UpdateKeyTemplateInput!) { updateKeyTemplate(input: $input) {
   ... on UpdateKeyTemplateSuccess { keyTemplate { ${TEMPLATE_FIELDS} } }
-  ${errorFields("ValidationError", "NotFoundError", "VersionConflictError", "DuplicateNameError", "UnknownKeystoreTypeError")} } }`;
+  ${errorFields("ValidationError", "NotFoundError", "VersionConflictError", "DuplicateNameError")} } }`;
 const ARCHIVE = `mutation($input: ArchiveKeyTemplateInput!) { archiveKeyTemplate(input: $input) {
   ... on ArchiveKeyTemplateSuccess { keyTemplate { id archived version } } ${errorFields("NotFoundError", "VersionConflictError")} } }`;
 const UNARCHIVE = `mutation($input: UnarchiveKeyTemplateInput!) { unarchiveKeyTemplate(input: $input) {
@@ -59,8 +59,9 @@ describe.each(await providers())("key templates on %s", (provider) => {
   let otherVaultId: string;
   let n = 0;
 
-  const input = (over: Input = {}) =>
-    merge(
+  /** `target` (merged into reference/prod) is shorthand for a single target; `targets` gives the list as is. */
+  const input = (over: Input = {}) => {
+    const { target, ...rest } = merge(
       {
         vaultId,
         name: `tpl-${++n}`,
@@ -70,6 +71,10 @@ describe.each(await providers())("key templates on %s", (provider) => {
       },
       over,
     );
+    return { targets: [target], ...rest };
+  };
+  const ref = (over: Input = {}) => ({ keystoreType: "reference", keystoreGroup: "prod", ...over });
+  const aws = (over: Input = {}) => ({ keystoreType: "aws_kms", keystoreGroup: "prod", ...over });
   const create = async (over: Input = {}) => (await t.gql(CREATE, { input: input(over) })).data.createKeyTemplate;
   const update = async (over: Input) => (await t.gql(UPDATE, { input: over })).data.updateKeyTemplate;
   const get = async (id: string) => (await t.gql(GET, { id })).data.keyTemplate;
@@ -121,7 +126,7 @@ describe.each(await providers())("key templates on %s", (provider) => {
       keysCount: 0,
       vault: { id: vaultId, name: "Main" },
       key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION", activationPeriod: "P1M", expirationPeriod: "P1Y6M" },
-      target: { keystoreType: "reference", keystoreGroup: "prod", options: [{ name: "reference_pending_window_days", value: "1" }] },
+      targets: [{ keystoreType: "reference", keystoreGroup: "prod", options: [{ name: "reference_pending_window_days", value: "1" }] }],
     });
     expect(await get(tpl.id)).toEqual(tpl);
     expect(await get(MISSING)).toBeNull();
@@ -136,11 +141,11 @@ describe.each(await providers())("key templates on %s", (provider) => {
     });
     expect(result.__typename).toBe("CreateKeyTemplateSuccess");
     expect(result.keyTemplate.key).toMatchObject({ algorithm: "EC", size: "secp256k1", activationPeriod: null, expirationPeriod: null });
-    expect(result.keyTemplate.target).toEqual({ keystoreType: "aws_kms", keystoreGroup: "eu west", options: [{ name: "aws_pending_window_days", value: "30" }] });
-    const stored = await t.gateway.database.db.keyTemplate.findUnique({ where: { id: result.keyTemplate.id } });
-    expect(JSON.parse(stored!.options)).toEqual({ aws_pending_window_days: 30 });
+    expect(result.keyTemplate.targets).toEqual([{ keystoreType: "aws_kms", keystoreGroup: "eu west", options: [{ name: "aws_pending_window_days", value: "30" }] }]);
+    const stored = await t.gateway.database.db.keyTemplateTarget.findMany({ where: { templateId: result.keyTemplate.id } });
+    expect(stored.map((s) => ({ position: s.position, options: JSON.parse(s.options) }))).toEqual([{ position: 0, options: { aws_pending_window_days: 30 } }]);
     const defaults = await create({ target: { keystoreType: "aws_kms" } });
-    expect(defaults.keyTemplate.target.options).toEqual([{ name: "aws_pending_window_days", value: "7" }]);
+    expect(defaults.keyTemplate.targets[0].options).toEqual([{ name: "aws_pending_window_days", value: "7" }]);
   });
 
   it("describes each type's key naming rules and template options for a form", async () => {
@@ -158,25 +163,33 @@ describe.each(await providers())("key templates on %s", (provider) => {
     ["a name over 30 characters", { name: `t${"x".repeat(30)}` }, "input.name", "TOO_BIG"],
     ["a description over 200 characters", { description: "d".repeat(201) }, "input.description", "TOO_BIG"],
     ["a vault id that is not a UUID", { vaultId: "vault-1" }, "input.vaultId", "INVALID_ID"],
-    ["a size aws_kms cannot hold", { key: { size: "128" }, target: { keystoreType: "aws_kms" } }, "input.key.size", "UNSUPPORTED_SIZE"],
-    ["a size the reference type cannot hold", { key: { algorithm: "HMAC", size: "512" } }, "input.key.size", "UNSUPPORTED_SIZE"],
+    ["a size aws_kms cannot hold", { key: { size: "128" }, target: { keystoreType: "aws_kms" } }, "input.targets.0.keystoreType", "UNSUPPORTED_SIZE"],
+    ["a size the reference type cannot hold", { key: { algorithm: "HMAC", size: "512" } }, "input.targets.0.keystoreType", "UNSUPPORTED_SIZE"],
+    ["a size the second target's type cannot hold", { key: { size: "128" }, targets: [ref(), aws()] }, "input.targets.1.keystoreType", "UNSUPPORTED_SIZE"],
+    ["an unknown keystore type", { targets: [ref(), aws({ keystoreType: "azure_key_vault" })] }, "input.targets.1.keystoreType", "UNKNOWN_KEYSTORE_TYPE"],
+    ["the same type and group twice", { targets: [ref(), aws(), ref()] }, "input.targets.2.keystoreGroup", "DUPLICATE"],
+    ["no target", { targets: [] }, "input.targets", "TOO_SMALL"],
+    ["nine targets", { targets: Array.from({ length: 9 }, (_, i) => ref({ keystoreGroup: `g${i}` })) }, "input.targets", "TOO_BIG"],
+    ["a bad group in the second target", { targets: [ref(), aws({ keystoreGroup: "p" })] }, "input.targets.1.keystoreGroup", "TOO_SMALL"],
+    ["fixed text longer than the second target's type allows", { namingScheme: `${"k".repeat(63)}<app>`, targets: [aws(), ref()] }, "input.namingScheme", "KEY_NAME_RULES"],
+    ["a bad option of the second target", { targets: [ref(), aws({ options: [{ name: "aws_pending_window_days", value: "31" }] })] }, "input.targets.1.options.0.value", "RANGE"],
     ["a malformed size", { key: { size: "25 6" } }, "input.key.size", "INVALID_FORMAT"],
     ["a period that is not ISO 8601", { key: { activationPeriod: "1Y" } }, "input.key.activationPeriod", "INVALID_FORMAT"],
     ["an empty period", { key: { expirationPeriod: "P" } }, "input.key.expirationPeriod", "CUSTOM"],
     ["an expiration before the activation", { key: { activationPeriod: "P1Y", expirationPeriod: "P11M4W" } }, "input.key.expirationPeriod", "OUT_OF_RANGE"],
-    ["a group of one character", { target: { keystoreGroup: "p" } }, "input.target.keystoreGroup", "TOO_SMALL"],
+    ["a group of one character", { target: { keystoreGroup: "p" } }, "input.targets.0.keystoreGroup", "TOO_SMALL"],
     ["an unclosed placeholder", { namingScheme: "pay-<app" }, "input.namingScheme", "SYNTAX"],
     ["a placeholder with a space", { namingScheme: "pay-<my app>" }, "input.namingScheme", "PATTERN"],
     ["fixed text aws_kms reserves", { namingScheme: "aws/<app>", target: { keystoreType: "aws_kms" } }, "input.namingScheme", "KEY_NAME_RULES"],
     ["fixed text the reference type does not allow", { namingScheme: "pay.<app>" }, "input.namingScheme", "KEY_NAME_RULES"],
     ["fixed text longer than the type allows", { namingScheme: `${"k".repeat(63)}<app>` }, "input.namingScheme", "KEY_NAME_RULES"],
-    ["an unknown option", { target: { options: [{ name: "aws_pending_window_days", value: "7" }] } }, "input.target.options.0.name", "UNKNOWN"],
-    ["an option out of range", { target: { keystoreType: "aws_kms", options: [{ name: "aws_pending_window_days", value: "6" }] } }, "input.target.options.0.value", "RANGE"],
-    ["an option of the wrong type", { target: { options: [{ name: "reference_pending_window_days", value: "seven" }] } }, "input.target.options.0.value", "TYPE"],
+    ["an unknown option", { target: { options: [{ name: "aws_pending_window_days", value: "7" }] } }, "input.targets.0.options.0.name", "UNKNOWN"],
+    ["an option out of range", { target: { keystoreType: "aws_kms", options: [{ name: "aws_pending_window_days", value: "6" }] } }, "input.targets.0.options.0.value", "RANGE"],
+    ["an option of the wrong type", { target: { options: [{ name: "reference_pending_window_days", value: "seven" }] } }, "input.targets.0.options.0.value", "TYPE"],
     [
       "an option given twice",
       { target: { options: [{ name: "reference_pending_window_days", value: "2" }, { name: "reference_pending_window_days", value: "3" }] } },
-      "input.target.options.1.name",
+      "input.targets.0.options.1.name",
       "DUPLICATE",
     ],
   ];
@@ -194,18 +207,64 @@ describe.each(await providers())("key templates on %s", (provider) => {
   it("names every bad field of one request at once", async () => {
     const before = await rows();
     const result = await create({ name: "-", description: "d".repeat(201), key: { size: "128", expirationPeriod: "soon" }, namingScheme: "<a", target: { keystoreType: "aws_kms" } });
-    expect(paths(result)).toEqual(["input.name", "input.description", "input.key.expirationPeriod", "input.key.size", "input.namingScheme"]);
-    const size = result.issues.find((i: { path: string[] }) => i.path.at(-1) === "size");
+    expect(paths(result)).toEqual(["input.name", "input.description", "input.key.expirationPeriod", "input.targets.0.keystoreType", "input.namingScheme"]);
+    const size = result.issues.find((i: { code: string }) => i.code === "UNSUPPORTED_SIZE");
+    expect(size.message).toContain('Target aws_kms keystores in group "prod"');
     expect(size.message).toContain("AES keys of size 256 only");
     expect(size.message).toContain("RSA 2048/3072/4096");
     expect(await rows()).toEqual(before);
   });
 
-  it("refuses an unknown vault and an unknown keystore type, and saves nothing", async () => {
+  it("refuses an unknown vault and an unknown keystore type, naming the loaded ones, and saves nothing", async () => {
     const before = await rows();
     expect(await create({ vaultId: MISSING })).toMatchObject({ __typename: "NotFoundError", resource: "vault", id: MISSING, path: ["input", "vaultId"] });
-    expect(await create({ target: { keystoreType: "azure_key_vault" } })).toMatchObject({ __typename: "UnknownKeystoreTypeError", type: "azure_key_vault" });
+    const unknown = await create({ target: { keystoreType: "azure_key_vault" } });
+    expect(unknown).toMatchObject({ __typename: "ValidationError", issues: [{ path: ["input", "targets", "0", "keystoreType"], code: "UNKNOWN_KEYSTORE_TYPE" }] });
+    expect(unknown.issues[0].message).toMatch(/"azure_key_vault" is loaded \(loaded: .*aws_kms/);
     expect(await rows()).toEqual(before);
+  });
+
+  it("creates a template with several targets, in order, each with its type's options, and lists it under each", async () => {
+    const result = await create({
+      name: "Multi-1",
+      targets: [ref({ options: [{ name: "reference_pending_window_days", value: "3" }] }), aws({ keystoreGroup: "eu" }), aws({ keystoreGroup: "us" })],
+    });
+    expect(result.__typename).toBe("CreateKeyTemplateSuccess");
+    expect(result.keyTemplate.targets).toEqual([
+      { keystoreType: "reference", keystoreGroup: "prod", options: [{ name: "reference_pending_window_days", value: "3" }] },
+      { keystoreType: "aws_kms", keystoreGroup: "eu", options: [{ name: "aws_pending_window_days", value: "7" }] },
+      { keystoreType: "aws_kms", keystoreGroup: "us", options: [{ name: "aws_pending_window_days", value: "7" }] },
+    ]);
+    expect(await get(result.keyTemplate.id)).toEqual(result.keyTemplate);
+    const named = async (filter: Input) =>
+      (await t.gql(`query($filter: KeyTemplateFilter) { keyTemplates(filter: $filter) { nodes { name } } }`, { filter: { vaultId, namePrefix: "Multi-", ...filter } })).data.keyTemplates.nodes;
+    expect(await named({ keystoreType: "reference" })).toEqual([{ name: "Multi-1" }]);
+    expect(await named({ keystoreType: "aws_kms", keystoreGroup: "us" })).toEqual([{ name: "Multi-1" }]);
+    // Both conditions hold for one target, not across two.
+    expect(await named({ keystoreType: "reference", keystoreGroup: "us" })).toEqual([]);
+  });
+
+  it("edits the groups and options of several targets, keeps their types and number, and raises targetRevision once", async () => {
+    const { id } = (await create({ name: "Multi-2", targets: [ref(), aws({ keystoreGroup: "eu" })] })).keyTemplate;
+    const moved = (await update({ id, expectedVersion: 1, targets: [ref(), aws({ keystoreGroup: "us", options: [{ name: "aws_pending_window_days", value: "9" }] })] })).keyTemplate;
+    expect(moved).toMatchObject({ version: 2, targetRevision: 2 });
+    expect(moved.targets[1]).toEqual({ keystoreType: "aws_kms", keystoreGroup: "us", options: [{ name: "aws_pending_window_days", value: "9" }] });
+    expect(moved.targets[0]).toMatchObject({ keystoreType: "reference", keystoreGroup: "prod" });
+    const refused = await update({ id, expectedVersion: 2, targets: [aws({ keystoreGroup: "us" }), ref()] });
+    expect(paths(refused)).toEqual(["input.targets.0.keystoreType", "input.targets.1.keystoreType"]);
+    expect(refused.issues.map((i: { code: string }) => i.code)).toEqual(["IMMUTABLE", "IMMUTABLE"]);
+    const fewer = await update({ id, expectedVersion: 2, targets: [ref()] });
+    expect(fewer).toMatchObject({ __typename: "ValidationError", issues: [{ path: ["input", "targets"], code: "IMMUTABLE" }] });
+    expect(await get(id)).toMatchObject({ version: 2, targetRevision: 2 });
+  });
+
+  it("refuses a (type, group) pair twice on edit, and lets two targets of one type swap groups", async () => {
+    const { id } = (await create({ name: "Multi-3", targets: [aws({ keystoreGroup: "eu" }), aws({ keystoreGroup: "us" })] })).keyTemplate;
+    const dup = await update({ id, expectedVersion: 1, targets: [aws({ keystoreGroup: "us" }), aws({ keystoreGroup: "us" })] });
+    expect(dup).toMatchObject({ __typename: "ValidationError", issues: [{ path: ["input", "targets", "1", "keystoreGroup"], code: "DUPLICATE" }] });
+    const swapped = (await update({ id, expectedVersion: 1, targets: [aws({ keystoreGroup: "us" }), aws({ keystoreGroup: "eu" })] })).keyTemplate;
+    expect(swapped).toMatchObject({ version: 2, targetRevision: 2 });
+    expect(swapped.targets.map((x: { keystoreGroup: string }) => x.keystoreGroup)).toEqual(["us", "eu"]);
   });
 
   it("refuses a name taken in the vault, and takes it in another vault", async () => {
@@ -222,9 +281,9 @@ describe.each(await providers())("key templates on %s", (provider) => {
   it("refuses a stale version and changes nothing", async () => {
     const { id } = (await create()).keyTemplate;
     expect((await update({ id, expectedVersion: 1, description: "first" })).keyTemplate).toMatchObject({ description: "first", version: 2 });
-    const stale = await update({ id, expectedVersion: 1, description: "second", target: { keystoreGroup: "other" } });
+    const stale = await update({ id, expectedVersion: 1, description: "second", targets: [ref({ keystoreGroup: "other" })] });
     expect(stale).toMatchObject({ __typename: "VersionConflictError", expectedVersion: 1, currentVersion: 2 });
-    expect(await get(id)).toMatchObject({ description: "first", version: 2, targetRevision: 1, target: { keystoreGroup: "prod" } });
+    expect(await get(id)).toMatchObject({ description: "first", version: 2, targetRevision: 1, targets: [{ keystoreGroup: "prod" }] });
     for (const mutation of [ARCHIVE, UNARCHIVE, DELETE]) {
       const result = Object.values((await t.gql(mutation, { input: { id, expectedVersion: 1 } })).data)[0];
       expect(result).toMatchObject({ __typename: "VersionConflictError", currentVersion: 2 });
@@ -238,12 +297,12 @@ describe.each(await providers())("key templates on %s", (provider) => {
     const described = (await update({ id, expectedVersion: 1, description: "new words", key: { initialState: "PRE_ACTIVATION", size: "256", expirationPeriod: "P2Y" } })).keyTemplate;
     expect(described).toMatchObject({ version: 2, targetRevision: 1, description: "new words", key: { initialState: "PRE_ACTIVATION", expirationPeriod: "P2Y" } });
     // The same group again is no change.
-    expect((await update({ id, expectedVersion: 2, target: { keystoreGroup: "prod" } })).keyTemplate).toMatchObject({ version: 3, targetRevision: 1 });
-    const regrouped = (await update({ id, expectedVersion: 3, target: { keystoreGroup: "payments" } })).keyTemplate;
-    expect(regrouped).toMatchObject({ version: 4, targetRevision: 2, target: { keystoreGroup: "payments" } });
-    const reoptioned = (await update({ id, expectedVersion: 4, target: { options: [{ name: "aws_pending_window_days", value: "14" }] } })).keyTemplate;
-    expect(reoptioned).toMatchObject({ version: 5, targetRevision: 3, target: { options: [{ name: "aws_pending_window_days", value: "14" }] } });
-    const sameOptions = (await update({ id, expectedVersion: 5, target: { options: [{ name: "aws_pending_window_days", value: "14" }] } })).keyTemplate;
+    expect((await update({ id, expectedVersion: 2, targets: [aws()] })).keyTemplate).toMatchObject({ version: 3, targetRevision: 1 });
+    const regrouped = (await update({ id, expectedVersion: 3, targets: [aws({ keystoreGroup: "payments" })] })).keyTemplate;
+    expect(regrouped).toMatchObject({ version: 4, targetRevision: 2, targets: [{ keystoreGroup: "payments" }] });
+    const reoptioned = (await update({ id, expectedVersion: 4, targets: [aws({ keystoreGroup: "payments", options: [{ name: "aws_pending_window_days", value: "14" }] })] })).keyTemplate;
+    expect(reoptioned).toMatchObject({ version: 5, targetRevision: 3, targets: [{ options: [{ name: "aws_pending_window_days", value: "14" }] }] });
+    const sameOptions = (await update({ id, expectedVersion: 5, targets: [aws({ keystoreGroup: "payments", options: [{ name: "aws_pending_window_days", value: "14" }] })] })).keyTemplate;
     expect(sameOptions).toMatchObject({ version: 6, targetRevision: 3 });
     // A null period clears it.
     expect((await update({ id, expectedVersion: 6, key: { expirationPeriod: null } })).keyTemplate.key.expirationPeriod).toBeNull();
@@ -258,10 +317,10 @@ describe.each(await providers())("key templates on %s", (provider) => {
       description: "would change",
       key: { algorithm: "RSA" },
       namingScheme: "other-<app>",
-      target: { keystoreType: "aws_kms", keystoreGroup: "other" },
+      targets: [aws({ keystoreGroup: "other" })],
     });
     expect(fixed.__typename).toBe("ValidationError");
-    expect(paths(fixed)).toEqual(["input.key.algorithm", "input.target.keystoreType", "input.namingScheme"]);
+    expect(paths(fixed)).toEqual(["input.key.algorithm", "input.namingScheme", "input.targets.0.keystoreType"]);
     expect(fixed.issues.map((i: { code: string }) => i.code)).toEqual(["IMMUTABLE", "IMMUTABLE", "IMMUTABLE"]);
     expect(fixed.issues[0].message).toContain("fixed when the template is created");
     const bad = await update({
@@ -269,11 +328,11 @@ describe.each(await providers())("key templates on %s", (provider) => {
       expectedVersion: 1,
       name: "9lives",
       key: { size: "512", expirationPeriod: "P6M" },
-      target: { options: [{ name: "reference_pending_window_days", value: "31" }] },
+      targets: [ref({ options: [{ name: "reference_pending_window_days", value: "31" }] })],
     });
-    expect(paths(bad)).toEqual(["input.name", "input.key.expirationPeriod", "input.key.size", "input.target.options.0.value"]);
+    expect(paths(bad)).toEqual(["input.name", "input.key.expirationPeriod", "input.key.size", "input.targets.0.options.0.value"]);
     // Giving the current values is no change, and accepted.
-    const same = await update({ id, expectedVersion: 1, key: { algorithm: "AES" }, namingScheme: "pay-<app>", target: { keystoreType: "reference" } });
+    const same = await update({ id, expectedVersion: 1, key: { algorithm: "AES" }, namingScheme: "pay-<app>", targets: [ref()] });
     expect(same.keyTemplate).toMatchObject({ version: 2, targetRevision: 1 });
     expect(await get(id)).toEqual({ ...created, version: 2, updatedAt: same.keyTemplate.updatedAt });
   });

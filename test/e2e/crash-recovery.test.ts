@@ -41,7 +41,7 @@ describe("a crash during activation", () => {
       });
     }
     const template = await gateway.gql(`mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`, {
-      input: { vaultId, name: "crash", key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "crash/<app>", target: { keystoreType: "aws_kms", keystoreGroup: "prod" } },
+      input: { vaultId, name: "crash", key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: "crash/<app>", targets: [{ keystoreType: "aws_kms", keystoreGroup: "prod" }] },
     });
     const key = (
       await gateway.gql(`mutation($input: CreateManagedKeyInput!) { createManagedKey(input: $input) { ... on CreateManagedKeySuccess { managedKey { id version } } } }`, {

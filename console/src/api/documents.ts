@@ -94,14 +94,16 @@ export function keyAction(action: "activate" | "deactivate" | "rotate" | "destro
 }
 
 const TEMPLATE_FIELDS = `id name description archived keysCount namingScheme namingSchemePlaceholders vault { id name }
-  key { algorithm size initialState } target { keystoreType keystoreGroup }`;
+  key { algorithm size initialState } targets { keystoreType keystoreGroup }`;
 
 export const KEY_TEMPLATES = `query($filter: KeyTemplateFilter) { keyTemplates(first: 100, filter: $filter) { totalCount nodes { ${TEMPLATE_FIELDS} } } }`;
 
 export const CREATE_KEY_TEMPLATE = `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) {
   ${WITH_ISSUES} ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`;
 
-export const TEMPLATE_CAPABILITIES = `query { keystoreTypes { type displayName capabilities { algorithms { algorithm sizes } } } }`;
+/** What the create-template form offers per target: each type's algorithms and its template options. */
+export const TEMPLATE_CAPABILITIES = `query { keystoreTypes { type displayName capabilities { algorithms { algorithm sizes } }
+  templateOptions { name label description valueType minimum maximum enumValues default } } }`;
 
 const VAULT_FIELDS = "id name description version createdAt updatedAt";
 
@@ -111,7 +113,7 @@ export const VAULT_LIST = `query { vaults(first: 100) { totalCount nodes { ${VAU
 /** A vault with what it holds; each list's totalCount is its count. */
 export const VAULT = `query($id: ID!) { vault(id: $id) { ${VAULT_FIELDS} }
   keystores(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name type groups ${STATUS_FIELDS} } }
-  keyTemplates(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name archived keysCount target { keystoreType keystoreGroup } } }
+  keyTemplates(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name archived keysCount targets { keystoreType keystoreGroup } } }
   managedKeys(first: 100, filter: { vaultId: $id }) { totalCount nodes { id label state template { id name } } } }`;
 
 export const CREATE_VAULT_FULL = `mutation($input: CreateVaultInput!) { createVault(input: $input) {
@@ -125,7 +127,7 @@ export const DELETE_VAULT = `mutation($input: DeleteVaultInput!) { deleteVault(i
   ... on VaultNotEmptyError { keystoreCount keystoreNames templateCount templateNames } } }`;
 
 const TEMPLATE_PAGE_FIELDS = `${TEMPLATE_FIELDS} version targetRevision createdAt updatedAt
-  key { algorithm size initialState activationPeriod expirationPeriod } target { keystoreType keystoreGroup options { name value } }`;
+  key { algorithm size initialState activationPeriod expirationPeriod } targets { keystoreType keystoreGroup options { name value } }`;
 
 export const KEY_TEMPLATE = `query($id: ID!) { keyTemplate(id: $id) { ${TEMPLATE_PAGE_FIELDS} } }`;
 

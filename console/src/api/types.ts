@@ -179,7 +179,13 @@ export interface KeyTemplate {
   namingSchemePlaceholders: string[];
   vault: Vault;
   key: { algorithm: string; size: string; initialState: string };
-  target: { keystoreType: string; keystoreGroup: string };
+  /** Where its keys go: every keystore of each target's type in its group. */
+  targets: { keystoreType: string; keystoreGroup: string }[];
+}
+
+/** The targets of a template in one line, e.g. "aws_kms / payments, google_kms / eu". */
+export function targetsText(targets: readonly { keystoreType: string; keystoreGroup: string }[]): string {
+  return targets.map((t) => `${t.keystoreType} / ${t.keystoreGroup}`).join(", ");
 }
 
 /** A vault as its list and page show it. */
@@ -191,11 +197,11 @@ export interface VaultDetail extends Vault {
 }
 
 /** A key template as its page shows it. */
-export interface KeyTemplateDetail extends Omit<KeyTemplate, "key" | "target"> {
+export interface KeyTemplateDetail extends Omit<KeyTemplate, "key" | "targets"> {
   version: number;
   targetRevision: number;
   createdAt: string;
   updatedAt: string;
   key: { algorithm: string; size: string; initialState: string; activationPeriod: string | null; expirationPeriod: string | null };
-  target: { keystoreType: string; keystoreGroup: string; options: { name: string; value: string }[] };
+  targets: { keystoreType: string; keystoreGroup: string; options: { name: string; value: string }[] }[];
 }

@@ -26,7 +26,7 @@ export async function createTemplateViaApi(
         name: input.name,
         namingScheme: input.namingScheme ?? `uko/${input.name}-<app>`,
         key: { algorithm: input.algorithm ?? "AES", size: input.size ?? "256", initialState: input.initialState ?? "ACTIVE" },
-        target: { keystoreType: input.keystoreType ?? "aws_kms", keystoreGroup: input.group },
+        targets: [{ keystoreType: input.keystoreType ?? "aws_kms", keystoreGroup: input.group }],
       },
     },
   );

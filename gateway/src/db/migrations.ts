@@ -59,9 +59,16 @@ function plan(migrations: Migration[], applied: AppliedRow[]): Migration[] {
   return migrations.filter((m) => !done.has(m.name));
 }
 
-export async function applyMigrations(url: string): Promise<string[]> {
+/**
+ * Applies the pending committed migrations. `before` (tests of a data migration) stops short of
+ * the migration of that name, so a test can write rows in the older shape and then migrate them.
+ */
+export async function applyMigrations(url: string, options: { before?: string } = {}): Promise<string[]> {
   const provider = providerOf(url);
-  const migrations = committedMigrations(provider);
+  const all = committedMigrations(provider);
+  const stop = options.before === undefined ? -1 : all.findIndex((m) => m.name.endsWith(`_${options.before}`));
+  if (options.before !== undefined && stop < 0) throw new MigrationError(`No migration named ${options.before}`);
+  const migrations = stop < 0 ? all : all.slice(0, stop);
   return provider === "sqlite" ? applySqlite(sqlitePath(url), migrations) : applyPostgres(url, migrations);
 }
 

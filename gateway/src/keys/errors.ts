@@ -1,4 +1,5 @@
 import { DomainError } from "../errors.js";
+import type { StoredTarget } from "../templates/targets.js";
 import type { KeyAction, KeyState } from "./rules.js";
 
 /** An action the key's state does not allow, with the states that would. */
@@ -14,14 +15,13 @@ export class KeyStateError extends DomainError {
   }
 }
 
-/** No connected keystore matches the template's target in the key's vault. */
+/** No connected keystore matches any of the template's targets in the key's vault. */
 export class NoTargetKeystoreError extends DomainError {
   readonly code = "NO_TARGET_KEYSTORE";
-  constructor(
-    readonly keystoreType: string,
-    readonly keystoreGroup: string,
-  ) {
-    super(`No ${keystoreType} keystore in group "${keystoreGroup}" is connected in this vault; connect one or change the template's target`);
+  constructor(readonly targets: readonly StoredTarget[]) {
+    super(
+      `No keystore the template targets is connected in this vault (${targets.map((t) => `${t.keystoreType} in group "${t.keystoreGroup}"`).join("; ")}); connect one or change the template's targets`,
+    );
   }
 }
 

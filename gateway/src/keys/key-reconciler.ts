@@ -1,4 +1,3 @@
-import type { PropertyValues } from "@uko/connector-sdk";
 import type { ConnectorLogger } from "@uko/connector-sdk";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { SessionPool } from "../connectors/sessions.js";
@@ -9,6 +8,7 @@ import { materialAad, specOf } from "./material.js";
 import { failedOutcome, reconcile, type KeyView, type Outcome } from "./reconcile.js";
 import { KeystoreCaller } from "./remote.js";
 import { retryAfter, type InstallBackoff } from "./backoff.js";
+import { optionsOf, targetFor } from "./targets.js";
 
 /**
  * Runs the reconciliation of one managed key against all its keystores and records each outcome:
@@ -56,7 +56,7 @@ export class KeyReconciler {
     const key = await this.o.db.managedKey.findUnique({
       where: { id: keyId },
       include: {
-        template: true,
+        template: { include: { targets: true } },
         versions: true,
         instances: {
           where: {
@@ -65,23 +65,19 @@ export class KeyReconciler {
             ...(mode === "observe" ? { pendingAction: null } : {}),
             ...(options.dueOnly ? { OR: [{ retryAfter: null }, { retryAfter: { lte: now } }] } : {}),
           },
-          include: { keystore: true },
+          include: { keystore: { include: { groups: { select: { name: true } } } } },
         },
       },
     });
     if (!key) return;
-    const connector = this.o.registry.get(key.template.keystoreType);
-    const storedOptions = JSON.parse(key.template.options) as PropertyValues;
-    const defaults = Object.fromEntries((connector?.definition.templateOptions ?? []).flatMap((o) => (o.default === undefined ? [] : [[o.name, o.default]])));
-    const view: KeyView = {
+    // What is common to every keystore; the type's rotation model and the target's options are each keystore's own.
+    const common: Omit<KeyView, "templateOptions" | "rotation" | "verifiesMaterial"> = {
       id: key.id,
       vaultId: key.vaultId,
       state: key.state,
       keyVersion: key.keyVersion,
       nameInKeystores: key.nameInKeystores,
       description: key.description,
-      templateOptions: { ...defaults, ...storedOptions },
-      rotation: connector?.definition.rotation ?? "new_key",
       material: (number = key.keyVersion) => {
         const version = key.versions.find((ver) => ver.number === number);
         if (!version || version.sealedMaterial.length === 0) throw new Error("The key's material is gone (destroyed)");
@@ -90,7 +86,15 @@ export class KeyReconciler {
           bytes: this.o.rootKey.open(Buffer.from(version.sealedMaterial), materialAad(key.id, version.number)),
         };
       },
-      verifiesMaterial: (connector?.definition.capabilities.operations ?? []).includes("verify_material"),
+    };
+    const viewIn = (keystore: { type: string; groups: { name: string }[] }): KeyView => {
+      const connector = this.o.registry.get(keystore.type)?.definition;
+      return {
+        ...common,
+        templateOptions: optionsOf(connector, targetFor(key.template.targets, keystore)),
+        rotation: connector?.rotation ?? "new_key",
+        verifiesMaterial: (connector?.capabilities.operations ?? []).includes("verify_material"),
+      };
     };
     const before = new Map(key.instances.map((i) => [i.id, `${i.status}/${i.syncFlag}/${i.keyIdInKeystore}`]));
     let changed = false;
@@ -109,6 +113,7 @@ export class KeyReconciler {
         };
         let outcome: Outcome;
         try {
+          const view = viewIn(instance.keystore!);
           outcome = await this.caller.run(instance.keystore!, (keys, host) => reconcile(view, iv, mode, keys, host), iv.resuming ? "resume" : mode);
         } catch (error) {
           this.o.logger.warn("managed key operation failed in a keystore", { managedKeyId: key.id, keystoreId: instance.keystoreId, error });

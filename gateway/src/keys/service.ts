@@ -18,6 +18,8 @@ import { KeyReconciler } from "./key-reconciler.js";
 import { DEFAULT_INSTALL_BACKOFF, type InstallBackoff } from "./backoff.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 import { KEY_ALGORITHMS, type KeyAlgorithm } from "../templates/rules.js";
+import type { StoredTarget } from "../templates/targets.js";
+import { targetKeystores, targetTypes } from "./targets.js";
 
 export interface ManagedKeyServiceOptions {
   db: Db;
@@ -61,6 +63,7 @@ export interface AlignmentPlan {
 }
 
 const withInstances = { instances: { orderBy: { keystoreName: "asc" } } } as const;
+const withTargets = { targets: { orderBy: { position: "asc" } } } as const;
 
 /**
  * Managed keys: generated here, sealed at rest, and installed by import in every keystore their
@@ -87,7 +90,7 @@ export class ManagedKeyService {
 
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId } });
     if (!vault) throw new NotFoundError("vault", input.vaultId, ["input", "vaultId"]);
-    const template = await this.o.db.keyTemplate.findUnique({ where: { id: input.templateId } });
+    const template = await this.o.db.keyTemplate.findUnique({ where: { id: input.templateId }, include: withTargets });
     if (!template || template.vaultId !== vault.id) throw new NotFoundError("key template", input.templateId, ["input", "templateId"]);
     if (template.archived) throw new ArchivedTemplateError(template.name);
 
@@ -97,17 +100,20 @@ export class ManagedKeyService {
     if (!rendered.ok) {
       for (const issue of rendered.issues) v.add({ path: ["input", "namingValues", ...(issue.placeholder ? [issue.placeholder] : [])], message: issue.message, code: issue.code });
     } else {
-      const rules = this.o.registry.get(template.keystoreType)?.definition.keyNaming;
-      const problem = rules ? keyNameProblem(rendered.name, rules) : undefined;
-      if (problem) v.add({ path: ["input", "namingValues"], message: `The key's name "${rendered.name}" does not fit ${template.keystoreType}: ${problem}`, code: "NAMING" });
+      // One name in every keystore: it must fit each target type's rules.
+      for (const type of targetTypes(template.targets)) {
+        const rules = this.o.registry.get(type)?.definition.keyNaming;
+        const problem = rules ? keyNameProblem(rendered.name, rules) : undefined;
+        if (problem) v.add({ path: ["input", "namingValues"], message: `The key's name "${rendered.name}" does not fit ${type}: ${problem}`, code: "NAMING" });
+      }
     }
     v.throwIfAny();
     if (await this.o.db.managedKey.findUnique({ where: { vaultId_label: { vaultId: vault.id, label: label! } } })) {
       throw new DuplicateNameError("managed key", label!);
     }
     const activateNow = template.initialState === "ACTIVE";
-    const targets = await this.targets(template);
-    if (activateNow && targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    const targets = await targetKeystores(this.o.db, template);
+    if (activateNow && targets.length === 0) throw new NoTargetKeystoreError(template.targets);
     if (rendered.ok) await this.requireFreeName(rendered.name, template, targets, label!);
 
     const id = randomUUID();
@@ -140,9 +146,9 @@ export class ManagedKeyService {
 
   async activate(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "activate");
-    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId } });
-    const targets = await this.targets(template);
-    if (targets.length === 0) throw new NoTargetKeystoreError(template.keystoreType, template.keystoreGroup);
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, include: withTargets });
+    const targets = await targetKeystores(this.o.db, template);
+    if (targets.length === 0) throw new NoTargetKeystoreError(template.targets);
     const now = this.clock.now();
     await this.o.db.$transaction(async (tx) => {
       await this.bumpVersion(tx, key, { state: "ACTIVE", activatedAt: now, alignedRevision: template.targetRevision });
@@ -189,9 +195,13 @@ export class ManagedKeyService {
   async rotate(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "rotate");
     // Refused before anything changes, rather than failing in every keystore afterwards.
-    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, select: { keystoreType: true } });
-    const connector = this.o.registry.get(template.keystoreType);
-    if (connector && !connector.definition.capabilities.operations.includes("rotate")) throw new OperationNotSupportedError(template.keystoreType, "rotate");
+    // Every type the key may be in must rotate: the types of the keystores holding it and of the template's targets.
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, include: withTargets });
+    const holding = await this.o.db.keystore.findMany({ where: { id: { in: key.instances.flatMap((i) => (i.keystoreId ? [i.keystoreId] : [])) } }, select: { type: true } });
+    for (const type of new Set([...targetTypes(template.targets), ...holding.map((k) => k.type)])) {
+      const connector = this.o.registry.get(type);
+      if (connector && !connector.definition.capabilities.operations.includes("rotate")) throw new OperationNotSupportedError(type, "rotate");
+    }
     const now = this.clock.now();
     if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
       throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));
@@ -215,9 +225,9 @@ export class ManagedKeyService {
   /** Installs the key where its template now targets it and deactivates it where it no longer does. */
   async align(input: { id: string; expectedVersion: number; dryRun?: boolean | null }): Promise<{ key: NonNullable<Awaited<ReturnType<ManagedKeyService["get"]>>>; plan: AlignmentPlan }> {
     const key = await this.requireAction(input, "align");
-    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId } });
+    const template = await this.o.db.keyTemplate.findUniqueOrThrow({ where: { id: key.templateId }, include: withTargets });
     if (template.archived) throw new ArchivedTemplateError(template.name);
-    const targets = await this.targets(template);
+    const targets = await targetKeystores(this.o.db, template);
     const targetedNow = new Set(key.instances.filter((i) => i.targeted && i.keystoreId).map((i) => i.keystoreId!));
     const wanted = new Set(targets.map((t) => t.id));
     const plan: AlignmentPlan = {
@@ -365,17 +375,17 @@ export class ManagedKeyService {
 
   /**
    * Refuses a name another live managed key already has, or will have, in the new key's target
-   * keystores: one that is installed in any of them, or whose template targets the same type and
-   * group. (A destroyed key's copies are on their way out; the keystore itself says if it still
+   * keystores: one that is installed in any of them, or whose template has a target of the same
+   * type and group. (A destroyed key's copies are on their way out; the keystore itself says if it still
    * holds the name.)
    */
-  private async requireFreeName(name: string, template: { vaultId: string; keystoreType: string; keystoreGroup: string }, targets: { id: string }[], label: string) {
+  private async requireFreeName(name: string, template: { vaultId: string; targets: readonly StoredTarget[] }, targets: { id: string }[], label: string) {
     const other = await this.o.db.managedKey.findFirst({
       where: {
         nameInKeystores: name,
         state: { not: "DESTROYED" },
         OR: [
-          { template: { vaultId: template.vaultId, keystoreType: template.keystoreType, keystoreGroup: template.keystoreGroup } },
+          ...template.targets.map((t) => ({ template: { vaultId: template.vaultId, targets: { some: { keystoreType: t.keystoreType, keystoreGroup: t.keystoreGroup } } } })),
           ...(targets.length > 0 ? [{ instances: { some: { keystoreId: { in: targets.map((t) => t.id) } } } }] : []),
         ],
       },
@@ -385,15 +395,6 @@ export class ManagedKeyService {
     // A key with this very label took the name since the label was checked (a concurrent create): the label is the conflict.
     if (other?.label === label) throw new DuplicateNameError("managed key", label);
     if (other) throw new KeyNameTakenError(name, other.id, other.label);
-  }
-
-  /** The keystores of the key's vault that its template targets: its type, in its group. */
-  private targets(template: { vaultId: string; keystoreType: string; keystoreGroup: string }) {
-    return this.o.db.keystore.findMany({
-      where: { vaultId: template.vaultId, type: template.keystoreType, groups: { some: { name: template.keystoreGroup } } },
-      select: { id: true, name: true },
-      orderBy: { name: "asc" },
-    });
   }
 
   private async requireAction(input: { id: string; expectedVersion: number }, action: KeyAction) {

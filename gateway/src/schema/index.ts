@@ -22,8 +22,8 @@ export function buildSchema(registry: ConnectorRegistry): GraphQLSchema {
   defineKeystoreTypes(builder);
   defineCostEstimate(builder);
   defineKeystoreOperations(builder, common, registry, { ...objects, resultNames }, definePropertiesInput(builder, registry));
-  const { KeyTemplate } = defineKeyTemplates(builder, common, registry, Vault);
-  const { ManagedKey } = defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, resultNames });
+  const { KeyTemplate, KeyTemplateTarget } = defineKeyTemplates(builder, common, registry, Vault);
+  const { ManagedKey } = defineManagedKeys(builder, common, { Vault, Keystore: objects.Keystore, KeyTemplate, KeyTemplateTarget, resultNames });
   defineSubscriptions(builder, { ManagedKey, Keystore: objects.Keystore });
   defineAccess(builder, common, { Vault, resultNames });
   return lexicographicSortSchema(builder.toSchema());

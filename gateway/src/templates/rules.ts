@@ -1,7 +1,6 @@
-import { validateProperties, type ConnectorDefinition, type PropertyDefinition, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
+import { validateProperties, type PropertyDefinition, type PropertyValue, type PropertyValues } from "@uko/connector-sdk";
 import { z } from "zod";
 import type { IssueCollector } from "../validation.js";
-import { parseNamingScheme, schemeProblemForType } from "./naming-scheme.js";
 
 /** UKO's rules for key templates (reference/uko-api.md §5). Pure: no database, no connector calls. */
 
@@ -16,7 +15,7 @@ export const templateName = z
   .max(30, "Template name must be at most 30 characters")
   .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "Template name must start with a letter and contain only letters, digits and -");
 
-/** A size as UKO spells it ("256", "2048", "P-256"); whether the target type takes it is checked apart. */
+/** A size as UKO spells it ("256", "2048", "P-256"); whether the target types take it is checked apart (targets.ts). */
 export const keySize = z
   .string()
   .min(1, "Key size must not be empty")
@@ -78,36 +77,6 @@ export function checkPeriods(
     message: a == null ? "The expiration period must be longer than zero" : `The expiration period (${e}) must end after the activation period (${a})`,
     code: "OUT_OF_RANGE",
   });
-}
-
-/** Whether the target keystore type can hold keys of this algorithm and size; reports at the given paths. */
-export function checkAlgorithm(
-  v: IssueCollector,
-  connector: ConnectorDefinition,
-  algorithm: KeyAlgorithm,
-  size: string,
-  paths: { algorithm: string[]; size: string[] },
-): void {
-  const accepted = connector.capabilities.algorithms;
-  const list = accepted.map((a) => `${a.algorithm.toUpperCase()} ${a.sizes.join("/")}`).join("; ");
-  const entry = accepted.find((a) => a.algorithm === algorithm.toLowerCase());
-  if (!entry) {
-    v.add({ path: paths.algorithm, message: `${connector.type} keystores cannot hold ${algorithm} keys; they hold: ${list || "none"}`, code: "UNSUPPORTED_ALGORITHM" });
-  } else if (!entry.sizes.includes(size)) {
-    v.add({ path: paths.size, message: `${connector.type} keystores hold ${algorithm} keys of size ${entry.sizes.join(", ")} only (all they hold: ${list})`, code: "UNSUPPORTED_SIZE" });
-  }
-}
-
-/** Parses the naming scheme and checks its fixed text against the type's key names (when the type declares them). */
-export function checkNamingScheme(v: IssueCollector, scheme: string, connector: ConnectorDefinition | undefined, path: string[]): void {
-  const parsed = parseNamingScheme(scheme);
-  if (!parsed.ok) {
-    for (const issue of parsed.issues) v.add({ path, message: issue.message, code: issue.code });
-    return;
-  }
-  if (!connector?.keyNaming) return;
-  const problem = schemeProblemForType(parsed, connector.keyNaming);
-  if (problem) v.add({ path, message: problem, code: "KEY_NAME_RULES" });
 }
 
 /** A template option as given in GraphQL: its wire name and its value as text. */

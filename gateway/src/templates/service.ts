@@ -1,25 +1,13 @@
-import type { PropertyValues } from "@uko/connector-sdk";
-import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.js";
+import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { namePrefixFilter } from "../db/name-prefix.js";
 import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import { isUniqueViolation } from "../db/unique.js";
-import { DuplicateNameError, NotFoundError, TemplateInUseError, UnknownKeystoreTypeError, ValidationError, VersionConflictError } from "../errors.js";
+import { DuplicateNameError, NotFoundError, TemplateInUseError, ValidationError, VersionConflictError } from "../errors.js";
 import { IssueCollector, isUuid } from "../validation.js";
 import { description } from "../vaults/rules.js";
-import {
-  checkAlgorithm,
-  checkNamingScheme,
-  checkOptions,
-  checkPeriods,
-  keySize,
-  keystoreGroup,
-  templateName,
-  type GivenOption,
-  type InitialState,
-  type KeyAlgorithm,
-  KEY_ALGORITHMS,
-} from "./rules.js";
+import { checkPeriods, keySize, templateName, type InitialState, type KeyAlgorithm, KEY_ALGORITHMS } from "./rules.js";
+import { checkChangedTargets, checkNamingSchemeForTypes, checkNewTargets, checkTargetHolds, sameTargets, targetConnector, targetRows, type TargetInput } from "./targets.js";
 
 export type { GivenOption, InitialState, KeyAlgorithm } from "./rules.js";
 
@@ -38,7 +26,8 @@ export interface CreateTemplateInput {
     expirationPeriod?: string | null;
   };
   namingScheme: string;
-  target: { keystoreType: string; keystoreGroup: string; options?: readonly GivenOption[] | null };
+  /** 1 to 8 places its keys go, each a keystore type and group with that type's options. */
+  targets: readonly TargetInput[];
 }
 
 /** Omitted (undefined) fields keep their value; a null period clears it. */
@@ -55,7 +44,8 @@ export interface UpdateTemplateInput {
     expirationPeriod?: string | null;
   } | null;
   namingScheme?: string | null;
-  target?: { keystoreType?: string | null; keystoreGroup?: string | null; options?: readonly GivenOption[] | null } | null;
+  /** Every target, in order, each keeping its type; groups and options may change. */
+  targets?: readonly TargetInput[] | null;
 }
 
 export type TemplateOrderField = "name" | "createdAt" | "updatedAt";
@@ -73,8 +63,8 @@ export interface TemplateListArgs extends PageArgs {
   orderBy?: { field: TemplateOrderField; direction: "asc" | "desc" } | null;
 }
 
-/** Every read carries the number of keys made from the template, in the same statement. */
-const withKeyCount = { _count: { select: { keys: true } } } as const;
+/** Every read carries the template's targets in order and the number of keys made from it, in the same statement. */
+const withKeyCount = { targets: { orderBy: { position: "asc" } }, _count: { select: { keys: true } } } as const;
 
 const path = (...p: string[]) => ["input", ...p];
 
@@ -97,13 +87,10 @@ export class TemplateService {
     }
     const periods = { activation: input.key.activationPeriod ?? null, expiration: input.key.expirationPeriod ?? null };
     checkPeriods(v, periods, { activation: null, expiration: null }, periodPaths);
-    const group = v.check(keystoreGroup, input.target.keystoreGroup, path("target", "keystoreGroup"));
-    const connector = this.connector(input.target.keystoreType);
-    if (size !== undefined && ALGORITHMS.includes(input.key.algorithm)) {
-      checkAlgorithm(v, connector.definition, input.key.algorithm, size, { algorithm: path("key", "algorithm"), size: path("key", "size") });
-    }
-    checkNamingScheme(v, input.namingScheme, connector.definition, path("namingScheme"));
-    const options = checkOptions(v, connector.definition.templateOptions ?? [], input.target.options ?? [], path("target", "options"), { partial: false });
+    const key = size !== undefined && ALGORITHMS.includes(input.key.algorithm) ? { algorithm: input.key.algorithm, size } : undefined;
+    const checked = checkNewTargets(v, this.o.registry, input.targets, key, path("targets"));
+    const connectors = input.targets.flatMap((t) => this.o.registry.get(t.keystoreType)?.definition ?? []);
+    checkNamingSchemeForTypes(v, input.namingScheme, connectors, path("namingScheme"));
     v.throwIfAny();
 
     const vault = await this.o.db.vault.findUnique({ where: { id: input.vaultId }, select: { id: true } });
@@ -121,9 +108,7 @@ export class TemplateService {
           activationPeriod: periods.activation,
           expirationPeriod: periods.expiration,
           namingScheme: input.namingScheme,
-          keystoreType: connector.definition.type,
-          keystoreGroup: group!,
-          options: JSON.stringify(options),
+          targets: { create: targetRows(checked!) },
         },
         include: withKeyCount,
       });
@@ -139,9 +124,7 @@ export class TemplateService {
     const name = input.name == null ? undefined : v.check(templateName, input.name, path("name"));
     const desc = input.description == null ? undefined : v.check(description, input.description, path("description"));
     const key = input.key ?? {};
-    const target = input.target ?? {};
     const size = key.size == null ? undefined : v.check(keySize, key.size, path("key", "size"));
-    const group = target.keystoreGroup == null ? undefined : v.check(keystoreGroup, target.keystoreGroup, path("target", "keystoreGroup"));
     if (key.initialState != null && !INITIAL_STATES.includes(key.initialState)) {
       v.add({ path: path("key", "initialState"), message: `Initial state must be ${INITIAL_STATES.join(" or ")}`, code: "ENUM" });
     }
@@ -158,7 +141,6 @@ export class TemplateService {
       }
     };
     fixed(key.algorithm, current.algorithm, path("key", "algorithm"), "The algorithm");
-    fixed(target.keystoreType, current.keystoreType, path("target", "keystoreType"), "The keystore type");
     fixed(input.namingScheme, current.namingScheme, path("namingScheme"), "The naming scheme");
     checkPeriods(
       v,
@@ -167,46 +149,45 @@ export class TemplateService {
       periodPaths,
     );
 
-    let options: PropertyValues | undefined;
-    const currentOptions = JSON.parse(current.options) as PropertyValues;
-    if ((size !== undefined && size !== current.size) || target.options != null) {
-      // Needed only to check what depends on the type; name and description stay editable without it.
-      const connector = this.connector(current.keystoreType);
-      if (size !== undefined && size !== current.size) {
-        checkAlgorithm(v, connector.definition, current.algorithm, size, { algorithm: path("key", "algorithm"), size: path("key", "size") });
-      }
-      if (target.options != null) {
-        const given = checkOptions(v, connector.definition.templateOptions ?? [], target.options, path("target", "options"), { partial: true });
-        if (given) options = { ...currentOptions, ...given };
-      }
+    if (size !== undefined && size !== current.size) {
+      // Needed only to check what depends on the types; name and description stay editable without them.
+      current.targets.forEach((target, index) => {
+        const connector = targetConnector(v, this.o.registry, target.keystoreType, path("targets", String(index), "keystoreType"));
+        if (connector) checkTargetHolds(v, connector, target, { algorithm: current.algorithm, size }, path("key", "size"));
+      });
     }
+    const targets = input.targets == null ? undefined : checkChangedTargets(v, this.o.registry, current.targets, input.targets, path("targets"));
     v.throwIfAny();
     if (name !== undefined && name !== current.name) await this.requireUniqueName(current.vaultId, name);
 
     // A new group or new options change where and how keys live: existing keys become unaligned.
-    const retarget = (group !== undefined && group !== current.keystoreGroup) || (options !== undefined && !sameValues(options, currentOptions));
-    let count: number;
+    const retarget = targets !== undefined && !sameTargets(targets, current.targets);
     try {
-      ({ count } = await this.o.db.keyTemplate.updateMany({
-        where: { id: current.id, version: input.expectedVersion, archived: false },
-        data: {
-          name,
-          description: desc,
-          size,
-          initialState: key.initialState ?? undefined,
-          activationPeriod: key.activationPeriod,
-          expirationPeriod: key.expirationPeriod,
-          keystoreGroup: group,
-          options: options === undefined ? undefined : JSON.stringify(options),
-          version: { increment: 1 },
-          ...(retarget ? { targetRevision: { increment: 1 } } : {}),
-        },
-      }));
+      await this.o.db.$transaction(async (tx) => {
+        const { count } = await tx.keyTemplate.updateMany({
+          where: { id: current.id, version: input.expectedVersion, archived: false },
+          data: {
+            name,
+            description: desc,
+            size,
+            initialState: key.initialState ?? undefined,
+            activationPeriod: key.activationPeriod,
+            expirationPeriod: key.expirationPeriod,
+            version: { increment: 1 },
+            ...(retarget ? { targetRevision: { increment: 1 } } : {}),
+          },
+        });
+        if (count === 0) await this.requireVersion(current.id, input.expectedVersion, true, tx as Db);
+        if (retarget) {
+          // Replaced whole, in order: the rows are small and the unique (type, group) pairs may swap places.
+          await tx.keyTemplateTarget.deleteMany({ where: { templateId: current.id } });
+          await tx.keyTemplateTarget.createMany({ data: targetRows(targets!).map((row) => ({ ...row, templateId: current.id })) });
+        }
+      });
     } catch (error) {
       if (isUniqueViolation(error) && name !== undefined) throw new DuplicateNameError("key template", name);
       throw error;
     }
-    if (count === 0) await this.requireVersion(current.id, input.expectedVersion, true);
     return (await this.get(current.id))!;
   }
 
@@ -246,8 +227,10 @@ export class TemplateService {
       ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
       ...(f.namePrefix ? { name: namePrefixFilter(f.namePrefix, this.o.provider) } : {}),
       ...(f.algorithm ? { algorithm: f.algorithm } : {}),
-      ...(f.keystoreType ? { keystoreType: f.keystoreType } : {}),
-      ...(f.keystoreGroup ? { keystoreGroup: f.keystoreGroup } : {}),
+      // Any one target matches; both given, one target must match both.
+      ...(f.keystoreType || f.keystoreGroup
+        ? { targets: { some: { ...(f.keystoreType ? { keystoreType: f.keystoreType } : {}), ...(f.keystoreGroup ? { keystoreGroup: f.keystoreGroup } : {}) } } }
+        : {}),
       ...(f.archived != null ? { archived: f.archived } : {}),
     };
     const keyset = keysetQuery(order.field, order.direction, args.after);
@@ -265,12 +248,6 @@ export class TemplateService {
     });
     if (count === 0) await this.requireVersion(current.id, input.expectedVersion, true);
     return (await this.get(current.id))!;
-  }
-
-  private connector(type: string): LoadedConnector {
-    const connector = this.o.registry.get(type);
-    if (!connector) throw new UnknownKeystoreTypeError(type);
-    return connector;
   }
 
   private async requireUniqueName(vaultId: string, name: string): Promise<void> {
@@ -293,8 +270,3 @@ export class TemplateService {
 }
 
 const periodPaths = { activation: path("key", "activationPeriod"), expiration: path("key", "expirationPeriod") };
-
-function sameValues(a: PropertyValues, b: PropertyValues): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => a[k] === b[k]);
-}

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { CREATE_MANAGED_KEY, KEY_TEMPLATES } from "../../api/documents.ts";
-import type { KeyTemplate, Page, TypedError } from "../../api/types.ts";
+import { targetsText, type KeyTemplate, type Page, type TypedError } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { FieldShell, TextField } from "../../components/TextField.tsx";
@@ -79,7 +79,7 @@ export function CreateKey() {
               <option value="">Choose…</option>
               {list.map((t) => (
                 <option key={t.id} value={t.id}>
-                  {t.name} ({t.vault.name}: {t.key.algorithm} {t.key.size} → {t.target.keystoreType} / {t.target.keystoreGroup})
+                  {t.name} ({t.vault.name}: {t.key.algorithm} {t.key.size} → {targetsText(t.targets)})
                 </option>
               ))}
             </select>

@@ -8,26 +8,32 @@ import { FieldShell, TextField } from "../../components/TextField.tsx";
 import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
 import { Link, navigate } from "../../router.tsx";
+import { commonAlgorithms, emptyTarget, targetInput, TargetsField, targetIssueKey, type TargetDraft, type TargetType } from "./template/TargetsField.tsx";
 
-type Capabilities = { keystoreTypes: { type: string; displayName: string; capabilities: { algorithms: { algorithm: string; sizes: string[] }[] } }[] };
-
-/** A key template: algorithm and size from what the target type can hold. */
+/** A key template: where its keys go (one or more targets), and an algorithm and size every target's type can hold. */
 export function CreateTemplate() {
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
-  const caps = useQuery<Capabilities>(TEMPLATE_CAPABILITIES);
-  const [form, setForm] = useState({ vaultId: "", name: "", description: "", keystoreType: "", keystoreGroup: "", algorithm: "", size: "", initialState: "PRE_ACTIVATION", namingScheme: "" });
+  const caps = useQuery<{ keystoreTypes: TargetType[] }>(TEMPLATE_CAPABILITIES);
+  const [form, setForm] = useState({ vaultId: "", name: "", description: "", algorithm: "", size: "", initialState: "PRE_ACTIVATION", namingScheme: "" });
+  const [targets, setTargets] = useState<TargetDraft[]>([emptyTarget()]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set = (name: keyof typeof form) => (value: string) => setForm((f) => ({ ...f, [name]: value }));
-  const type = caps.data?.keystoreTypes.find((t) => t.type === form.keystoreType);
-  const sizes = type?.capabilities.algorithms.find((a) => a.algorithm.toUpperCase() === form.algorithm)?.sizes ?? [];
+  const types = caps.data?.keystoreTypes ?? [];
+  const algorithms = commonAlgorithms(targets, types);
+  const sizes = algorithms.find((a) => a.algorithm === form.algorithm)?.sizes ?? [];
 
   const submit = async () => {
     const local: FieldErrors = {};
-    for (const k of ["vaultId", "name", "keystoreType", "keystoreGroup", "algorithm", "size", "namingScheme"] as const) if (!form[k].trim()) local[k] = "Required";
+    for (const k of ["vaultId", "name", "algorithm", "size", "namingScheme"] as const) if (!form[k].trim()) local[k] = "Required";
+    targets.forEach((t, i) => {
+      if (!t.keystoreType) local[`targets.${i}.keystoreType`] = "Required";
+      if (!t.keystoreGroup.trim()) local[`targets.${i}.keystoreGroup`] = "Required";
+    });
     setErrors(local);
     if (Object.keys(local).length > 0) return;
     setBusy(true);
+    const sent = targets.map((t) => targetInput(t, types.find((x) => x.type === t.keystoreType)));
     try {
       const r = await gql<{ createKeyTemplate: TypedError & { keyTemplate?: { id: string } } }>(CREATE_KEY_TEMPLATE, {
         input: {
@@ -36,14 +42,17 @@ export function CreateTemplate() {
           description: form.description,
           namingScheme: form.namingScheme,
           key: { algorithm: form.algorithm, size: form.size, initialState: form.initialState },
-          target: { keystoreType: form.keystoreType, keystoreGroup: form.keystoreGroup.trim() },
+          targets: sent,
         },
       });
       const outcome = r.createKeyTemplate;
       if (outcome.keyTemplate) return navigate("/templates");
-      // Issue paths are input.key.size, input.target.keystoreGroup: keep the leaf.
+      // Issue paths are input.key.size (keep the leaf) or input.targets.1.keystoreGroup (that target's field).
       const byField: FieldErrors = {};
-      for (const issue of outcome.issues ?? []) byField[issue.path[issue.path.length - 1] ?? FORM] = issue.message;
+      for (const issue of outcome.issues ?? []) {
+        const at = targetIssueKey(issue.path, sent) ?? issue.path[issue.path.length - 1] ?? FORM;
+        byField[at] = byField[at] ? `${byField[at]}; ${issue.message}` : issue.message;
+      }
       setErrors(outcome.issues ? byField : errorToFields(outcome));
     } catch (e) {
       setErrors({ [FORM]: (e as Error).message });
@@ -83,9 +92,14 @@ export function CreateTemplate() {
         {select("vaultId", "Vault", (vaults.data?.vaults.nodes ?? []).map((v) => [v.id, v.name]))}
         <TextField label="Name" name="name" required value={form.name} onValue={set("name")} error={errors.name} help="1 to 30 characters: a letter, then letters, digits and -. Unique in the vault." />
         <TextField label="Description" name="description" value={form.description} onValue={set("description")} error={errors.description} />
-        {select("keystoreType", "Keystore type", (caps.data?.keystoreTypes ?? []).map((t) => [t.type, t.displayName]))}
-        <TextField label="Keystore group" name="keystoreGroup" required value={form.keystoreGroup} onValue={set("keystoreGroup")} error={errors.keystoreGroup} help="Keys go to every keystore of the type in this group." />
-        {select("algorithm", "Algorithm", (type?.capabilities.algorithms ?? []).map((a) => [a.algorithm.toUpperCase(), a.algorithm.toUpperCase()]), type ? undefined : "Choose the keystore type first.")}
+        <h2>Where its keys go</h2>
+        <TargetsField targets={targets} types={types} errors={errors} onChange={setTargets} />
+        {select(
+          "algorithm",
+          "Algorithm",
+          algorithms.map((a) => [a.algorithm, a.algorithm]),
+          targets.some((t) => t.keystoreType) ? "What every target's keystore type can hold." : "Choose a keystore type first.",
+        )}
         {select("size", "Size", sizes.map((s) => [s, s]))}
         {select("initialState", "Initial state", [
           ["PRE_ACTIVATION", "Pre-active: installed when activated"],
@@ -98,7 +112,7 @@ export function CreateTemplate() {
           value={form.namingScheme}
           onValue={set("namingScheme")}
           error={errors.namingScheme}
-          help="Fixed text with <placeholders>, e.g. uko/<app>-<yyyy>; fixed after creation."
+          help="Fixed text with <placeholders>, e.g. uko/<app>-<yyyy>; fixed after creation. One name in every target's keystores, so it must fit each type's key name rules."
         />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -1,5 +1,5 @@
 import { KEY_TEMPLATES } from "../../api/documents.ts";
-import type { KeyTemplate, Page } from "../../api/types.ts";
+import { targetsText, type KeyTemplate, type Page } from "../../api/types.ts";
 import { POLL_MS, useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Link } from "../../router.tsx";
@@ -46,7 +46,7 @@ export function TemplateList() {
                   {t.key.algorithm} {t.key.size}, starts {t.key.initialState.replace("_", " ").toLowerCase()}
                 </td>
                 <td>
-                  {t.target.keystoreType} / {t.target.keystoreGroup}
+                  {targetsText(t.targets)}
                 </td>
                 <td>
                   <code>{t.namingScheme}</code>

@@ -75,12 +75,19 @@ export function TemplatePage({ id }: { id: string }) {
           <code>{t.namingScheme}</code>
           {t.namingSchemePlaceholders.length > 0 && <span className="muted"> (values given at creation: {t.namingSchemePlaceholders.join(", ")})</span>}
         </dd>
-        <dt>Target</dt>
-        <dd data-testid="template-target">
-          type {t.target.keystoreType}, group {t.target.keystoreGroup} (revision {t.targetRevision})
+        <dt>Targets</dt>
+        <dd>
+          <ul data-testid="template-targets">
+            {t.targets.map((x, i) => (
+              <li key={i} data-testid="template-target">
+                type {x.keystoreType}, group {x.keystoreGroup}; options: {x.options.map((o) => `${o.name} = ${o.value}`).join("; ") || "none"}
+              </li>
+            ))}
+          </ul>
+          <span className="muted" data-testid="template-target-revision">
+            revision {t.targetRevision}
+          </span>
         </dd>
-        <dt>Target options</dt>
-        <dd>{t.target.options.map((o) => `${o.name} = ${o.value}`).join("; ") || <span className="muted">none</span>}</dd>
         <dt>Keys made from it</dt>
         <dd>{t.keysCount}</dd>
         <dt>Updated</dt>

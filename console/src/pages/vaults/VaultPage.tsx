@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { VAULT } from "../../api/documents.ts";
-import type { Health, KeyState, Page, VaultDetail } from "../../api/types.ts";
+import { targetsText, type Health, type KeyState, type Page, type VaultDetail } from "../../api/types.ts";
 import { POLL_MS, useQuery } from "../../api/use-query.ts";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionButton } from "../../components/ActionButton.tsx";
@@ -13,7 +13,7 @@ import { VaultForm } from "./VaultForm.tsx";
 interface VaultData {
   vault: VaultDetail | null;
   keystores: Page<{ id: string; name: string; type: string; groups: string[]; status: { health: Health } }>;
-  keyTemplates: Page<{ id: string; name: string; archived: boolean; keysCount: number; target: { keystoreType: string; keystoreGroup: string } }>;
+  keyTemplates: Page<{ id: string; name: string; archived: boolean; keysCount: number; targets: { keystoreType: string; keystoreGroup: string }[] }>;
   managedKeys: Page<{ id: string; label: string; state: KeyState; template: { id: string; name: string } }>;
 }
 
@@ -88,7 +88,7 @@ export function VaultPage({ id }: { id: string }) {
           empty="No key template in this vault."
           items={keyTemplates.nodes}
           head={["Name", "Target", "Keys"]}
-          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${t.target.keystoreType} / ${t.target.keystoreGroup}${t.archived ? " (archived)" : ""}`, t.keysCount]}
+          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${targetsText(t.targets)}${t.archived ? " (archived)" : ""}`, t.keysCount]}
         />
       </section>
       <section className="panel" aria-labelledby="vault-keys">

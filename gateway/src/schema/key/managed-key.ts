@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../../errors.js";
 import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
 import type { AlignmentPlan, ManagedKeyService } from "../../keys/service.js";
+import type { StoredTarget } from "../../templates/targets.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { KeystoreRow } from "../keystore/keystore.js";
 import type { VaultRow } from "../vault/vault.js";
@@ -23,19 +24,19 @@ export function defineManagedKeys(
     Vault: ObjectRef<Types, VaultRow>;
     Keystore: InterfaceRef<Types, KeystoreRow>;
     KeyTemplate: ObjectRef<Types, TemplateRow>;
+    KeyTemplateTarget: ObjectRef<Types, StoredTarget>;
     resultNames: (name: string, dataField: string) => object;
   },
 ) {
-  const { Vault, Keystore, KeyTemplate, resultNames } = refs;
+  const { Vault, Keystore, KeyTemplate, KeyTemplateTarget, resultNames } = refs;
 
   common.errorType(KeyStateError, "KeyStateError", "The key's state does not allow the action; `allowedStates` says which would.", (t) => ({
     action: t.exposeString("action", { description: "The refused action." }),
     state: t.exposeString("state", { description: "The key's state now." }),
     allowedStates: t.exposeStringList("allowedStates", { description: "The states from which the action is allowed." }),
   }));
-  common.errorType(NoTargetKeystoreError, "NoTargetKeystoreError", "No connected keystore in the vault matches the template's target.", (t) => ({
-    keystoreType: t.exposeString("keystoreType", { description: "The template's keystore type." }),
-    keystoreGroup: t.exposeString("keystoreGroup", { description: "The template's keystore group." }),
+  common.errorType(NoTargetKeystoreError, "NoTargetKeystoreError", "No connected keystore in the vault matches any of the template's targets.", (t) => ({
+    targets: t.field({ type: [KeyTemplateTarget], description: "The template's targets, none of which a connected keystore matches.", resolve: (e: NoTargetKeystoreError) => [...e.targets] }),
   }));
   common.errorType(KeyStillInKeystoresError, "KeyStillInKeystoresError", "Some keystores do not yet hold the key pending deletion.", (t) => ({
     keystoreNames: t.exposeStringList("keystoreNames", { description: "Those keystores." }),

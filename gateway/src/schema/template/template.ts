@@ -2,10 +2,11 @@ import type { ObjectRef } from "@pothos/core";
 import type { PropertyValues } from "@uko/connector-sdk";
 import type { Builder, Types } from "../../builder.js";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
-import { DuplicateNameError, NotFoundError, TemplateInUseError, UnknownKeystoreTypeError, ValidationError, VersionConflictError } from "../../errors.js";
+import { DuplicateNameError, NotFoundError, TemplateInUseError, ValidationError, VersionConflictError } from "../../errors.js";
 import { parseNamingScheme } from "../../templates/naming-scheme.js";
 import { optionsAsText, type GivenOption } from "../../templates/rules.js";
 import type { TemplateService } from "../../templates/service.js";
+import { MAX_TARGETS, type StoredTarget } from "../../templates/targets.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { VaultRow } from "../vault/vault.js";
 
@@ -14,7 +15,7 @@ export type TemplateRow = NonNullable<Awaited<ReturnType<TemplateService["get"]>
 const NAME_RULE = "1 to 30 characters: a letter, then letters, digits and -. Unique in the vault.";
 const PERIOD_RULE = "ISO 8601 period after the key's creation (years, months, weeks, days), e.g. P1Y6M; for planning only.";
 const SCHEME_RULE =
-  "Fixed text with <placeholders> (1 to 20 characters each) that makes each key's name in its keystores: <yyyy>, <yy> and <mm> take the key's creation date (UTC); any other placeholder of letters and digits takes a value (at least 2 letters, digits or spaces) given when a key is created. The fixed text must fit the target type's key name rules (see keystoreTypes.keyNaming).";
+  "Fixed text with <placeholders> (1 to 20 characters each) that makes each key's name in its keystores: <yyyy>, <yy> and <mm> take the key's creation date (UTC); any other placeholder of letters and digits takes a value (at least 2 letters, digits or spaces) given when a key is created. The fixed text must fit the key name rules of every target's type (see keystoreTypes.keyNaming): a key has one name in all its keystores.";
 
 /** Key templates: type, queries, mutations. Returns the object refs the managed-key schema uses. */
 export function defineKeyTemplates(builder: Builder, common: Common, registry: ConnectorRegistry, Vault: ObjectRef<Types, VaultRow>) {
@@ -54,21 +55,22 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
     }),
   });
 
-  const Target = builder.objectRef<TemplateRow>("KeyTemplateTarget").implement({
-    description: "Where the keys of a template go: every keystore of one type in one keystore group of the template's vault.",
+  const Target = builder.objectRef<StoredTarget>("KeyTemplateTarget").implement({
+    description:
+      "One place the keys of a template go: every keystore of one type in one keystore group of the template's vault, with that type's options. (UKO's v4 API calls these the template's keystores.)",
     fields: (t) => ({
       keystoreType: t.exposeString("keystoreType", { description: "The keystore type, e.g. aws_kms; fixed after creation." }),
-      keystoreGroup: t.exposeString("keystoreGroup", { description: "The keystore group." }),
+      keystoreGroup: t.exposeString("keystoreGroup", { description: "The keystore group; editable." }),
       options: t.field({
         type: [TemplateOption],
-        description: "The type's template options, defaults included, in the order the type declares them.",
+        description: "The type's template options, defaults included, in the order the type declares them; editable.",
         resolve: (r) => optionsAsText(registry.get(r.keystoreType)?.definition.templateOptions, JSON.parse(r.options) as PropertyValues),
       }),
     }),
   });
 
   const KeyTemplate = builder.objectRef<TemplateRow>("KeyTemplate").implement({
-    description: "What keys look like (algorithm, size, naming scheme, initial state) and where they go (a keystore type plus a keystore group).",
+    description: `What keys look like (algorithm, size, naming scheme, initial state) and where they go (1 to ${MAX_TARGETS} targets, each a keystore type plus a keystore group).`,
     fields: (t) => ({
       id: t.exposeID("id", { description: "UUID." }),
       vault: t.field({ type: Vault, description: "The vault it belongs to.", resolve: (r, _, ctx) => ctx.loaders.vaultById.load(r.vaultId) as Promise<VaultRow> }),
@@ -83,11 +85,18 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
           return parsed.ok ? [...parsed.customPlaceholders] : [];
         },
       }),
-      target: t.field({ type: Target, description: "Where its keys go.", resolve: (r) => r }),
+      targets: t.field({
+        type: [Target],
+        description:
+          "Where its keys go, in the order given: a key is installed in every keystore any target matches (the union). When one keystore matches two targets, the first one's options apply.",
+        // Rows from the template service carry their targets; a plain row (another domain's relation) reads them here.
+        resolve: (r, _, ctx) =>
+          (r as Partial<TemplateRow>).targets ?? ctx.services.db.keyTemplateTarget.findMany({ where: { templateId: r.id }, orderBy: { position: "asc" } }),
+      }),
       archived: t.exposeBoolean("archived", { description: "An archived template creates no keys and cannot be edited; it can be read, unarchived or deleted." }),
       version: t.exposeInt("version", { description: "Incremented on every change; pass it as expectedVersion." }),
       targetRevision: t.exposeInt("targetRevision", {
-        description: "Incremented when the keystore group or options change; keys set up at an older revision are unaligned.",
+        description: "Incremented when a target's keystore group or options change; keys set up at an older revision are unaligned.",
       }),
       keysCount: t.int({
         description: "How many managed keys were made from it.",
@@ -132,8 +141,8 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
       vaultId: t.id({ description: "In this vault." }),
       namePrefix: t.string({ description: "Names that begin with this text (case-sensitive)." }),
       algorithm: t.field({ type: KeyAlgorithm, description: "Of this algorithm." }),
-      keystoreType: t.string({ description: "Targeting this keystore type, e.g. aws_kms." }),
-      keystoreGroup: t.string({ description: "Targeting this keystore group." }),
+      keystoreType: t.string({ description: "With a target of this keystore type, e.g. aws_kms." }),
+      keystoreGroup: t.string({ description: "With a target in this keystore group (with keystoreType: one target of that type in that group)." }),
       archived: t.boolean({ description: "Archived (true) or not (false); both when absent." }),
     }),
   });
@@ -172,15 +181,15 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
   const KeyInput = builder.inputType("KeyTemplateKeyInput", {
     description: "What the keys made from a template look like.",
     fields: (t) => ({
-      algorithm: t.field({ type: KeyAlgorithm, required: true, description: "The algorithm; the target type must hold it. Fixed after creation." }),
-      size: t.string({ required: true, description: 'The size as UKO spells it ("256", "2048", "P-256"); the target type must hold it (see keystoreTypes.capabilities).' }),
+      algorithm: t.field({ type: KeyAlgorithm, required: true, description: "The algorithm; every target's type must hold it. Fixed after creation." }),
+      size: t.string({ required: true, description: 'The size as UKO spells it ("256", "2048", "P-256"); every target\'s type must hold it (see keystoreTypes.capabilities).' }),
       initialState: t.field({ type: InitialState, required: true, description: "The state new keys start in." }),
       activationPeriod: t.string({ description: `When keys are planned to become active. ${PERIOD_RULE}` }),
       expirationPeriod: t.string({ description: `When keys are planned to expire; after the activation period. ${PERIOD_RULE}` }),
     }),
   });
   const TargetInput = builder.inputType("KeyTemplateTargetInput", {
-    description: "Where the keys of a template go.",
+    description: "One place the keys of a template go: every keystore of one type in one keystore group of the vault.",
     fields: (t) => ({
       keystoreType: t.string({ required: true, description: "The keystore type, e.g. aws_kms (see keystoreTypes). Fixed after creation." }),
       keystoreGroup: t.string({ required: true, description: "The keystore group: 2 to 128 characters, letters, digits, spaces, - and _." }),
@@ -195,7 +204,11 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
       description: t.string({ description: "Up to 200 characters." }),
       key: t.field({ type: KeyInput, required: true, description: "The properties of its keys." }),
       namingScheme: t.string({ required: true, description: `Up to 200 characters; fixed after creation. ${SCHEME_RULE}` }),
-      target: t.field({ type: TargetInput, required: true, description: "Where its keys go." }),
+      targets: t.field({
+        type: [TargetInput],
+        required: true,
+        description: `Where its keys go: 1 to ${MAX_TARGETS} targets, each (type, group) pair once. Every type must hold the key's algorithm and size and take the naming scheme's names; issues name the target, e.g. input.targets.1.keystoreGroup.`,
+      }),
     }),
   });
 
@@ -203,18 +216,10 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
     description: "Changes to the properties of a template's keys; omitted fields keep their value. They apply to keys made afterwards.",
     fields: (t) => ({
       algorithm: t.field({ type: KeyAlgorithm, description: "Fixed after creation: only the current value is accepted." }),
-      size: t.string({ description: "New size; the target type must hold it." }),
+      size: t.string({ description: "New size; every target's type must hold it." }),
       initialState: t.field({ type: InitialState, description: "New initial state." }),
       activationPeriod: t.string({ description: `New activation period; null clears it. ${PERIOD_RULE}` }),
       expirationPeriod: t.string({ description: `New expiration period; null clears it. ${PERIOD_RULE}` }),
-    }),
-  });
-  const UpdateTargetInput = builder.inputType("UpdateKeyTemplateTargetInput", {
-    description: "Changes to where a template's keys go. A new group or new option values make the existing keys unaligned (targetRevision is incremented).",
-    fields: (t) => ({
-      keystoreType: t.string({ description: "Fixed after creation: only the current value is accepted." }),
-      keystoreGroup: t.string({ description: "New keystore group." }),
-      options: t.field({ type: [OptionInput], description: "Options to change; options not listed keep their value." }),
     }),
   });
   const UpdateInput = builder.inputType("UpdateKeyTemplateInput", {
@@ -226,7 +231,11 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
       description: t.string({ description: "New description." }),
       key: t.field({ type: UpdateKeyInput, description: "Changes to the properties of its keys." }),
       namingScheme: t.string({ description: "Fixed after creation: only the current value is accepted." }),
-      target: t.field({ type: UpdateTargetInput, description: "Changes to where its keys go." }),
+      targets: t.field({
+        type: [TargetInput],
+        description:
+          "All its targets again, in order, each with its current keystore type (types are fixed after creation, like UKO's); groups may change, and options listed change (options not listed keep their value). A new group or option value makes existing keys unaligned (targetRevision is incremented).",
+      }),
     }),
   });
   const versioned = (name: string, description: string) =>
@@ -251,17 +260,16 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
   builder.mutationFields((t) => ({
     createKeyTemplate: t.field({
       type: KeyTemplate,
-      description: "Creates a key template, checked against what its target keystore type accepts (algorithm, size, key names, options).",
+      description: "Creates a key template, checked against what each target's keystore type accepts (algorithm, size, key names, options).",
       args: { input: t.arg({ type: CreateInput, required: true, description: "The template." }) },
-      errors: { types: [ValidationError, NotFoundError, DuplicateNameError, UnknownKeystoreTypeError], ...resultNames("CreateKeyTemplate") },
-      resolve: (_, { input }, ctx) =>
-        ctx.services.templates.create({ ...input, vaultId: String(input.vaultId), target: { ...input.target, options: input.target.options ?? null } }),
+      errors: { types: [ValidationError, NotFoundError, DuplicateNameError], ...resultNames("CreateKeyTemplate") },
+      resolve: (_, { input }, ctx) => ctx.services.templates.create({ ...input, vaultId: String(input.vaultId) }),
     }),
     updateKeyTemplate: t.field({
       type: KeyTemplate,
-      description: "Edits a key template. The algorithm, keystore type and naming scheme are fixed; a new group or options make existing keys unaligned.",
+      description: "Edits a key template. The algorithm, the targets' keystore types and the naming scheme are fixed; a new group or options make existing keys unaligned.",
       args: { input: t.arg({ type: UpdateInput, required: true, description: "The changes." }) },
-      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError, UnknownKeystoreTypeError], ...resultNames("UpdateKeyTemplate") },
+      errors: { types: [ValidationError, NotFoundError, VersionConflictError, DuplicateNameError], ...resultNames("UpdateKeyTemplate") },
       resolve: (_, { input }, ctx) => ctx.services.templates.update(byId(input)),
     }),
     archiveKeyTemplate: t.field({
@@ -287,5 +295,5 @@ export function defineKeyTemplates(builder: Builder, common: Common, registry: C
     }),
   }));
 
-  return { KeyTemplate, KeyAlgorithm, KeyTemplateInitialState: InitialState };
+  return { KeyTemplate, KeyTemplateTarget: Target, KeyAlgorithm, KeyTemplateInitialState: InitialState };
 }
