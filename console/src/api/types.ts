@@ -137,6 +137,7 @@ export interface KeyStatusInKeystore {
   detail: string;
   error: string | null;
   keyVersion: number;
+  keyIdInKeystore: string | null;
   targeted: boolean;
   pending: boolean;
   checkedAt: string | null;
@@ -158,6 +159,10 @@ export interface ManagedKey {
   verificationPattern: { method: string; value: string } | null;
   versions: { number: number; createdAt: string; verificationPattern: { method: string; value: string } | null }[];
   statusInKeystores: KeyStatusInKeystore[];
+  /** When it can be rotated again; null: never rotated. */
+  rotatableAt: string | null;
+  /** When a deactivated key's waiting time ends; null: no wait applies. */
+  destroyableAt: string | null;
   updatedAt: string;
 }
 
