@@ -22,7 +22,7 @@ const HOLDS_WORDS: Record<string, string> = {
   NOT_ACTIVE: "disabled",
   NOT_PRESENT: "not there",
   WRONG_KEY: "other key material",
-  ERROR: "could not be checked",
+  ERROR: "failed",
   PENDING_DESTRUCTION: "pending deletion",
 };
 

@@ -5,7 +5,7 @@ import { useQuery } from "../../api/use-query.ts";
 import { useLiveQuery } from "../../api/use-live.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Pager, usePager } from "../../components/Pager.tsx";
-import { Link } from "../../router.tsx";
+import { Link, useLocation } from "../../router.tsx";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionLink } from "../../components/ActionButton.tsx";
 import { StateBadge } from "./badges.tsx";
@@ -18,7 +18,9 @@ const STATES: ManagedKey["state"][] = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED"
 /** Managed keys, filterable by vault and state, with drift counted per key. */
 export function KeyList() {
   const [vaultId, setVaultId] = useState("");
-  const [state, setState] = useState("");
+  // The start page links here with ?state=ACTIVE etc.
+  const { search } = useLocation();
+  const [state, setState] = useState(search.get("state") ?? "");
   const pager = usePager();
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
   const filter = { ...(vaultId ? { vaultId } : {}), ...(state ? { state } : {}) };

@@ -31,7 +31,8 @@ export function KeyPage({ id }: { id: string }) {
   const [error, setError] = useState<string>();
   // The outcome of the last action: green only when every keystore did it.
   const [notice, setNotice] = useState<{ text: string; failed: boolean }>();
-  const now = useNow(30_000);
+  // Re-rendered every 30 s so a wait counts down; the refusals compare with the time of this render.
+  useNow(30_000);
   usePageTitle(q.data?.managedKey ? `Key ${q.data.managedKey.label}` : "Managed key");
   // Sync can only look: drift is shown, nothing is pushed to the keystores.
   const [dryRun, setDryRun] = useState(true);
@@ -81,7 +82,7 @@ export function KeyPage({ id }: { id: string }) {
         <LiveNote live={q.live} />
         <div className="actions">
           {ACTIONS.filter((a) => a.states.includes(key.state)).map((a) => (
-            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault) ?? stateRefusal(a.action, key, now)} onClick={() => setPending(a)}>
+            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault) ?? stateRefusal(a.action, key, Date.now())} onClick={() => setPending(a)}>
               {a.label}
             </ActionButton>
           ))}
