@@ -65,9 +65,9 @@ function Tokens() {
       <h1>Access tokens</h1>
       <p className="muted">A token is how a person or a program signs in to the console and the API. Its roles say what it may do, vault by vault.</p>
       {created && (
-        <section className="panel secret-once" aria-labelledby="created-title" role="status">
+        <section className="panel secret-once" aria-labelledby="created-title">
           <h2 id="created-title">Token {created.accessToken.name} created</h2>
-          <p>
+          <p role="status">
             Copy it now: <strong>it is shown this once</strong> and cannot be read again. Give it to whoever will use it over a safe channel.
           </p>
           <p>

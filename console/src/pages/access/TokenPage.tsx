@@ -47,8 +47,9 @@ function Token({ id }: { id: string }) {
     try {
       const outcome = (await gql<Record<string, Answer>>(document, { input }))[field]!;
       if (outcome.accessToken) {
-        setNotice(done);
+        // The page shows the new state before it says it is done.
         await q.reload();
+        setNotice(done);
       } else setError(outcome.message);
     } catch (e) {
       setError((e as Error).message);
@@ -111,8 +112,8 @@ function Token({ id }: { id: string }) {
                   <td>{ROLE_TEXT[r.role]}</td>
                   <td>
                     {r.vault && (
-                      <button type="button" aria-label={`Revoke ${ROLE_TEXT[r.role]} in ${r.vault.name}`} onClick={() => setConfirming({ vaultId: r.vault!.id, vaultName: r.vault!.name, role: r.role })}>
-                        Revoke role
+                      <button type="button" onClick={() => setConfirming({ vaultId: r.vault!.id, vaultName: r.vault!.name, role: r.role })}>
+                        Revoke role<span className="visually-hidden"> {`${ROLE_TEXT[r.role]} in ${r.vault.name}`}</span>
                       </button>
                     )}
                   </td>
