@@ -73,7 +73,7 @@ export function Overview() {
           <p>
             {plural(d.keystores.totalCount, "keystore")}
             {byHealth.length > 0 && ": "}
-            {byHealth.map(([h, n]) => `${n} ${healthText(h).toLowerCase()}`).join(", ")}
+            {byHealth.map(([h, n]) => `${n} ${h === "OK" ? "healthy" : healthText(h).toLowerCase()}`).join(", ")}
           </p>
           {unhealthy.length > 0 && (
             <ul className="plain">
