@@ -45,14 +45,11 @@ export function Overview() {
 
   // Keys that need someone: drifted or failed copies, and active keys installed nowhere.
   const attention = new Map<string, { key: KeyRow; why: string }>();
-  for (const k of d.activeKeys.nodes) {
-    const summary = stateSummary(k);
-    if (summary) attention.set(k.id, { key: k, why: summary.text });
-  }
-  for (const k of [...d.failing.nodes, ...d.outOfSync.nodes]) {
+  for (const k of [...d.activeKeys.nodes.filter((k) => stateSummary(k)), ...d.failing.nodes, ...d.outOfSync.nodes]) {
     if (attention.has(k.id)) continue;
     const bad = k.statusInKeystores.filter((s) => s.syncFlag !== "OK");
-    attention.set(k.id, { key: k, why: `${bad.map((s) => `${s.syncFlag === "ERROR" ? "failed" : "drifted"} in ${s.keystoreName}`).join(", ")}` });
+    const why = bad.map((s) => `${s.syncFlag === "ERROR" ? "Failed" : "Drifted"} in ${s.keystoreName}${s.error ? `: ${s.error}` : ""}`).join("; ");
+    attention.set(k.id, { key: k, why: why || "Not installed in any keystore." });
   }
 
   // Dates ahead: when deactivated keys may be destroyed, and when keystores delete destroyed keys' copies.
