@@ -48,7 +48,7 @@ describe.skipIf(skip !== undefined)("accessibility of every page", () => {
       await page.locator("main h1").first().waitFor();
       // Let the page's data arrive (its loading line goes) before judging it.
       await page.waitForFunction(() => !document.querySelector("main .loading"));
-      await page.waitForFunction((source) => new RegExp(source).test(document.title), title.source, { timeout: 5000 }).catch(() => found.push(`${path}: title is "${document.title}"`));
+      await page.waitForFunction((source) => new RegExp(source).test(document.title), title.source, { timeout: 5000 }).catch(async () => found.push(`${path}: title is "${await page.title()}"`));
       for (const v of await seriousViolations(page)) found.push(`${path}: ${v}`);
       await s.screenshot(`a11y-${name}`);
     }

@@ -8,6 +8,7 @@ import { usePageTitle } from "../components/use-page-title.ts";
 import { Link } from "../router.tsx";
 import { plural, stateWord, timeUntil } from "../text/words.ts";
 import { StateBadge } from "./keys/badges.tsx";
+import { FirstKeystore } from "./FirstKeystore.tsx";
 import { stateSummary } from "./keys/installs.ts";
 
 type Copy = Pick<KeyStatusInKeystore, "keystoreName" | "status" | "syncFlag" | "error"> & { deletionDate: string | null };
@@ -64,6 +65,7 @@ export function Overview() {
     <>
       <h1>Overview</h1>
       <Alert>{q.error}</Alert>
+      {d.keystores.totalCount === 0 && <FirstKeystore />}
       <div className="tiles">
         <section className="panel" aria-labelledby="health-title" data-testid="overview-health">
           <h2 id="health-title">Keystore health</h2>
@@ -80,11 +82,6 @@ export function Overview() {
                 </li>
               ))}
             </ul>
-          )}
-          {d.keystores.totalCount === 0 && (
-            <p>
-              No keystore yet: <Link to="/keystores/new">connect one</Link>.
-            </p>
           )}
         </section>
         <section className="panel" aria-labelledby="states-title" data-testid="overview-states">
