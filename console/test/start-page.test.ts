@@ -54,6 +54,8 @@ describe.skipIf(skip !== undefined)("start page", () => {
 
     const dates = await page.getByTestId("overview-dates").getByRole("row", { name: /retiring-key/ }).textContent();
     expect(dates).toMatch(/\(in (4 h|3 h [1-5]?\d min)\)retiring-keycan be destroyed/);
+    // Every section and the account fit one header row at 1366 px.
+    expect((await page.locator("header.top").boundingBox())!.height).toBeLessThan(60);
     await checkPage(s, "start-page", /^Overview · UKO console$/);
   });
 
