@@ -11,7 +11,7 @@ import { StateBadge, SyncBadge } from "./badges.tsx";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionButton } from "../../components/ActionButton.tsx";
 import { usePageTitle } from "../../components/use-page-title.ts";
-import { holdsWord } from "../../text/words.ts";
+import { holdsWord, timeUntil } from "../../text/words.ts";
 import { ACTIONS, stateRefusal, type Action } from "./key-actions.ts";
 import { actionOutcome } from "./installs.ts";
 
@@ -59,7 +59,8 @@ export function KeyPage({ id }: { id: string }) {
         q.replace(() => ({ managedKey: outcome.managedKey! }));
       }
       else if (outcome.keystoreNames) setError(`${outcome.message} (${outcome.keystoreNames.join(", ")})`);
-      else if (outcome.nextRotationAt) setError(`${outcome.message} It can be rotated again at ${formatTime(outcome.nextRotationAt)}.`);
+      // The API's message carries a timestamp; the wait is said in words, as on the disabled button.
+      else if (outcome.nextRotationAt) setError(`Rotated less than an hour ago: can be rotated again in ${timeUntil(outcome.nextRotationAt) ?? "a moment"} (${formatTime(outcome.nextRotationAt)}).`);
       else setError(outcome.message);
       setPending(undefined);
       if (!outcome.managedKey) await q.reload();
