@@ -58,6 +58,7 @@ describe.skipIf(skip !== undefined)("plain words", () => {
     const table = page.getByTestId("key-keystores");
     expect(await table.getByRole("columnheader").allTextContents()).toContain("Key id in keystore");
     expect(await table.getByRole("row", { name: /aws-words/ }).textContent()).toMatch(new RegExp(`aws-words\\s*active\\s*in sync\\s*1\\s*${remoteId}`));
+    expect(await page.getByTestId("verification-pattern").textContent()).toMatch(/^[0-9A-F]{6} \(AES key check value: .*\)\. It identifies the key material without revealing it/);
     await checkPage(s, "words-key-page", /^Key spoken-key · UKO console$/);
   });
 });

@@ -48,3 +48,14 @@ export function timeUntil(iso: string | null | undefined, now = Date.now()): str
   const ms = Date.parse(iso) - now;
   return ms > 0 ? durationWords(ms) : undefined;
 }
+
+const PATTERN_WORDS: Record<string, string> = {
+  "kcv-aes-zero": "AES key check value: a block of zeros encrypted under the key, first 3 bytes",
+  "hmac-sha256-empty": "HMAC-SHA256 of an empty message under the key, first 3 bytes",
+  "spki-sha256": "SHA-256 of the public key (its SubjectPublicKeyInfo)",
+};
+
+/** What a verification pattern's method computes, so it can be compared with the keystore's own. */
+export function patternWords(method: string): string {
+  return PATTERN_WORDS[method] ?? method;
+}

@@ -11,7 +11,7 @@ import { StateBadge, SyncBadge } from "./badges.tsx";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionButton } from "../../components/ActionButton.tsx";
 import { usePageTitle } from "../../components/use-page-title.ts";
-import { holdsWord, timeUntil } from "../../text/words.ts";
+import { holdsWord, patternWords, timeUntil } from "../../text/words.ts";
 import { ACTIONS, stateRefusal, type Action } from "./key-actions.ts";
 import { actionOutcome } from "./installs.ts";
 
@@ -113,7 +113,18 @@ export function KeyPage({ id }: { id: string }) {
           <Link to={`/templates/${key.template.id}`}>{key.template.name}</Link>
         </dd>
         <dt>Verification pattern</dt>
-        <dd>{key.verificationPattern ? <code>{`${key.verificationPattern.method}: ${key.verificationPattern.value}`}</code> : <span className="muted">none</span>}</dd>
+        <dd data-testid="verification-pattern">
+          {key.verificationPattern ? (
+            <>
+              <code>{key.verificationPattern.value}</code>{" "}
+              <span className="muted">
+                ({patternWords(key.verificationPattern.method)}). It identifies the key material without revealing it: the same value in a keystore means the same key.
+              </span>
+            </>
+          ) : (
+            <span className="muted">none: the material is destroyed</span>
+          )}
+        </dd>
       </dl>
       <section className="panel" aria-labelledby="where-title">
         <h2 id="where-title">Status in keystores</h2>
