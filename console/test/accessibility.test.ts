@@ -54,4 +54,17 @@ describe.skipIf(skip !== undefined)("accessibility of every page", () => {
     }
     expect(found).toEqual([]);
   });
+
+  it("the sign-in page too", async () => {
+    const context = await s.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "en-US" });
+    try {
+      const page = await context.newPage();
+      await page.goto(s.url("/keys"));
+      await page.getByLabel("Access token").waitFor();
+      expect(await page.title()).toBe("Sign in · UKO console");
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
