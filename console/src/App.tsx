@@ -1,5 +1,5 @@
-import { useEffect, useRef } from "react";
-import { Link, matchPath, Redirect, useLocation } from "./router.tsx";
+import { useEffect, useLayoutEffect, useRef } from "react";
+import { Link, matchPath, useLocation } from "./router.tsx";
 import { KeystoreList } from "./pages/KeystoreList.tsx";
 import { KeystorePage } from "./pages/KeystorePage.tsx";
 import { Wizard } from "./pages/wizard/Wizard.tsx";
@@ -11,24 +11,35 @@ import { CreateTemplate } from "./pages/keys/CreateTemplate.tsx";
 import { TemplatePage } from "./pages/keys/TemplatePage.tsx";
 import { VaultList } from "./pages/vaults/VaultList.tsx";
 import { VaultPage } from "./pages/vaults/VaultPage.tsx";
+import { Overview } from "./pages/Overview.tsx";
+import { TokenList } from "./pages/access/TokenList.tsx";
+import { TokenPage } from "./pages/access/TokenPage.tsx";
+import { AuditLog } from "./pages/audit/AuditLog.tsx";
 import { useSession } from "./auth/use-session.ts";
 import { SignIn } from "./auth/SignIn.tsx";
 import { Account } from "./auth/Account.tsx";
 import { Alert, Loading } from "./components/Feedback.tsx";
 
-/** Routes, most specific first. */
-const ROUTES: [string, (p: Record<string, string>) => React.ReactElement][] = [
-  ["/keystores/new", () => <Wizard />],
-  ["/keystores/:id", (p) => <KeystorePage id={p.id!} />],
-  ["/keystores", () => <KeystoreList />],
-  ["/keys/new", () => <CreateKey />],
-  ["/keys/:id", (p) => <KeyPage id={p.id!} />],
-  ["/keys", () => <KeyList />],
-  ["/templates/new", () => <CreateTemplate />],
-  ["/templates/:id", (p) => <TemplatePage id={p.id!} />],
-  ["/templates", () => <TemplateList />],
-  ["/vaults/:id", (p) => <VaultPage id={p.id!} />],
-  ["/vaults", () => <VaultList />],
+/**
+ * Routes, most specific first, each with the tab title it starts with; a page that knows more
+ * (the key's label) sets its own with usePageTitle.
+ */
+const ROUTES: [string, string, (p: Record<string, string>) => React.ReactElement][] = [
+  ["/keystores/new", "Connect a keystore", () => <Wizard />],
+  ["/keystores/:id", "Keystore", (p) => <KeystorePage id={p.id!} />],
+  ["/keystores", "Keystores", () => <KeystoreList />],
+  ["/keys/new", "Create a key", () => <CreateKey />],
+  ["/keys/:id", "Managed key", (p) => <KeyPage id={p.id!} />],
+  ["/keys", "Managed keys", () => <KeyList />],
+  ["/templates/new", "Create a key template", () => <CreateTemplate />],
+  ["/templates/:id", "Key template", (p) => <TemplatePage id={p.id!} />],
+  ["/templates", "Key templates", () => <TemplateList />],
+  ["/vaults/:id", "Vault", (p) => <VaultPage id={p.id!} />],
+  ["/vaults", "Vaults", () => <VaultList />],
+  ["/tokens/:id", "Access token", (p) => <TokenPage id={p.id!} />],
+  ["/tokens", "Access tokens", () => <TokenList />],
+  ["/audit", "Audit log", () => <AuditLog />],
+  ["/", "Overview", () => <Overview />],
 ];
 
 export function App() {
@@ -37,6 +48,10 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   // On a client-side page change, move focus to the new page's content, as a page load would.
   useEffect(() => main.current?.focus(), [pathname]);
+  // The route's title first (layout effects run before the page's own usePageTitle effect).
+  useLayoutEffect(() => {
+    document.title = `${session.token ? (routeTitle(pathname) ?? "Page not found") : "Sign in"} · UKO console`;
+  }, [pathname, session.token]);
   // No token, or the API said it no longer works: the sign-in page, at the address asked for.
   if (!session.token) {
     return (
@@ -67,8 +82,7 @@ export function App() {
     );
   }
   let page: React.ReactElement = <NotFound />;
-  if (pathname === "/") page = <Redirect to="/keystores" />;
-  for (const [pattern, render] of ROUTES) {
+  for (const [pattern, , render] of ROUTES) {
     const params = matchPath(pattern, pathname);
     if (params) {
       page = render(params);
@@ -84,6 +98,9 @@ export function App() {
       <header className="top">
         <span className="brand">UKO console</span>
         <nav aria-label="Main">
+          <Link to="/" aria-current={section === "" ? "page" : undefined}>
+            Overview
+          </Link>
           <Link to="/vaults" aria-current={section === "vaults" ? "page" : undefined}>
             Vaults
           </Link>
@@ -96,6 +113,14 @@ export function App() {
           <Link to="/templates" aria-current={section === "templates" ? "page" : undefined}>
             Key templates
           </Link>
+          <Link to="/audit" aria-current={section === "audit" ? "page" : undefined}>
+            Audit log
+          </Link>
+          {session.me.administrator && (
+            <Link to="/tokens" aria-current={section === "tokens" ? "page" : undefined}>
+              Access tokens
+            </Link>
+          )}
         </nav>
         <Account me={session.me} />
       </header>
@@ -115,4 +140,8 @@ function NotFound() {
       </p>
     </>
   );
+}
+
+function routeTitle(pathname: string): string | undefined {
+  return ROUTES.find(([pattern]) => matchPath(pattern, pathname))?.[1];
 }

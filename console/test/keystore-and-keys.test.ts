@@ -72,14 +72,14 @@ describe.skipIf(skip !== undefined)("keystore page and managed keys", () => {
     await page.getByRole("button", { name: "Create key" }).click();
 
     await page.getByRole("heading", { name: "payments-key", level: 1 }).waitFor();
-    expect(await page.getByTestId("key-state").textContent()).toContain("pre activation");
+    expect(await page.getByTestId("key-state").textContent()).toContain("pre-activation");
     await page.getByRole("button", { name: "Activate" }).click();
     const dialog = page.getByRole("dialog");
     expect(await dialog.textContent()).toContain("installed and enabled in every keystore");
     await dialog.getByRole("button", { name: "Activate" }).click();
     await expect.poll(() => page.getByTestId("key-state").textContent()).toMatch(/^active usable/);
     const row = page.getByTestId("key-keystores").getByRole("row", { name: /aws-keys/ });
-    await expect.poll(() => row.textContent()).toMatch(/aws-keys\s*ACTIVE\s*in sync/);
+    await expect.poll(() => row.textContent()).toMatch(/aws-keys\s*active\s*in sync/);
     await s.screenshot("key-active");
   });
 

@@ -119,6 +119,10 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     const early = await act("destroy", off);
     expect(early.__typename).toBe("KeyStateError");
     expect(early.message).toMatch(/deactivated less than 1 hours ago; it can be destroyed from/);
+    // The key says when beforehand (the console disables Destroy until then): its deactivation plus the wait.
+    const when = (await t.gql(`query($id: ID!) { managedKey(id: $id) { deactivatedAt destroyableAt rotatableAt } }`, { id: key.id })).data.managedKey;
+    expect(Date.parse(when.destroyableAt) - Date.parse(when.deactivatedAt)).toBe(3_600_000);
+    expect(when.rotatableAt).toBeNull();
 
     // An hour and a bit later.
     await t.gateway.database.db.managedKey.update({ where: { id: key.id }, data: { deactivatedAt: new Date(Date.now() - 3_700_000) } });
@@ -272,6 +276,7 @@ describe.each(await providers())("managed keys on %s", (provider) => {
     }
     const again = await act("rotate", rotated);
     expect(again.__typename).toBe("RotationTooSoonError");
+    expect((await t.gql(`query($id: ID!) { managedKey(id: $id) { rotatableAt } }`, { id: key.id })).data.managedKey.rotatableAt).toBe(again.nextRotationAt);
     await t.gateway.database.db.managedKey.update({ where: { id: key.id }, data: { rotatedAt: new Date(Date.now() - 3_700_000) } });
     expect((await act("rotate", rotated)).managedKey.keyVersion).toBe(3);
   });

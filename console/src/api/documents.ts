@@ -68,12 +68,13 @@ export const DISCONNECT_KEYSTORE = `mutation($input: DisconnectKeystoreInput!) {
 const KEY_FIELDS = `id label description state version keyVersion usable algorithm size nameInKeystores updatedAt
   vault { id name } template { id name } verificationPattern { method value }
   versions { number createdAt verificationPattern { method value } }
-  statusInKeystores { keystoreName keystore { id name } status syncFlag detail error keyVersion targeted pending checkedAt }`;
+  rotatableAt destroyableAt
+  statusInKeystores { keystoreName keystore { id name } status syncFlag detail error keyVersion keyIdInKeystore targeted pending checkedAt }`;
 
 export const MANAGED_KEYS = `query($first: Int, $after: String, $filter: ManagedKeyFilter) {
   managedKeys(first: $first, after: $after, filter: $filter) {
     totalCount pageInfo { endCursor hasNextPage } nodes { id label state algorithm size usable vault { id name } template { id name }
-      statusInKeystores { keystoreName syncFlag } } } }`;
+      statusInKeystores { keystoreName status syncFlag } } } }`;
 
 export const MANAGED_KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS} } }`;
 
@@ -85,10 +86,11 @@ export const CREATE_MANAGED_KEY = `mutation($input: CreateManagedKeyInput!) { cr
 
 const KEY_ACTION_ERRORS = `... on KeyStateError { allowedStates state } ... on RotationTooSoonError { nextRotationAt }`;
 
-/** activate / deactivate / rotate / destroy take { id, expectedVersion }; sync takes { id }. */
-export function keyAction(action: "activate" | "deactivate" | "rotate" | "destroy" | "sync"): string {
+/** activate / deactivate / rotate / destroy / delete take { id, expectedVersion }; sync takes { id }. */
+export function keyAction(action: "activate" | "deactivate" | "rotate" | "destroy" | "delete" | "sync"): string {
   const Name = action.charAt(0).toUpperCase() + action.slice(1);
-  const extra = action === "rotate" ? KEY_ACTION_ERRORS : action === "sync" ? "" : "... on KeyStateError { allowedStates state }";
+  const stateError = "... on KeyStateError { allowedStates state }";
+  const extra = action === "rotate" ? KEY_ACTION_ERRORS : action === "sync" ? "" : action === "delete" ? `${stateError} ... on KeyStillInKeystoresError { keystoreNames }` : stateError;
   return `mutation($input: ${Name}ManagedKeyInput!) { ${action}ManagedKey(input: $input) {
     ${ERROR_FIELDS} ... on ${Name}ManagedKeySuccess { managedKey { ${KEY_FIELDS} } } ${extra} } }`;
 }
@@ -114,7 +116,7 @@ export const VAULT_LIST = `query { vaults(first: 100) { totalCount nodes { ${VAU
 export const VAULT = `query($id: ID!) { vault(id: $id) { ${VAULT_FIELDS} }
   keystores(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name type groups ${STATUS_FIELDS} } }
   keyTemplates(first: 100, filter: { vaultId: $id }) { totalCount nodes { id name archived keysCount targets { keystoreType keystoreGroup } } }
-  managedKeys(first: 100, filter: { vaultId: $id }) { totalCount nodes { id label state template { id name } } } }`;
+  managedKeys(first: 100, filter: { vaultId: $id }) { totalCount nodes { id label state template { id name } statusInKeystores { keystoreName status syncFlag } } } }`;
 
 export const CREATE_VAULT_FULL = `mutation($input: CreateVaultInput!) { createVault(input: $input) {
   ${WITH_ISSUES} ... on CreateVaultSuccess { vault { ${VAULT_FIELDS} } } } }`;

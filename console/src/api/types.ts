@@ -145,6 +145,7 @@ export interface KeyStatusInKeystore {
   detail: string;
   error: string | null;
   keyVersion: number;
+  keyIdInKeystore: string | null;
   targeted: boolean;
   pending: boolean;
   checkedAt: string | null;
@@ -166,6 +167,10 @@ export interface ManagedKey {
   verificationPattern: { method: string; value: string } | null;
   versions: { number: number; createdAt: string; verificationPattern: { method: string; value: string } | null }[];
   statusInKeystores: KeyStatusInKeystore[];
+  /** When it can be rotated again; null: never rotated. */
+  rotatableAt: string | null;
+  /** When a deactivated key's waiting time ends; null: no wait applies. */
+  destroyableAt: string | null;
   updatedAt: string;
 }
 
@@ -184,8 +189,8 @@ export interface KeyTemplate {
 }
 
 /** The targets of a template in one line, e.g. "aws_kms / payments, google_kms / eu". */
-export function targetsText(targets: readonly { keystoreType: string; keystoreGroup: string }[]): string {
-  return targets.map((t) => `${t.keystoreType} / ${t.keystoreGroup}`).join(", ");
+export function targetsText(targets: readonly { keystoreType: string; keystoreGroup: string }[], typeName: (type: string) => string = (type) => type): string {
+  return targets.map((t) => `${typeName(t.keystoreType)} / ${t.keystoreGroup}`).join(", ");
 }
 
 /** A vault as its list and page show it. */

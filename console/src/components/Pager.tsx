@@ -1,3 +1,4 @@
+import { plural } from "../text/words.ts";
 import { useState } from "react";
 
 /**
@@ -23,7 +24,7 @@ export function Pager(props: { page: number; total: number; pageSize: number; ha
         Previous page
       </button>
       <span>
-        Page {props.page} of {pages} ({props.total} {props.what})
+        Page {props.page} of {pages} ({plural(props.total, props.what.replace(/s$/, ""), props.what)})
       </span>
       <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
         Next page

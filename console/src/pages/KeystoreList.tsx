@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { FirstKeystore } from "./FirstKeystore.tsx";
 import { KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, KEYSTORES, VAULTS } from "../api/documents.ts";
 import { HEALTHS, type Health, type Keystore, type KeystoreType, type Page, type Vault } from "../api/types.ts";
 import { useQuery } from "../api/use-query.ts";
@@ -90,16 +91,7 @@ export function KeystoreList() {
       <Alert>{list.error}</Alert>
       {!page && list.loading && <Loading what="keystores" />}
       {page && page.totalCount === 0 && !filtered && (
-        <div className="empty">
-          <h2>No keystore yet</h2>
-          <p>
-            A keystore is a connection to a key store you already have, such as one region of an AWS account. Choose <strong>Add keystore</strong> to
-            connect the first one: you pick a vault, the keystore type, enter its connection properties and can test them before connecting.
-          </p>
-          <ActionLink className="primary" to="/keystores/new" refused={why("keystores.write")}>
-            Add your first keystore
-          </ActionLink>
-        </div>
+        <FirstKeystore />
       )}
       {page && page.totalCount === 0 && filtered && <p>No keystore matches these filters.</p>}
       {page && page.totalCount > 0 && (

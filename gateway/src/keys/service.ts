@@ -158,6 +158,17 @@ export class ManagedKeyService {
     return (await this.get(key.id))!;
   }
 
+  /** When a deactivated key's destroy wait ends (null: no wait applies); the API and the console read the same rule. */
+  destroyableAt(key: { state: string; deactivatedAt: Date | null }): Date | null {
+    if (key.state !== "DEACTIVATED" || !key.deactivatedAt) return null;
+    return new Date(key.deactivatedAt.getTime() + (this.o.destroyWaitMs ?? DEFAULT_DESTROY_WAIT_MS));
+  }
+
+  /** When the key may be rotated again (null: never rotated, so now). */
+  rotatableAt(key: { rotatedAt: Date | null }): Date | null {
+    return key.rotatedAt ? new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS) : null;
+  }
+
   async deactivate(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "deactivate");
     await this.changeState(key, { state: "DEACTIVATED", deactivatedAt: this.clock.now() });
@@ -167,8 +178,8 @@ export class ManagedKeyService {
   async destroy(input: { id: string; expectedVersion: number }) {
     const key = await this.requireAction(input, "destroy");
     const wait = this.o.destroyWaitMs ?? DEFAULT_DESTROY_WAIT_MS;
-    if (key.state === "DEACTIVATED" && key.deactivatedAt && this.clock.now().getTime() - key.deactivatedAt.getTime() < wait) {
-      const from = new Date(key.deactivatedAt.getTime() + wait);
+    const from = this.destroyableAt(key);
+    if (from && this.clock.now().getTime() < from.getTime()) {
       throw new KeyStateError("destroy", key.state, ALLOWED_FROM.destroy, `The key was deactivated less than ${formatDuration(wait)} ago; it can be destroyed from ${from.toISOString()}`);
     }
     // Destroying erases the material: only the remote copies, pending deletion, remain.
@@ -203,9 +214,8 @@ export class ManagedKeyService {
       if (connector && !connector.definition.capabilities.operations.includes("rotate")) throw new OperationNotSupportedError(type, "rotate");
     }
     const now = this.clock.now();
-    if (key.rotatedAt && now.getTime() - key.rotatedAt.getTime() < ROTATION_INTERVAL_MS) {
-      throw new RotationTooSoonError(new Date(key.rotatedAt.getTime() + ROTATION_INTERVAL_MS));
-    }
+    const from = this.rotatableAt(key);
+    if (from && now.getTime() < from.getTime()) throw new RotationTooSoonError(from);
     const next = key.keyVersion + 1;
     const version = newSealedVersion(this.o.rootKey, key.id, next, specOf(key));
     await this.o.db.$transaction(async (tx) => {

@@ -5,18 +5,22 @@ import { useQuery } from "../../api/use-query.ts";
 import { useLiveQuery } from "../../api/use-live.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Pager, usePager } from "../../components/Pager.tsx";
-import { Link } from "../../router.tsx";
+import { Link, useLocation } from "../../router.tsx";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionLink } from "../../components/ActionButton.tsx";
 import { StateBadge } from "./badges.tsx";
+import { plural, stateWord } from "../../text/words.ts";
+import { usePageTitle } from "../../components/use-page-title.ts";
 
 const PAGE_SIZE = 20;
-const STATES = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
+const STATES: ManagedKey["state"][] = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
 
 /** Managed keys, filterable by vault and state, with drift counted per key. */
 export function KeyList() {
   const [vaultId, setVaultId] = useState("");
-  const [state, setState] = useState("");
+  // The start page links here with ?state=ACTIVE etc.
+  const { search } = useLocation();
+  const [state, setState] = useState(search.get("state") ?? "");
   const pager = usePager();
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
   const filter = { ...(vaultId ? { vaultId } : {}), ...(state ? { state } : {}) };
@@ -28,6 +32,7 @@ export function KeyList() {
   });
   const page = q.data?.managedKeys;
   const { why } = useCan();
+  usePageTitle("Managed keys");
   return (
     <>
       <div className="page-head">
@@ -66,7 +71,7 @@ export function KeyList() {
             <option value="">Any state</option>
             {STATES.map((s) => (
               <option key={s} value={s}>
-                {s.replace("_", " ").toLowerCase()}
+                {stateWord(s as ManagedKey["state"])}
               </option>
             ))}
           </select>
@@ -102,7 +107,7 @@ export function KeyList() {
                       <Link to={`/keys/${k.id}`}>{k.label}</Link>
                     </td>
                     <td>
-                      <StateBadge state={k.state} />
+                      <StateBadge state={k.state} copies={k.statusInKeystores} />
                     </td>
                     <td>
                       {k.algorithm.toUpperCase()} {k.size}
@@ -110,7 +115,7 @@ export function KeyList() {
                     <td>{k.vault.name}</td>
                     <td>{k.template.name}</td>
                     <td>
-                      {k.statusInKeystores.length}
+                      {plural(k.statusInKeystores.length, "keystore")}
                       {drift > 0 && <span className="badge tone-bad"> {drift} drifted</span>}
                     </td>
                   </tr>

@@ -1,34 +1,19 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { gql } from "../../api/client.ts";
 import { keyAction, MANAGED_KEY, MANAGED_KEY_CHANGED } from "../../api/documents.ts";
-import type { KeyState, ManagedKey, TypedError } from "../../api/types.ts";
+import type { ManagedKey, TypedError } from "../../api/types.ts";
 import { useLiveQuery } from "../../api/use-live.ts";
 import { LiveNote } from "../../components/LiveNote.tsx";
 import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
-import { Link } from "../../router.tsx";
+import { Link, navigate } from "../../router.tsx";
 import { StateBadge, SyncBadge } from "./badges.tsx";
 import { useCan } from "../../auth/use-can.ts";
-import type { Permission } from "../../auth/permissions.ts";
 import { ActionButton } from "../../components/ActionButton.tsx";
-
-type Action = "activate" | "deactivate" | "rotate" | "sync" | "destroy";
-
-/** Each action, when the key's state allows it, and what the confirmation says it does. */
-const ACTIONS: { action: Action; label: string; states: KeyState[]; permission: Permission; danger?: boolean; effect: string }[] = [
-  { action: "activate", permission: "keys.deploy", label: "Activate", states: ["PRE_ACTIVATION", "DEACTIVATED"], effect: "The key is installed and enabled in every keystore its template targets." },
-  { action: "deactivate", permission: "keys.deploy", label: "Deactivate", states: ["ACTIVE"], effect: "The key is disabled in every keystore: nothing can encrypt or decrypt with it until it is activated again." },
-  { action: "rotate", permission: "keys.rotate", label: "Rotate", states: ["ACTIVE"], effect: "New key material becomes a new version in every keystore that holds the key; the old version keeps decrypting what it encrypted." },
-  { action: "sync", permission: "keys.deploy", label: "Sync", states: ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"], effect: "The gateway's state for this key is pushed to every keystore where it drifted." },
-  {
-    action: "destroy",
-    permission: "keys.destroy",
-    label: "Destroy",
-    states: ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED"],
-    danger: true,
-    effect: "The key material is erased and the key is scheduled for deletion in every keystore. Data encrypted under it becomes unreadable once the keystores delete it. This cannot be undone.",
-  },
-];
+import { usePageTitle } from "../../components/use-page-title.ts";
+import { holdsWord, patternWords, timeUntil } from "../../text/words.ts";
+import { ACTIONS, stateRefusal, type Action } from "./key-actions.ts";
+import { actionOutcome } from "./installs.ts";
 
 export function KeyPage({ id }: { id: string }) {
   const q = useLiveQuery<{ managedKey: ManagedKey | null }>(MANAGED_KEY, { id }, {
@@ -44,7 +29,11 @@ export function KeyPage({ id }: { id: string }) {
   const [pending, setPending] = useState<(typeof ACTIONS)[number]>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  // The outcome of the last action: green only when every keystore did it.
+  const [notice, setNotice] = useState<{ text: string; failed: boolean }>();
+  // Re-rendered every 30 s so a wait counts down; the refusals compare with the time of this render.
+  useNow(30_000);
+  usePageTitle(q.data?.managedKey ? `Key ${q.data.managedKey.label}` : "Managed key");
   // Sync can only look: drift is shown, nothing is pushed to the keystores.
   const [dryRun, setDryRun] = useState(true);
   const { why } = useCan();
@@ -59,14 +48,19 @@ export function KeyPage({ id }: { id: string }) {
     setNotice(undefined);
     try {
       const input = action === "sync" ? { id, dryRun } : { id, expectedVersion: key.version };
-      const r = await gql<Record<string, TypedError & { managedKey?: ManagedKey; allowedStates?: string[]; nextRotationAt?: string }>>(keyAction(action), { input });
+      const r = await gql<Record<string, TypedError & { managedKey?: ManagedKey; allowedStates?: string[]; nextRotationAt?: string; keystoreNames?: string[] }>>(keyAction(action), { input });
       const outcome = r[`${action}ManagedKey`]!;
+      if (outcome.managedKey && action === "delete") return navigate(`/vaults/${key.vault.id}`);
       if (outcome.managedKey) {
-        setNotice(action === "sync" && dryRun ? "Checked each keystore; nothing was changed. Drift, if any, is marked below." : `Done: ${action}.`);
+        const spec = ACTIONS.find((a) => a.action === action)!;
+        // Outcomes are per keystore: a keystore that failed makes the banner red, never green.
+        setNotice(action === "sync" && dryRun ? { text: "Checked each keystore; nothing was changed. Drift, if any, is marked below.", failed: false } : actionOutcome(spec.done, outcome.managedKey.statusInKeystores));
         // The answer is the key as it is now: show it at once, without waiting for the next read.
         q.replace(() => ({ managedKey: outcome.managedKey! }));
       }
-      else if (outcome.nextRotationAt) setError(`${outcome.message} It can be rotated again at ${formatTime(outcome.nextRotationAt)}.`);
+      else if (outcome.keystoreNames) setError(`${outcome.message} (${outcome.keystoreNames.join(", ")})`);
+      // The API's message carries a timestamp; the wait is said in words, as on the disabled button.
+      else if (outcome.nextRotationAt) setError(`Rotated less than an hour ago: can be rotated again in ${timeUntil(outcome.nextRotationAt) ?? "a moment"} (${formatTime(outcome.nextRotationAt)}).`);
       else setError(outcome.message);
       setPending(undefined);
       if (!outcome.managedKey) await q.reload();
@@ -89,18 +83,18 @@ export function KeyPage({ id }: { id: string }) {
         <LiveNote live={q.live} />
         <div className="actions">
           {ACTIONS.filter((a) => a.states.includes(key.state)).map((a) => (
-            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault)} onClick={() => setPending(a)}>
+            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault) ?? stateRefusal(a.action, key, Date.now())} onClick={() => setPending(a)}>
               {a.label}
             </ActionButton>
           ))}
         </div>
       </div>
-      <Alert kind="success">{notice}</Alert>
+      <Alert kind={notice?.failed ? "error" : "success"}>{notice?.text}</Alert>
       <Alert>{error}</Alert>
       <dl className="summary">
         <dt>State</dt>
         <dd data-testid="key-state">
-          <StateBadge state={key.state} /> {key.usable ? "usable" : "not usable for encryption yet"}
+          <StateBadge state={key.state} copies={key.statusInKeystores} /> {key.usable ? "usable" : "not usable for encryption yet"}
         </dd>
         <dt>Algorithm</dt>
         <dd>
@@ -119,7 +113,18 @@ export function KeyPage({ id }: { id: string }) {
           <Link to={`/templates/${key.template.id}`}>{key.template.name}</Link>
         </dd>
         <dt>Verification pattern</dt>
-        <dd>{key.verificationPattern ? <code>{`${key.verificationPattern.method}: ${key.verificationPattern.value}`}</code> : <span className="muted">none</span>}</dd>
+        <dd data-testid="verification-pattern">
+          {key.verificationPattern ? (
+            <>
+              <code>{key.verificationPattern.value}</code>{" "}
+              <span className="muted">
+                ({patternWords(key.verificationPattern.method)}). It identifies the key material without revealing it: the same value in a keystore means the same key.
+              </span>
+            </>
+          ) : (
+            <span className="muted">none: the material is destroyed</span>
+          )}
+        </dd>
       </dl>
       <section className="panel" aria-labelledby="where-title">
         <h2 id="where-title">Status in keystores</h2>
@@ -133,6 +138,7 @@ export function KeyPage({ id }: { id: string }) {
                 <th scope="col">Holds</th>
                 <th scope="col">Sync</th>
                 <th scope="col">Version</th>
+                <th scope="col">Key id in keystore</th>
                 <th scope="col">Detail</th>
                 <th scope="col">Checked</th>
               </tr>
@@ -141,11 +147,12 @@ export function KeyPage({ id }: { id: string }) {
               {key.statusInKeystores.map((s) => (
                 <tr key={s.keystoreName} className={s.syncFlag !== "OK" ? "drift" : undefined}>
                   <td>{s.keystore ? <Link to={`/keystores/${s.keystore.id}`}>{s.keystoreName}</Link> : `${s.keystoreName} (disconnected)`}</td>
-                  <td>{s.status}</td>
+                  <td>{holdsWord(s.status)}</td>
                   <td>
                     <SyncBadge flag={s.syncFlag} />
                   </td>
                   <td>{s.keyVersion}</td>
+                  <td>{s.keyIdInKeystore ? <code>{s.keyIdInKeystore}</code> : <span className="muted">none yet</span>}</td>
                   <td>
                     {s.detail.replace(/_/g, " ")}
                     {s.error && <span className="error"> {s.error}</span>}
@@ -187,4 +194,14 @@ export function KeyPage({ id }: { id: string }) {
       </ConfirmDialog>
     </>
   );
+}
+
+/** The time now, again every `ms`: a wait shown in words ("in 12 min") counts down, and a button enables when it is over. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
 }

@@ -9,12 +9,16 @@ import { Link } from "../../router.tsx";
 import { StateBadge } from "../keys/badges.tsx";
 import { DeleteVault } from "./DeleteVault.tsx";
 import { VaultForm } from "./VaultForm.tsx";
+import { useTypeNames } from "../../api/use-type-names.ts";
+import { plural } from "../../text/words.ts";
+import { usePageTitle } from "../../components/use-page-title.ts";
+import type { KeyStatusInKeystore } from "../../api/types.ts";
 
 interface VaultData {
   vault: VaultDetail | null;
   keystores: Page<{ id: string; name: string; type: string; groups: string[]; status: { health: Health } }>;
   keyTemplates: Page<{ id: string; name: string; archived: boolean; keysCount: number; targets: { keystoreType: string; keystoreGroup: string }[] }>;
-  managedKeys: Page<{ id: string; label: string; state: KeyState; template: { id: string; name: string } }>;
+  managedKeys: Page<{ id: string; label: string; state: KeyState; template: { id: string; name: string }; statusInKeystores: Pick<KeyStatusInKeystore, "keystoreName" | "status" | "syncFlag">[] }>;
 }
 
 /** One vault: what it holds (each list's totalCount is its count), rename and delete for the administrator. */
@@ -23,6 +27,8 @@ export function VaultPage({ id }: { id: string }) {
   const q = useQuery<VaultData>(VAULT, { id }, { pollMs: editing ? undefined : POLL_MS });
   const { why } = useCan();
   const [notice, setNotice] = useState<string>();
+  const typeName = useTypeNames();
+  usePageTitle(q.data?.vault ? `Vault ${q.data.vault.name}` : "Vault");
   if (q.data && !q.data.vault) {
     return (
       <>
@@ -51,7 +57,7 @@ export function VaultPage({ id }: { id: string }) {
               Rename
             </ActionButton>
           )}
-          <DeleteVault vault={vault} refused={refused} />
+          <DeleteVault vault={vault} refused={refused ?? notEmptyReason(keystores.totalCount, keyTemplates.totalCount, managedKeys.totalCount)} />
         </div>
       </div>
       <Alert kind="success">{notice}</Alert>
@@ -72,7 +78,7 @@ export function VaultPage({ id }: { id: string }) {
         <dd>{vault.description || <span className="muted">none</span>}</dd>
         <dt>Holds</dt>
         <dd>
-          {keystores.totalCount} keystores, {keyTemplates.totalCount} key templates, {managedKeys.totalCount} managed keys
+          {plural(keystores.totalCount, "keystore")}, {plural(keyTemplates.totalCount, "key template")}, {plural(managedKeys.totalCount, "managed key")}
         </dd>
         <dt>Created</dt>
         <dd>{formatTime(vault.createdAt)}</dd>
@@ -80,7 +86,7 @@ export function VaultPage({ id }: { id: string }) {
 
       <section className="panel" aria-labelledby="vault-keystores">
         <h2 id="vault-keystores">Keystores ({keystores.totalCount})</h2>
-        <Rows empty="No keystore in this vault." items={keystores.nodes} head={["Name", "Type", "Groups", "Health"]} row={(k) => [<Link to={`/keystores/${k.id}`}>{k.name}</Link>, k.type, k.groups.join(", ") || "—", <HealthBadge health={k.status.health} />]} />
+        <Rows empty="No keystore in this vault." items={keystores.nodes} head={["Name", "Type", "Groups", "Health"]} row={(k) => [<Link to={`/keystores/${k.id}`}>{k.name}</Link>, typeName(k.type), k.groups.join(", ") || "—", <HealthBadge health={k.status.health} />]} />
       </section>
       <section className="panel" aria-labelledby="vault-templates">
         <h2 id="vault-templates">Key templates ({keyTemplates.totalCount})</h2>
@@ -88,15 +94,22 @@ export function VaultPage({ id }: { id: string }) {
           empty="No key template in this vault."
           items={keyTemplates.nodes}
           head={["Name", "Target", "Keys"]}
-          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${targetsText(t.targets)}${t.archived ? " (archived)" : ""}`, t.keysCount]}
+          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${targetsText(t.targets, typeName)}${t.archived ? " (archived)" : ""}`, t.keysCount]}
         />
       </section>
       <section className="panel" aria-labelledby="vault-keys">
         <h2 id="vault-keys">Managed keys ({managedKeys.totalCount})</h2>
-        <Rows empty="No managed key in this vault." items={managedKeys.nodes} head={["Label", "State", "Template"]} row={(k) => [<Link to={`/keys/${k.id}`}>{k.label}</Link>, <StateBadge state={k.state} />, k.template.name]} />
+        <Rows empty="No managed key in this vault." items={managedKeys.nodes} head={["Label", "State", "Template"]} row={(k) => [<Link to={`/keys/${k.id}`}>{k.label}</Link>, <StateBadge state={k.state} copies={k.statusInKeystores} />, k.template.name]} />
       </section>
     </>
   );
+}
+
+/** Why the API would refuse to delete the vault (it must hold nothing), in words; undefined when it is empty. */
+function notEmptyReason(keystores: number, templates: number, keys: number): string | undefined {
+  const held = [keystores && plural(keystores, "keystore"), templates && plural(templates, "key template"), keys && plural(keys, "managed key")].filter(Boolean);
+  if (!held.length) return undefined;
+  return `Only an empty vault can be deleted; this one holds ${held.join(", ")}. Delete the keys, then their templates, and disconnect the keystores first.`;
 }
 
 /** A small table of a vault's contents (at most 100 shown; the heading gives the full count). */

@@ -146,6 +146,8 @@ export function defineManagedKeys(
       expirationDate: t.expose("expirationDate", { type: "DateTime", nullable: true, description: "Planned expiration (from the template's period)." }),
       activatedAt: t.expose("activatedAt", { type: "DateTime", nullable: true, description: "Last activation." }),
       deactivatedAt: t.expose("deactivatedAt", { type: "DateTime", nullable: true, description: "Last deactivation." }),
+      destroyableAt: t.field({ type: "DateTime", nullable: true, description: "When a deactivated key's waiting time ends and it can be destroyed; null when no wait applies.", resolve: (k, _, ctx) => ctx.services.keys.destroyableAt(k) }),
+      rotatableAt: t.field({ type: "DateTime", nullable: true, description: "When it can be rotated again (at most once an hour); null when it was never rotated.", resolve: (k, _, ctx) => ctx.services.keys.rotatableAt(k) }),
       destroyedAt: t.expose("destroyedAt", { type: "DateTime", nullable: true, description: "When it was destroyed." }),
       createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was created." }),
       updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),

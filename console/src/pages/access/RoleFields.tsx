@@ -1,0 +1,32 @@
+import { useId } from "react";
+import { ROLE_TEXT, type VaultRole } from "../../auth/me.ts";
+
+const ROLES = Object.keys(ROLE_TEXT) as VaultRole[];
+
+/** A vault and a role in it, as two labelled selects in a fieldset. */
+export function RoleFields({ legend, vaults, value, onChange }: { legend: string; vaults: { id: string; name: string }[]; value: { vaultId: string; role: VaultRole | "" }; onChange(v: { vaultId: string; role: VaultRole | "" }): void }) {
+  const id = useId();
+  return (
+    <fieldset className="role-fields">
+      <legend>{legend}</legend>
+      <label htmlFor={`${id}-vault`}>Vault</label>
+      <select id={`${id}-vault`} value={value.vaultId} onChange={(e) => onChange({ ...value, vaultId: e.target.value })}>
+        <option value="">Choose a vault</option>
+        {vaults.map((v) => (
+          <option key={v.id} value={v.id}>
+            {v.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-role`}>Role</label>
+      <select id={`${id}-role`} value={value.role} onChange={(e) => onChange({ ...value, role: e.target.value as VaultRole | "" })}>
+        <option value="">Choose a role</option>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_TEXT[r]}
+          </option>
+        ))}
+      </select>
+    </fieldset>
+  );
+}

@@ -1,0 +1,162 @@
+import { useState } from "react";
+import { ACCESS_TOKENS, AUDIT_EVENTS } from "../../api/access-documents.ts";
+import { VAULTS } from "../../api/documents.ts";
+import type { Page, Vault } from "../../api/types.ts";
+import { useQuery } from "../../api/use-query.ts";
+import { useSession } from "../../auth/use-session.ts";
+import { Alert, Badge, formatTime, Loading } from "../../components/Feedback.tsx";
+import { usePageTitle } from "../../components/use-page-title.ts";
+import type { TokensData } from "../access/types.ts";
+import { ChainStatus } from "./ChainStatus.tsx";
+
+interface AuditEvent {
+  seq: number;
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  vaultId: string | null;
+  outcome: string;
+  reason: string | null;
+  requestId: string;
+}
+
+const PAGE_SIZE = 50;
+const OUTCOMES = ["success", "refused", "denied", "failed", "requested"];
+const OUTCOME_TONE: Record<string, "ok" | "warn" | "bad" | "neutral"> = { success: "ok", refused: "warn", denied: "bad", failed: "bad", requested: "neutral" };
+
+/** The audit log, newest first, filtered by vault, actor, action, outcome and time; the chain check for the administrator. */
+export function AuditLog() {
+  usePageTitle("Audit log");
+  const { me } = useSession();
+  const admin = me?.administrator ?? false;
+  const [filter, setFilter] = useState({ vaultId: "", actorId: "", action: "", outcome: "", from: "", to: "" });
+  // Older pages: the seq each page starts before (the API pages backwards by seq).
+  const [before, setBefore] = useState<number[]>([]);
+  const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
+  const tokens = useQuery<TokensData>(ACCESS_TOKENS, {}, { skip: !admin });
+  const variables = {
+    first: PAGE_SIZE,
+    ...(before.length ? { before: before[before.length - 1] } : {}),
+    filter: {
+      ...(filter.vaultId ? { vaultId: filter.vaultId } : {}),
+      ...(filter.actorId ? { actorId: filter.actorId } : {}),
+      ...(filter.action.trim() ? { action: filter.action.trim() } : {}),
+      ...(filter.outcome ? { outcome: filter.outcome } : {}),
+      ...(filter.from ? { from: new Date(filter.from).toISOString() } : {}),
+      ...(filter.to ? { to: new Date(filter.to).toISOString() } : {}),
+    },
+  };
+  const q = useQuery<{ auditEvents: AuditEvent[] }>(AUDIT_EVENTS, variables);
+  const events = q.data?.auditEvents;
+  const vaultName = (id: string | null) => (id ? (vaults.data?.vaults.nodes.find((v) => v.id === id)?.name ?? "a deleted vault") : "—");
+  const change = (field: keyof typeof filter) => (e: { target: { value: string } }) => {
+    setFilter((f) => ({ ...f, [field]: e.target.value }));
+    setBefore([]);
+  };
+  // Actors: every token for the administrator; others can pick among those seen on this page.
+  const actors = admin
+    ? (tokens.data?.accessTokens.map((t) => ({ id: t.id, name: t.name })) ?? [])
+    : [...new Map((events ?? []).filter((e) => e.actorId).map((e) => [e.actorId!, { id: e.actorId!, name: e.actorName ?? e.actorId! }])).values()];
+
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p className="muted">Every request that changes something, or was refused, is recorded here. No record holds a secret or key material.</p>
+      {admin && <ChainStatus />}
+      <form className="filters" role="search" aria-label="Filter audit events" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Vault
+          <select value={filter.vaultId} onChange={change("vaultId")}>
+            <option value="">All vaults</option>
+            {vaults.data?.vaults.nodes.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Actor
+          <select value={filter.actorId} onChange={change("actorId")}>
+            <option value="">Anyone</option>
+            {actors.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Action
+          <input type="search" value={filter.action} onChange={change("action")} placeholder="e.g. managed-keys.activate" />
+        </label>
+        <label>
+          Outcome
+          <select value={filter.outcome} onChange={change("outcome")}>
+            <option value="">Any outcome</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" value={filter.from} onChange={change("from")} />
+        </label>
+        <label>
+          Until
+          <input type="datetime-local" value={filter.to} onChange={change("to")} />
+        </label>
+      </form>
+      <Alert>{q.error}</Alert>
+      {!events && q.loading && <Loading what="audit events" />}
+      {events && events.length === 0 && <p className="empty">No audit event matches these filters.</p>}
+      {events && events.length > 0 && (
+        <table className="list" data-testid="audit-events">
+          <caption className="visually-hidden">Audit events, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Action</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Vault</th>
+              <th scope="col">Target</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id}>
+                <td>{formatTime(e.at)}</td>
+                <td>{e.actorName ?? <span className="muted">unknown</span>}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>
+                  <Badge tone={OUTCOME_TONE[e.outcome] ?? "neutral"}>{e.outcome}</Badge>
+                  {e.reason && <span className="muted"> {e.reason}</span>}
+                </td>
+                <td>{vaultName(e.vaultId)}</td>
+                <td>{e.targetType ? `${e.targetType.replace(/_/g, " ")} ${e.targetId?.slice(0, 8) ?? ""}` : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label="Pages of audit events">
+        <button type="button" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
+          Newer events
+        </button>
+        <button type="button" disabled={!events || events.length < PAGE_SIZE} onClick={() => events && setBefore((b) => [...b, events[events.length - 1]!.seq])}>
+          Older events
+        </button>
+      </nav>
+    </>
+  );
+}
