@@ -126,8 +126,8 @@ export async function createGateway(
       (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
     );
     const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
-    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
-    const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
+    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound((config.keySyncIntervalSeconds ?? 0) * 1000), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
+    const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000, services.claims);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",

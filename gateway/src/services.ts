@@ -6,6 +6,7 @@ import { AccessService } from "./access/service.js";
 import { AuditLog } from "./access/audit.js";
 import { StreamRegistry } from "./access/streams.js";
 import type { Db, DbProvider } from "./db/client.js";
+import { WorkClaims } from "./db/claims.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
@@ -30,6 +31,8 @@ export interface Services {
   streams: StreamRegistry;
   /** One connector session per connected keystore; closed by Gateway.close(). */
   sessions: SessionPool;
+  /** Claims on units of work (a key in a keystore, a keystore's health check), across replicas. */
+  claims: WorkClaims;
 }
 
 export function createServices(o: {
@@ -53,7 +56,9 @@ export function createServices(o: {
 }): Services {
   const events = createEvents();
   const sessions = new SessionPool(o);
-  const keys = new ManagedKeyService({ ...o, events, sessions });
+  // A claim's lease outlasts one operation's connector budget, so it only expires when its replica died.
+  const claims = new WorkClaims(o.db, { leaseMs: o.connectorTimeoutMs + 30_000, clock: o.clock ?? { now: () => new Date() } });
+  const keys = new ManagedKeyService({ ...o, events, sessions, claims });
   return {
     db: o.db,
     registry: o.registry,
@@ -67,5 +72,6 @@ export function createServices(o: {
     audit: new AuditLog(o.db, o.provider, { rootKey: o.rootKey, logger: o.auditLogger ?? o.logger, ...(o.auditCheckpointFile ? { checkpointFile: o.auditCheckpointFile } : {}) }),
     streams: new StreamRegistry(o.db, o.maxStreamsPerToken ?? 10, events),
     sessions,
+    claims,
   };
 }
