@@ -12,6 +12,7 @@ import { createContext, type Context } from "./context.js";
 import { loadRootKey } from "./crypto/root-key.js";
 import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
+import { PgEventTarget } from "./db/pg-event-target.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
@@ -56,6 +57,8 @@ export interface Gateway {
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
+  /** On PostgreSQL: carries events between replicas (LISTEN/NOTIFY). */
+  eventTarget?: PgEventTarget;
   close(): Promise<void>;
 }
 
@@ -88,7 +91,10 @@ export async function createGateway(
   }
   const database = createDb(config.databaseUrl);
   let registry: ConnectorRegistry | undefined;
+  // Replicas share one PostgreSQL: events travel through it (LISTEN/NOTIFY) to every replica's subscribers.
+  const eventTarget = database.provider === "postgresql" ? new PgEventTarget(config.databaseUrl, asConnectorLogger(logger.child({ component: "events" }))) : undefined;
   try {
+    await eventTarget?.ready();
     await checkRootKey(database.db, rootKey);
     const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
     const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
@@ -115,6 +121,7 @@ export async function createGateway(
       auditLogger: asConnectorLogger(logger.child({ component: "audit" })),
       installBackoff: { baseMs: (config.installBackoffBaseSeconds ?? 30) * 1000, maxMs: (config.installBackoffMaxSeconds ?? 3600) * 1000 },
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(eventTarget ? { eventTarget } : {}),
     });
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
@@ -174,6 +181,7 @@ export async function createGateway(
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
+      ...(eventTarget ? { eventTarget } : {}),
       close: async () => {
         await healthChecker.stop();
         await keySync.stop();
@@ -182,6 +190,7 @@ export async function createGateway(
         await services.streams.close();
         await refusals.flush();
         await services.sessions.closeAll();
+        await eventTarget?.close();
         await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
         await database.db.$disconnect();
         await connectors.close();
@@ -189,6 +198,7 @@ export async function createGateway(
       },
     };
   } catch (error) {
+    await eventTarget?.close();
     await database.db.$disconnect();
     // Connector processes it started must not outlive a failed start.
     await registry?.close();

@@ -53,8 +53,10 @@ export function createServices(o: {
   auditLogger?: ConnectorLogger;
   installBackoff?: InstallBackoff;
   clock?: { now(): Date };
+  /** Carries events to the other replicas (PostgreSQL); in process when absent. */
+  eventTarget?: EventTarget;
 }): Services {
-  const events = createEvents();
+  const events = createEvents(o.eventTarget);
   const sessions = new SessionPool(o);
   // A claim's lease outlasts one operation's connector budget, so it only expires when its replica died.
   const claims = new WorkClaims(o.db, { leaseMs: o.connectorTimeoutMs + 30_000, clock: o.clock ?? { now: () => new Date() } });
