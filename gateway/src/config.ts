@@ -43,6 +43,8 @@ export interface GatewayConfig {
   requestTimeoutMs?: number;
   /** Seconds between signed checkpoints of the audit log's head (0 = only at start and stop). */
   auditCheckpointIntervalSeconds?: number;
+  /** On SIGTERM: the longest in-flight requests may take to finish before the gateway stops anyway. */
+  shutdownTimeoutMs?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -97,6 +99,7 @@ const schema = z.object({
     .refine((s) => s.split(",").every((o) => o.trim() === "" || /^https?:\/\/[^/\s]+$/.test(o.trim())), "must be comma-separated origins like https://console.example.com (scheme, host, optional port; no path)")
     .optional(),
   UKO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  UKO_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   UKO_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (only at start and stop) or more seconds").max(86_400).default(60),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   UKO_METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,200}$/, "must be 32 to 200 characters of letters, digits, - and _ (e.g. from `openssl rand -hex 32`)").optional(),
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((o) => o.trim())
       .filter(Boolean),
     requestTimeoutMs: e.UKO_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.UKO_SHUTDOWN_TIMEOUT_MS,
     auditCheckpointIntervalSeconds: e.UKO_AUDIT_CHECKPOINT_INTERVAL_S,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.UKO_METRICS_TOKEN,

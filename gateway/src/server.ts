@@ -13,6 +13,7 @@ import { loadRootKey } from "./crypto/root-key.js";
 import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
 import { PgEventTarget } from "./db/pg-event-target.js";
+import { Readiness } from "./readiness.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
@@ -59,6 +60,14 @@ export interface Gateway {
   appliedMigrations: string[];
   /** On PostgreSQL: carries events between replicas (LISTEN/NOTIFY). */
   eventTarget?: PgEventTarget;
+  /** /readyz, and the requests in flight. */
+  readiness: Readiness;
+  /**
+   * SIGTERM: /readyz turns unready, background rounds stop, subscription streams end with a
+   * reason, in-flight requests get up to `timeoutMs` to finish, then everything closes (claims
+   * released, so other replicas take over at once).
+   */
+  shutdown(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,6 +144,7 @@ export async function createGateway(
     const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound((config.keySyncIntervalSeconds ?? 0) * 1000), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000, services.claims);
+    const readiness = new Readiness(database, () => (eventTarget ? { events: eventTarget.listening ? "listening" : "reconnecting" } : {}));
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
@@ -154,7 +164,7 @@ export async function createGateway(
         // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
         useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
         // The only answers without a token (GraphiQL's page is Yoga's own, before all of these).
-        healthEndpoints(database),
+        readiness.plugin(),
         consoleFiles(),
         requireToken({
           db: database.db,
@@ -169,6 +179,26 @@ export async function createGateway(
         requestIds(logger),
       ],
     });
+    // Once: a shutdown ends in close(), and whoever started the gateway may call close() too.
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= closeOnce());
+    const closeOnce = async () => {
+      await healthChecker.stop();
+      await keySync.stop();
+      await auditCheckpoints.stop();
+      await resuming;
+      await services.streams.close();
+      await refusals.flush();
+      await services.sessions.closeAll();
+      await eventTarget?.close();
+      // Work this replica still holds goes back now rather than when its lease runs out.
+      const released = await services.claims.releaseAll().catch((err: unknown) => logger.error({ err }, "claims could not be released; they expire by themselves"));
+      if (released) logger.info({ claims: released }, "released claimed work");
+      await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
+      await database.db.$disconnect();
+      await connectors.close();
+      lock?.release();
+    };
     return {
       yoga,
       services,
@@ -182,20 +212,17 @@ export async function createGateway(
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
       ...(eventTarget ? { eventTarget } : {}),
-      close: async () => {
-        await healthChecker.stop();
-        await keySync.stop();
-        await auditCheckpoints.stop();
-        await resuming;
-        await services.streams.close();
-        await refusals.flush();
-        await services.sessions.closeAll();
-        await eventTarget?.close();
-        await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
-        await database.db.$disconnect();
-        await connectors.close();
-        lock?.release();
+      readiness,
+      shutdown: async (timeoutMs: number) => {
+        readiness.beginShutdown();
+        logger.info({ inFlight: readiness.requestsInFlight, timeoutMs }, "shutting down: unready, finishing in-flight requests");
+        await Promise.all([healthChecker.stop(), keySync.stop(), auditCheckpoints.stop()]);
+        await services.streams.close(new GraphQLError("The gateway is shutting down; subscribe again (another replica serves you)", { extensions: { code: "SHUTTING_DOWN" } }));
+        const left = await readiness.drained(timeoutMs);
+        if (left > 0) logger.warn({ requests: left }, "requests still running when the shutdown timeout passed");
+        await close();
       },
+      close,
     };
   } catch (error) {
     await eventTarget?.close();
@@ -270,19 +297,3 @@ function maskError(logger: Logger) {
   };
 }
 
-/** /healthz: the process is up. /readyz: the database answers. */
-function healthEndpoints(database: DbHandle): Plugin {
-  return {
-    async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === "/healthz") return endResponse(fetchAPI.Response.json({ status: "ok" }));
-      if (url.pathname === "/readyz") {
-        try {
-          await database.db.$queryRawUnsafe("SELECT 1");
-          return endResponse(fetchAPI.Response.json({ status: "ready" }));
-        } catch {
-          return endResponse(fetchAPI.Response.json({ status: "database unreachable" }, { status: 503 }));
-        }
-      }
-    },
-  };
-}

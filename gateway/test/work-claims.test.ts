@@ -1,9 +1,9 @@
-import referenceConnector, { referenceBackend } from "@uko/connector-reference";
-import type { ConnectorDefinition, KeyOperations } from "@uko/connector-sdk";
+import { referenceBackend } from "@uko/connector-reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../src/connectors/registry.js";
 import { WorkClaims } from "../src/db/claims.js";
 import { providers, startTestGateway, type TestGateway } from "./harness.js";
+import { gated, newGate } from "./gated-connector.js";
 import { CREATE_KEY, createTemplate, KEY, lifecycle, SYNC } from "./keys-fixture.js";
 
 /**
@@ -12,61 +12,6 @@ import { CREATE_KEY, createTemplate, KEY, lifecycle, SYNC } from "./keys-fixture
  * first install waits on a promise the test releases (no sleeps): while it waits, the other side
  * runs. Before claims, both installed (two copies, or the database recording the loser's).
  */
-interface Gate {
-  installs: number;
-  /** Hold the next install at the gate. */
-  holdNext: boolean;
-  /** Resolves when the held install has started. */
-  entered: Promise<void>;
-  /** Called by the held install: says it started, and waits for `release`. */
-  hold: () => Promise<void>;
-  release: () => void;
-}
-
-function newGate(): Gate {
-  let entered!: () => void;
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  return {
-    installs: 0,
-    holdNext: false,
-    entered: new Promise<void>((r) => (entered = r)),
-    hold: () => {
-      entered();
-      return released;
-    },
-    release: () => release(),
-  };
-}
-
-/** The reference connector, its installs counted and the first one after `holdNext` held at the gate. */
-function gated(current: () => Gate): ConnectorDefinition {
-  return {
-    ...referenceConnector,
-    async connect(properties, host) {
-      const session = await referenceConnector.connect(properties, host);
-      const keys = session.keys!;
-      const installKey: KeyOperations["installKey"] = async (request, h, resumeKeyId) => {
-        const gate = current();
-        gate.installs++;
-        if (gate.holdNext) {
-          gate.holdNext = false;
-          await gate.hold();
-        }
-        return keys.installKey(request, h, resumeKeyId);
-      };
-      const wrapped = new Proxy(keys, {
-        get(target, property, receiver) {
-          if (property === "installKey") return installKey;
-          const value: unknown = Reflect.get(target, property, receiver);
-          return typeof value === "function" ? value.bind(target) : value;
-        },
-      });
-      return { ...session, test: (h) => session.test(h), keys: wrapped };
-    },
-  };
-}
-
 const CONNECT = `mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) { ... on ConnectKeystoreSuccess { keystore { id } } ... on Error { message } } }`;
 
 describe.each(await providers())("claimed work on %s", (provider) => {
