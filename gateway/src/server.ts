@@ -26,6 +26,7 @@ import { restrictSqliteFiles } from "./db/sqlite-files.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
+import { SharedRateLimiter } from "./access/shared-rate-limit.js";
 import { guardSchema } from "./access/guard.js";
 import { refuseUnstorableText } from "./input-text.js";
 import { DomainError, ValidationError } from "./errors.js";
@@ -170,7 +171,11 @@ export async function createGateway(
           db: database.db,
           refusals,
           requestIdOf,
-          limiter: new RateLimiter(config.rateLimitPerMinute ?? 0),
+          // One limit for the token across replicas on PostgreSQL; in memory on SQLite (one process).
+          limiter:
+            database.provider === "postgresql"
+              ? new SharedRateLimiter(database.db, config.rateLimitPerMinute ?? 0, options.clock ? () => options.clock!.now().getTime() : Date.now)
+              : new RateLimiter(config.rateLimitPerMinute ?? 0),
           unauthenticatedLimiter: new RateLimiter(config.unauthenticatedRateLimitPerMinute ?? 60),
           ...(config.trustedProxyHeader ? { trustedProxyHeader: config.trustedProxyHeader } : {}),
         }),
