@@ -132,6 +132,7 @@ export async function createGateway(
       installBackoff: { baseMs: (config.installBackoffBaseSeconds ?? 30) * 1000, maxMs: (config.installBackoffMaxSeconds ?? 3600) * 1000 },
       ...(options.clock ? { clock: options.clock } : {}),
       ...(eventTarget ? { eventTarget } : {}),
+      ...(config.claimLeaseMs !== undefined ? { claimLeaseMs: config.claimLeaseMs } : {}),
     });
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
