@@ -13,6 +13,7 @@ import { loadRootKey } from "./crypto/root-key.js";
 import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
 import { PgEventTarget } from "./db/pg-event-target.js";
+import { WorkClaims } from "./db/claims.js";
 import { Readiness } from "./readiness.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
@@ -133,7 +134,12 @@ export async function createGateway(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(eventTarget ? { eventTarget } : {}),
       ...(config.claimLeaseMs !== undefined ? { claimLeaseMs: config.claimLeaseMs } : {}),
+      replicaName: WorkClaims.replicaName(config.dataDir),
     });
+    // This replica's previous run was killed holding these (the same host and data directory):
+    // its work is resumed now, not when the leases run out.
+    const stale = await services.claims.releaseAll();
+    if (stale > 0) logger.info({ claims: stale }, "released the claims a previous run of this replica held");
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
     await services.audit.prepare();

@@ -57,11 +57,13 @@ export function createServices(o: {
   eventTarget?: EventTarget;
   /** How long a claim on a unit of work lasts (default: the connector budget and 30 s). */
   claimLeaseMs?: number;
+  /** The name this replica's claims carry (WorkClaims.replicaName). */
+  replicaName?: string;
 }): Services {
   const events = createEvents(o.eventTarget);
   const sessions = new SessionPool(o);
   // A claim's lease outlasts one operation's connector budget, so it only expires when its replica died.
-  const claims = new WorkClaims(o.db, { leaseMs: o.claimLeaseMs ?? o.connectorTimeoutMs + 30_000, clock: o.clock ?? { now: () => new Date() } });
+  const claims = new WorkClaims(o.db, { leaseMs: o.claimLeaseMs ?? o.connectorTimeoutMs + 30_000, clock: o.clock ?? { now: () => new Date() }, ...(o.replicaName ? { replica: o.replicaName } : {}) });
   const keys = new ManagedKeyService({ ...o, events, sessions, claims });
   return {
     db: o.db,

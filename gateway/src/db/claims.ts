@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "./client.js";
 
@@ -27,14 +27,25 @@ export interface Claim {
 }
 
 export class WorkClaims {
-  /** This replica; every claim it takes starts with it, so shutdown can release them all. */
-  readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /**
+   * This replica; every claim it takes starts with it, so shutdown can release them all, and so
+   * can the next start of the same replica (same host and data directory): what a killed process
+   * held is then taken back at once instead of at its lease's end.
+   */
+  readonly replica: string;
   private readonly waiters = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly db: Db,
-    private readonly o: { leaseMs: number; clock: { now(): Date }; pollMs?: number },
-  ) {}
+    private readonly o: { leaseMs: number; clock: { now(): Date }; pollMs?: number; replica?: string },
+  ) {
+    this.replica = o.replica ?? `${hostname()}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** The name a replica's claims carry: its host and data directory, stable across its restarts. */
+  static replicaName(dataDir: string): string {
+    return `${hostname()}:${createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`;
+  }
 
   /**
    * Claims the row if no one holds it (or the holder's lease is over) and `where` still holds;
@@ -77,7 +88,7 @@ export class WorkClaims {
     }
   }
 
-  /** Shutdown: every claim this replica still holds goes back at once, instead of at its expiry. */
+  /** Shutdown (and start: a previous run's): every claim this replica holds goes back at once, instead of at its expiry. */
   async releaseAll(): Promise<number> {
     const args = { where: { claimedBy: { startsWith: `${this.replica}/` } }, data: { claimedBy: null, claimExpiresAt: null } };
     const instances = await this.db.keyInstance.updateMany(args);
