@@ -1,6 +1,7 @@
 import { referenceBackend } from "@uko/connector-reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "../src/connectors/registry.js";
+import { ConfigError, loadConfig } from "../src/config.js";
 import { WorkClaims } from "../src/db/claims.js";
 import { providers, startTestGateway, type TestGateway } from "./harness.js";
 import { gated, newGate } from "./gated-connector.js";
@@ -75,6 +76,7 @@ describe.each(await providers())("claimed work on %s", (provider) => {
     expect(gate.installs).toBe(1);
     const mine = copies().filter((c) => c.tags["uko:managed-key-id"] === key.id);
     expect(mine).toHaveLength(1);
+    expect(mine[0]!.state).toBe("enabled");
     expect(synced.statusInKeystores[0]).toMatchObject({ status: "ACTIVE", syncFlag: "OK", pending: false, keyIdInKeystore: mine[0]!.keyId });
     expect((await row()).claimedBy).toBeNull();
     const fresh = (await t.gql(KEY, { id: key.id })).data.managedKey;
@@ -103,5 +105,15 @@ describe.each(await providers())("claimed work on %s", (provider) => {
     const mine = await a.tryClaim("keyInstance", row.id);
     await a.release(mine!);
     expect((await db.keyInstance.findUniqueOrThrow({ where: { id: row.id } })).claimedBy).toBeNull();
+  });
+});
+
+describe("the claim lease setting", () => {
+  it("defaults to the connector budget and 30 s, and refuses a lease no longer than one operation's budget, naming it", () => {
+    expect(loadConfig({}).claimLeaseMs).toBeUndefined();
+    expect(loadConfig({ UKO_CLAIM_LEASE_MS: "8000", UKO_CONNECTOR_TIMEOUT_MS: "5000" }).claimLeaseMs).toBe(8000);
+    expect(() => loadConfig({ UKO_CLAIM_LEASE_MS: "5000", UKO_CONNECTOR_TIMEOUT_MS: "5000" })).toThrow(ConfigError);
+    expect(() => loadConfig({ UKO_CLAIM_LEASE_MS: "5000", UKO_CONNECTOR_TIMEOUT_MS: "5000" })).toThrow(/UKO_CLAIM_LEASE_MS: must be longer than UKO_CONNECTOR_TIMEOUT_MS/);
+    expect(() => loadConfig({ UKO_CLAIM_LEASE_MS: "soon" })).toThrow(/UKO_CLAIM_LEASE_MS/);
   });
 });
