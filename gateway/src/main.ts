@@ -51,12 +51,18 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) process.exit(1);
     stopping = true;
+    let serving = true;
+    const stopServing = () => {
+      if (!serving) return;
+      serving = false;
+      server.close();
+      server.closeAllConnections();
+    };
     void gateway
-      .shutdown(config.shutdownTimeoutMs ?? 25_000)
+      .shutdown(config.shutdownTimeoutMs ?? 25_000, stopServing)
       .catch((err: unknown) => logger.error({ err }, "the shutdown did not finish cleanly"))
       .then(() => {
-        server.close();
-        server.closeAllConnections();
+        stopServing();
         metricsServer?.close();
         return stopTracing?.();
       })

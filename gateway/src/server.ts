@@ -67,9 +67,10 @@ export interface Gateway {
   /**
    * SIGTERM: /readyz turns unready, background rounds stop, subscription streams end with a
    * reason, in-flight requests get up to `timeoutMs` to finish, then everything closes (claims
-   * released, so other replicas take over at once).
+   * released, so other replicas take over at once). `stopServing` closes the HTTP listener once
+   * the requests are done, before the database goes.
    */
-  shutdown(timeoutMs: number): Promise<void>;
+  shutdown(timeoutMs: number, stopServing?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -225,13 +226,14 @@ export async function createGateway(
       appliedMigrations,
       ...(eventTarget ? { eventTarget } : {}),
       readiness,
-      shutdown: async (timeoutMs: number) => {
+      shutdown: async (timeoutMs: number, stopServing?: () => void) => {
         readiness.beginShutdown();
         logger.info({ inFlight: readiness.requestsInFlight, timeoutMs }, "shutting down: unready, finishing in-flight requests");
         await Promise.all([healthChecker.stop(), keySync.stop(), auditCheckpoints.stop()]);
         await services.streams.close(new GraphQLError("The gateway is shutting down; subscribe again (another replica serves you)", { extensions: { code: "SHUTTING_DOWN" } }));
         const left = await readiness.drained(timeoutMs);
         if (left > 0) logger.warn({ requests: left }, "requests still running when the shutdown timeout passed");
+        stopServing?.();
         await close();
       },
       close,

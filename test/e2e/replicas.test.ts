@@ -164,7 +164,8 @@ describe.skipIf(unavailable !== undefined)(`three replicas on one PostgreSQL${un
     }
 
     // The audit chain the three wrote together verifies.
-    for (const r of replicas) await r.stop();
+    // SIGTERM: each drains and exits cleanly, well within its shutdown timeout.
+    for (const r of replicas) expect(await r.stop(30_000)).toMatchObject({ code: 0, timedOut: false });
     const verified = await verifyAudit(envOf[0]!);
     expect(verified.output).toMatch(/audit chain intact: \d+ events/);
     expect(verified.code).toBe(0);
