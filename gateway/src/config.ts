@@ -43,6 +43,10 @@ export interface GatewayConfig {
   requestTimeoutMs?: number;
   /** Seconds between signed checkpoints of the audit log's head (0 = only at start and stop). */
   auditCheckpointIntervalSeconds?: number;
+  /** On SIGTERM: the longest in-flight requests may take to finish before the gateway stops anyway. */
+  shutdownTimeoutMs?: number;
+  /** How long a claim on a unit of work lasts: when a replica that died held it, how soon another takes over. */
+  claimLeaseMs?: number;
   /** Optional JSON file replacing the default price list. */
   priceListFile?: string;
   logLevel: string;
@@ -97,6 +101,8 @@ const schema = z.object({
     .refine((s) => s.split(",").every((o) => o.trim() === "" || /^https?:\/\/[^/\s]+$/.test(o.trim())), "must be comma-separated origins like https://console.example.com (scheme, host, optional port; no path)")
     .optional(),
   UKO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  UKO_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  UKO_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
   UKO_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(0, "must be 0 (only at start and stop) or more seconds").max(86_400).default(60),
   UKO_DESTROY_WAIT_S: z.coerce.number().int().min(0, "must be 0 or more seconds").max(365 * 86_400).default(4 * 3600),
   UKO_METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,200}$/, "must be 32 to 200 characters of letters, digits, - and _ (e.g. from `openssl rand -hex 32`)").optional(),
@@ -119,6 +125,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (e.UKO_ROOT_KEY && e.UKO_ROOT_KEY_FILE) {
     throw new ConfigError("Invalid configuration:\n  set UKO_ROOT_KEY or UKO_ROOT_KEY_FILE, not both");
+  }
+  // A lease shorter than one operation's budget would hand live work to another replica mid-way.
+  if (e.UKO_CLAIM_LEASE_MS !== undefined && e.UKO_CLAIM_LEASE_MS <= e.UKO_CONNECTOR_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration:\n  UKO_CLAIM_LEASE_MS: must be longer than UKO_CONNECTOR_TIMEOUT_MS (${e.UKO_CONNECTOR_TIMEOUT_MS})`);
   }
   const dataDir = resolve(e.UKO_DATA_DIR);
   const connectors =
@@ -155,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((o) => o.trim())
       .filter(Boolean),
     requestTimeoutMs: e.UKO_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.UKO_SHUTDOWN_TIMEOUT_MS,
+    ...(e.UKO_CLAIM_LEASE_MS !== undefined ? { claimLeaseMs: e.UKO_CLAIM_LEASE_MS } : {}),
     auditCheckpointIntervalSeconds: e.UKO_AUDIT_CHECKPOINT_INTERVAL_S,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.UKO_METRICS_TOKEN,

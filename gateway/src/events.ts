@@ -1,9 +1,9 @@
 import { createPubSub } from "graphql-yoga";
 
 /**
- * What the gateway announces to subscribers, by vault. In process: with several replicas a
- * subscriber sees the changes its own replica makes or observes (the background rounds run on
- * every replica, so drift still reaches everyone).
+ * What the gateway announces to subscribers, by vault. On SQLite (one process) in process; on
+ * PostgreSQL through `PgEventTarget` (LISTEN/NOTIFY), so a subscriber on any replica sees what
+ * every replica does, and a token's revocation ends its streams on every replica.
  */
 export type GatewayEvents = {
   "managedKey:changed": [vaultId: string, payload: { id: string }];
@@ -12,8 +12,8 @@ export type GatewayEvents = {
   "access:changed": [payload: { tokenId: string }];
 };
 
-export function createEvents() {
-  return createPubSub<GatewayEvents>();
+export function createEvents(eventTarget?: EventTarget) {
+  return createPubSub<GatewayEvents>(eventTarget ? { eventTarget: eventTarget as never } : undefined);
 }
 
 export type EventBus = ReturnType<typeof createEvents>;

@@ -45,17 +45,31 @@ async function main(): Promise<void> {
     logger.info({ port, connectors: types, migrations: gateway.appliedMigrations }, "gateway listening");
     console.log(`UKO gateway on http://localhost:${port}/graphql (keystore types: ${types.join(", ") || "none"})`);
   });
+  // SIGTERM (or Ctrl-C): unready at once, streams told why, in-flight requests finished within the
+  // shutdown timeout, claims given back; only then the listener closes. A second signal stops now.
+  let stopping = false;
   const stop = () => {
-    server.close();
-    server.closeAllConnections();
-    metricsServer?.close();
+    if (stopping) process.exit(1);
+    stopping = true;
+    let serving = true;
+    const stopServing = () => {
+      if (!serving) return;
+      serving = false;
+      server.close();
+      server.closeAllConnections();
+    };
     void gateway
-      .close()
-      .then(() => stopTracing?.())
+      .shutdown(config.shutdownTimeoutMs ?? 25_000, stopServing)
+      .catch((err: unknown) => logger.error({ err }, "the shutdown did not finish cleanly"))
+      .then(() => {
+        stopServing();
+        metricsServer?.close();
+        return stopTracing?.();
+      })
       .finally(() => process.exit(0));
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,9 @@ import { createContext, type Context } from "./context.js";
 import { loadRootKey } from "./crypto/root-key.js";
 import { checkRootKey } from "./crypto/root-key-check.js";
 import { createDb, providerOf, sqlitePath, type DbHandle } from "./db/client.js";
+import { PgEventTarget } from "./db/pg-event-target.js";
+import { WorkClaims } from "./db/claims.js";
+import { Readiness } from "./readiness.js";
 import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
@@ -24,6 +27,7 @@ import { restrictSqliteFiles } from "./db/sqlite-files.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
+import { SharedRateLimiter } from "./access/shared-rate-limit.js";
 import { guardSchema } from "./access/guard.js";
 import { refuseUnstorableText } from "./input-text.js";
 import { DomainError, ValidationError } from "./errors.js";
@@ -56,6 +60,17 @@ export interface Gateway {
   /** Set when this start created the root key file. */
   createdRootKeyFile?: string;
   appliedMigrations: string[];
+  /** On PostgreSQL: carries events between replicas (LISTEN/NOTIFY). */
+  eventTarget?: PgEventTarget;
+  /** /readyz, and the requests in flight. */
+  readiness: Readiness;
+  /**
+   * SIGTERM: /readyz turns unready, background rounds stop, subscription streams end with a
+   * reason, in-flight requests get up to `timeoutMs` to finish, then everything closes (claims
+   * released, so other replicas take over at once). `stopServing` closes the HTTP listener once
+   * the requests are done, before the database goes.
+   */
+  shutdown(timeoutMs: number, stopServing?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,7 +103,10 @@ export async function createGateway(
   }
   const database = createDb(config.databaseUrl);
   let registry: ConnectorRegistry | undefined;
+  // Replicas share one PostgreSQL: events travel through it (LISTEN/NOTIFY) to every replica's subscribers.
+  const eventTarget = database.provider === "postgresql" ? new PgEventTarget(config.databaseUrl, asConnectorLogger(logger.child({ component: "events" }))) : undefined;
   try {
+    await eventTarget?.ready();
     await checkRootKey(database.db, rootKey);
     const admin = await ensureAdminToken(database.db, { ...(config.adminToken ? { adminToken: config.adminToken } : {}), dataDir: config.dataDir });
     const connectorLogger = asConnectorLogger(logger.child({ component: "connector" }));
@@ -115,7 +133,14 @@ export async function createGateway(
       auditLogger: asConnectorLogger(logger.child({ component: "audit" })),
       installBackoff: { baseMs: (config.installBackoffBaseSeconds ?? 30) * 1000, maxMs: (config.installBackoffMaxSeconds ?? 3600) * 1000 },
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(eventTarget ? { eventTarget } : {}),
+      ...(config.claimLeaseMs !== undefined ? { claimLeaseMs: config.claimLeaseMs } : {}),
+      replicaName: WorkClaims.replicaName(config.dataDir),
     });
+    // This replica's previous run was killed holding these (the same host and data directory):
+    // its work is resumed now, not when the leases run out.
+    const stale = await services.claims.releaseAll();
+    if (stale > 0) logger.info({ claims: stale }, "released the claims a previous run of this replica held");
     const refusals = new RefusedAuthentications(services.audit, (config.authFailureAuditIntervalSeconds ?? 60) * 1000);
     // Keys a log written before keying, and anchors the head before anything else is appended.
     await services.audit.prepare();
@@ -126,8 +151,9 @@ export async function createGateway(
       (err: unknown) => logger.error({ err }, "resuming interrupted key operations failed"),
     );
     const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
-    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
-    const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
+    const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound((config.keySyncIntervalSeconds ?? 0) * 1000), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
+    const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000, services.claims);
+    const readiness = new Readiness(database, () => (eventTarget ? { events: eventTarget.listening ? "listening" : "reconnecting" } : {}));
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
@@ -147,13 +173,17 @@ export async function createGateway(
         // refuses the "simple" requests (GET, form posts) that a cross-site page could make anyway.
         useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
         // The only answers without a token (GraphiQL's page is Yoga's own, before all of these).
-        healthEndpoints(database),
+        readiness.plugin(),
         consoleFiles(),
         requireToken({
           db: database.db,
           refusals,
           requestIdOf,
-          limiter: new RateLimiter(config.rateLimitPerMinute ?? 0),
+          // One limit for the token across replicas on PostgreSQL; in memory on SQLite (one process).
+          limiter:
+            database.provider === "postgresql"
+              ? new SharedRateLimiter(database.db, config.rateLimitPerMinute ?? 0, options.clock ? () => options.clock!.now().getTime() : Date.now)
+              : new RateLimiter(config.rateLimitPerMinute ?? 0),
           unauthenticatedLimiter: new RateLimiter(config.unauthenticatedRateLimitPerMinute ?? 60),
           ...(config.trustedProxyHeader ? { trustedProxyHeader: config.trustedProxyHeader } : {}),
         }),
@@ -162,6 +192,26 @@ export async function createGateway(
         requestIds(logger),
       ],
     });
+    // Once: a shutdown ends in close(), and whoever started the gateway may call close() too.
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= closeOnce());
+    const closeOnce = async () => {
+      await healthChecker.stop();
+      await keySync.stop();
+      await auditCheckpoints.stop();
+      await resuming;
+      await services.streams.close();
+      await refusals.flush();
+      await services.sessions.closeAll();
+      await eventTarget?.close();
+      // Work this replica still holds goes back now rather than when its lease runs out.
+      const released = await services.claims.releaseAll().catch((err: unknown) => logger.error({ err }, "claims could not be released; they expire by themselves"));
+      if (released) logger.info({ claims: released }, "released claimed work");
+      await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
+      await database.db.$disconnect();
+      await connectors.close();
+      lock?.release();
+    };
     return {
       yoga,
       services,
@@ -174,21 +224,22 @@ export async function createGateway(
       createdRootKeyFile: createdFile,
       createdAdminTokenFile: admin.createdFile,
       appliedMigrations,
-      close: async () => {
-        await healthChecker.stop();
-        await keySync.stop();
-        await auditCheckpoints.stop();
-        await resuming;
-        await services.streams.close();
-        await refusals.flush();
-        await services.sessions.closeAll();
-        await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
-        await database.db.$disconnect();
-        await connectors.close();
-        lock?.release();
+      ...(eventTarget ? { eventTarget } : {}),
+      readiness,
+      shutdown: async (timeoutMs: number, stopServing?: () => void) => {
+        readiness.beginShutdown();
+        logger.info({ inFlight: readiness.requestsInFlight, timeoutMs }, "shutting down: unready, finishing in-flight requests");
+        await Promise.all([healthChecker.stop(), keySync.stop(), auditCheckpoints.stop()]);
+        await services.streams.close(new GraphQLError("The gateway is shutting down; subscribe again (another replica serves you)", { extensions: { code: "SHUTTING_DOWN" } }));
+        const left = await readiness.drained(timeoutMs);
+        if (left > 0) logger.warn({ requests: left }, "requests still running when the shutdown timeout passed");
+        stopServing?.();
+        await close();
       },
+      close,
     };
   } catch (error) {
+    await eventTarget?.close();
     await database.db.$disconnect();
     // Connector processes it started must not outlive a failed start.
     await registry?.close();
@@ -260,19 +311,3 @@ function maskError(logger: Logger) {
   };
 }
 
-/** /healthz: the process is up. /readyz: the database answers. */
-function healthEndpoints(database: DbHandle): Plugin {
-  return {
-    async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === "/healthz") return endResponse(fetchAPI.Response.json({ status: "ok" }));
-      if (url.pathname === "/readyz") {
-        try {
-          await database.db.$queryRawUnsafe("SELECT 1");
-          return endResponse(fetchAPI.Response.json({ status: "ready" }));
-        } catch {
-          return endResponse(fetchAPI.Response.json({ status: "database unreachable" }, { status: 503 }));
-        }
-      }
-    },
-  };
-}

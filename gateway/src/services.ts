@@ -6,6 +6,7 @@ import { AccessService } from "./access/service.js";
 import { AuditLog } from "./access/audit.js";
 import { StreamRegistry } from "./access/streams.js";
 import type { Db, DbProvider } from "./db/client.js";
+import { WorkClaims } from "./db/claims.js";
 import { createEvents, type EventBus } from "./events.js";
 import type { PriceList } from "./keystores/cost.js";
 import { ManagedKeyService } from "./keys/service.js";
@@ -30,6 +31,8 @@ export interface Services {
   streams: StreamRegistry;
   /** One connector session per connected keystore; closed by Gateway.close(). */
   sessions: SessionPool;
+  /** Claims on units of work (a key in a keystore, a keystore's health check), across replicas. */
+  claims: WorkClaims;
 }
 
 export function createServices(o: {
@@ -50,10 +53,18 @@ export function createServices(o: {
   auditLogger?: ConnectorLogger;
   installBackoff?: InstallBackoff;
   clock?: { now(): Date };
+  /** Carries events to the other replicas (PostgreSQL); in process when absent. */
+  eventTarget?: EventTarget;
+  /** How long a claim on a unit of work lasts (default: the connector budget and 30 s). */
+  claimLeaseMs?: number;
+  /** The name this replica's claims carry (WorkClaims.replicaName). */
+  replicaName?: string;
 }): Services {
-  const events = createEvents();
+  const events = createEvents(o.eventTarget);
   const sessions = new SessionPool(o);
-  const keys = new ManagedKeyService({ ...o, events, sessions });
+  // A claim's lease outlasts one operation's connector budget, so it only expires when its replica died.
+  const claims = new WorkClaims(o.db, { leaseMs: o.claimLeaseMs ?? o.connectorTimeoutMs + 30_000, clock: o.clock ?? { now: () => new Date() }, ...(o.replicaName ? { replica: o.replicaName } : {}) });
+  const keys = new ManagedKeyService({ ...o, events, sessions, claims });
   return {
     db: o.db,
     registry: o.registry,
@@ -67,5 +78,6 @@ export function createServices(o: {
     audit: new AuditLog(o.db, o.provider, { rootKey: o.rootKey, logger: o.auditLogger ?? o.logger, ...(o.auditCheckpointFile ? { checkpointFile: o.auditCheckpointFile } : {}) }),
     streams: new StreamRegistry(o.db, o.maxStreamsPerToken ?? 10, events),
     sessions,
+    claims,
   };
 }

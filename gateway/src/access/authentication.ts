@@ -3,6 +3,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Db } from "../db/client.js";
 import type { Actor } from "./actor.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { SharedRateLimiter } from "./shared-rate-limit.js";
 import type { RefusedAuthentications } from "./refusals.js";
 import { authenticate } from "./tokens.js";
 
@@ -57,8 +58,8 @@ export function requireToken(o: {
   db: Db;
   refusals: RefusedAuthentications;
   requestIdOf: (r: Request) => string;
-  /** Per access token. */
-  limiter: RateLimiter;
+  /** Per access token (shared by the replicas on PostgreSQL). */
+  limiter: RateLimiter | SharedRateLimiter;
   /** Per client address, for requests without a valid token. */
   unauthenticatedLimiter: RateLimiter;
   trustedProxyHeader?: string;
@@ -74,7 +75,7 @@ export function requireToken(o: {
         );
       const result = await authenticate(o.db, request.headers.get("authorization"), new Date());
       if ("actor" in result) {
-        const wait = o.limiter.take(result.actor.tokenId);
+        const wait = await o.limiter.take(result.actor.tokenId);
         if (wait > 0) return tooMany(wait, `Too many requests for this access token; retry in ${wait} s`);
         actors.set(request, result.actor);
         // A write per request would cost more than it tells: a minute's precision is enough.

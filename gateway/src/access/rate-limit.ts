@@ -1,6 +1,7 @@
 /**
  * Rate limiting: a token bucket per key (an access token, or a client address), refilled
- * continuously. In process: each replica limits what it serves. Buckets that have refilled are
+ * continuously. In process: each replica limits what it serves (per-token limits on PostgreSQL are
+ * shared by the replicas instead: SharedRateLimiter). Buckets that have refilled are
  * forgotten once there are many, so a flood of distinct keys cannot grow the map without end.
  */
 export class RateLimiter {

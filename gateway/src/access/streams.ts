@@ -75,10 +75,13 @@ export class StreamRegistry {
     for (const stream of this.byToken.get(tokenId) ?? []) void stream.recheck();
   }
 
-  /** Ends every stream (the gateway is closing). */
-  async close(): Promise<void> {
+  /**
+   * Ends every stream (the gateway is closing); with `reason`, each subscriber is told why before
+   * its stream completes (a shutdown: subscribe again, another replica serves it).
+   */
+  async close(reason?: GraphQLError): Promise<void> {
     await this.listening?.return?.();
-    await Promise.all([...this.byToken.values()].flatMap((set) => [...set].map((s) => s.return())));
+    await Promise.all([...this.byToken.values()].flatMap((set) => [...set].map((s) => (reason ? s.end(reason) : s.return()))));
   }
 
   private async recheck(stream: Stream<unknown>, check: StreamCheck): Promise<GraphQLError | null> {
@@ -128,6 +131,13 @@ class Stream<T> implements AsyncIterableIterator<T> {
 
   attach(source: AsyncIterator<T>): void {
     this.source = source;
+  }
+
+  /** Ends the stream, telling the subscriber why. */
+  async end(reason: GraphQLError): Promise<void> {
+    if (this.done) return;
+    this.failure ??= reason;
+    await this.return();
   }
 
   /** Decides again; ends the stream when its actor may no longer have it. True when it ended. */

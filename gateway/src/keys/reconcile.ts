@@ -1,5 +1,6 @@
 import {
   ConnectorError,
+  isAdoptableCopy,
   isConnectorError,
   type ConnectorHost,
   type InstallKeyRequest,
@@ -145,12 +146,14 @@ function materialIfKept(key: KeyView): KeyMaterial | undefined {
 /**
  * The keystore's operations with `findManagedCopy` answered once per copy: it may list a whole
  * remote account, and one run may ask twice (a resumed install that then meets its own name).
+ * A copy that may not be adopted (pending deletion, or left by a failed attempt) counts as none,
+ * whatever the connector's own search skipped.
  */
 function searchingOnce(keys: KeyOperations): KeyOperations {
   const found = new Map<string, Promise<RemoteKey | null>>();
   const findManagedCopy = (copy: ManagedCopyRef, host: ConnectorHost) => {
     const ref = `${copy.managedKeyId}/${copy.version}`;
-    if (!found.has(ref)) found.set(ref, keys.findManagedCopy(copy, host));
+    if (!found.has(ref)) found.set(ref, keys.findManagedCopy(copy, host).then((key) => (key && isAdoptableCopy(key) ? key : null)));
     return found.get(ref)!;
   };
   // Every other method runs on the connector's own object, as it was written to.

@@ -16,6 +16,7 @@ import { newSealedVersion, specOf } from "./material.js";
 import { addPeriod } from "./period.js";
 import { KeyReconciler } from "./key-reconciler.js";
 import { DEFAULT_INSTALL_BACKOFF, type InstallBackoff } from "./backoff.js";
+import type { WorkClaims } from "../db/claims.js";
 import { ALLOWED_FROM, DEFAULT_DESTROY_WAIT_MS, keyLabel, ROTATION_INTERVAL_MS, type KeyAction, type KeyState } from "./rules.js";
 import { KEY_ALGORITHMS, type KeyAlgorithm } from "../templates/rules.js";
 import type { StoredTarget } from "../templates/targets.js";
@@ -36,6 +37,8 @@ export interface ManagedKeyServiceOptions {
   /** How long the background sync waits after failed pushes to a keystore. */
   installBackoff?: InstallBackoff;
   clock?: { now(): Date };
+  /** Claims on each key in each keystore, shared by live requests and background rounds on every replica. */
+  claims: WorkClaims;
 }
 
 export interface ManagedKeyListArgs {
@@ -77,7 +80,8 @@ export class ManagedKeyService {
 
   constructor(private readonly o: ManagedKeyServiceOptions) {
     this.clock = o.clock ?? { now: () => new Date() };
-    this.reconciler = new KeyReconciler({ ...o, clock: this.clock, installBackoff: o.installBackoff ?? DEFAULT_INSTALL_BACKOFF });
+    // A live request waits for the operation holding its key and keystore at most that operation's budget, and a margin.
+    this.reconciler = new KeyReconciler({ ...o, clock: this.clock, installBackoff: o.installBackoff ?? DEFAULT_INSTALL_BACKOFF, claimWaitMs: o.connectorTimeoutMs * 2 + 5_000 });
   }
 
   async create(input: { vaultId: string; templateId: string; label: string; description?: string | null; namingValues?: readonly { name: string; value: string }[] | null }) {
@@ -293,11 +297,13 @@ export class ManagedKeyService {
    * looks at every other live key's copies, recording drift and announcing it. It never pushes a
    * key's state over drift: that is syncManagedKey's decision.
    */
-  async syncRound(): Promise<{ keys: number; drifted: number }> {
+  async syncRound(intervalMs = 0): Promise<{ keys: number; drifted: number }> {
     await this.resumePending();
     const keys = await this.o.db.managedKey.findMany({ where: { state: { not: "PRE_ACTIVATION" }, instances: { some: { keystoreId: { not: null } } } }, select: { id: true } });
+    // With several replicas each runs the round: a keystore another looked at within (most of) the interval is left alone.
+    const observedBefore = intervalMs > 0 ? new Date(this.clock.now().getTime() - intervalMs * 0.9) : undefined;
     let drifted = 0;
-    for (const { id } of keys) if (await this.reconciler.run(id, "observe")) drifted++;
+    for (const { id } of keys) if (await this.reconciler.run(id, "observe", { background: true, ...(observedBefore ? { observedBefore } : {}) })) drifted++;
     return { keys: keys.length, drifted };
   }
 
@@ -312,7 +318,7 @@ export class ManagedKeyService {
       select: { managedKeyId: true },
       distinct: ["managedKeyId"],
     });
-    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true, dueOnly: true });
+    for (const { managedKeyId } of pending) await this.reconciler.run(managedKeyId, "push", { onlyPending: true, resuming: true, dueOnly: true, background: true });
     return pending.length;
   }
 

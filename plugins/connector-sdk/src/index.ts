@@ -41,5 +41,5 @@ export type {
 export { OPTIONAL_KEY_OPERATIONS, OPTIONAL_OPERATION_METHODS } from "./key-operations.js";
 export { aesKeyUnwrapPad, aesKeyWrapPad, loadWrappingKey, rsaAesKeyUnwrap, rsaAesKeyWrap, rsaOaepWrap } from "./key-wrap.js";
 export type { OaepHash } from "./key-wrap.js";
-export { findManagedCopyByListing, isManagedCopy, managedCopyTags, MAX_COPY_SEARCH_PAGES } from "./managed-copies.js";
+export { abandonedCopyTag, findManagedCopyByListing, isAdoptableCopy, isManagedCopy, managedCopyTags, MAX_COPY_SEARCH_PAGES } from "./managed-copies.js";
 export { mapConcurrently } from "./concurrency.js";
