@@ -13,7 +13,7 @@ export const AWS_KMS_PRICES: PriceModel = {
   operations: {
     per10k: 0.03,
     freeMonthly: 20_000,
-    note: "Most asymmetric requests cost more (about $0.10–0.15 per 10,000). The free tier (20,000 requests a month) is per account, shared by all its keys.",
+    note: "Most asymmetric requests cost more (about $0.10–0.15 per 10,000). The free allowance is per account, shared by all its keys.",
   },
   note: "This connector rotates by creating a new key (imported material cannot rotate in place), so each rotation adds a key at $1 a month until the old one is deleted. Approximate list prices.",
 };
