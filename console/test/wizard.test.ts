@@ -57,10 +57,11 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await expect.poll(() => page.getByRole("radio", { name: "Payments" }).isChecked()).toBe(true);
     await page.getByRole("button", { name: "Next" }).click();
 
-    // Type: one card per keystoreTypes entry, with its cost; the first keystore is free.
+    // Type: one card per keystoreTypes entry, with what the cloud charges (AWS: $1 a key a month), never a service fee.
     await page.getByRole("heading", { name: /Keystore type/ }).waitFor();
     const card = page.locator('[data-type="aws_kms"]');
-    await expect.poll(() => card.textContent()).toMatch(/AWS.*Free/s);
+    await expect.poll(() => card.textContent()).toMatch(/AWS.*About \D*1[.,]00\D* per month in cloud charges for 1 key version \(list prices as of \d{4}-\d{2}-\d{2}\)/s);
+    expect(await card.textContent()).not.toMatch(/Free|base charge/);
     await page.getByLabel("Prices in the currency of").selectOption("DE");
     await expect.poll(() => card.textContent()).toContain("€");
     await page.getByRole("button", { name: "Next" }).click();
@@ -88,14 +89,21 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     expect(await page.locator(".checks").textContent()).toContain("kms:ListKeys");
     await page.getByRole("button", { name: "Next" }).click();
 
-    // Summary: the secret only as "set", the total cost.
+    // Summary: the secret only as "set", the cloud's charges line by line, the total, and where the prices come from.
     await page.getByRole("heading", { name: /Summary/ }).waitFor();
     const summary = (await page.locator("dl.summary").textContent()) ?? "";
     expect(summary).not.toContain(ACCOUNTS.a.secretAccessKey);
     expect(await page.locator('[data-property="aws_secret_access_key"] dd').textContent()).toBe("set");
     expect(summary).toContain("Payments");
     expect(summary).toContain("passed");
-    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/Free/);
+    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/Total estimated cost: \D*0[.,]92\D* per month/);
+    const cost = (await page.getByTestId("total-cost").textContent()) ?? "";
+    expect(cost).toMatch(/KMS key \(symmetric or asymmetric, imported material included\): \D*0[.,]92/);
+    expect(cost).toMatch(/Cryptographic operations: \D*0[.,]00\D* \(10,000 at/);
+    expect(cost).toMatch(/The cloud's public list prices as of \d{4}-\d{2}-\d{2} \(pricing page\), approximate\. Assumes 1 key version and 10,000 operations a month\. Converted from USD/);
+    expect(cost).not.toMatch(/Free|base charge/);
+    expect(await page.getByRole("link", { name: "pricing page" }).getAttribute("href")).toBe("https://aws.amazon.com/kms/pricing/");
+    await s.screenshot("wizard-summary-cost");
     await page.getByRole("button", { name: "Connect" }).click();
 
     await page.getByRole("heading", { name: "aws-prod", level: 1 }).waitFor();
@@ -114,8 +122,8 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     expect(await page.locator(".test-result").textContent()).toMatch(/Failed/);
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByText(/You can connect anyway/).waitFor();
-    // The second external keystore is charged.
-    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/per month/);
+    // A second keystore costs what the first did: the cloud charges per key, not per keystore.
+    await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/Total estimated cost: \D*[0-9][.,][0-9]{2}\D* per month/);
     await page.getByRole("button", { name: "Connect" }).click();
     await page.getByRole("heading", { name: "aws-wrong", level: 1 }).waitFor();
     expect(await page.getByTestId("status").textContent()).toContain("Configuration error");

@@ -126,7 +126,7 @@ export async function createGateway(
       logger: connectorLogger,
       connectorTimeoutMs: config.connectorTimeoutMs,
       ...(config.connectorCallTimeoutMs !== undefined ? { connectorCallTimeoutMs: config.connectorCallTimeoutMs } : {}),
-      prices: loadPriceList(config.priceListFile),
+      prices: loadPriceList(config.priceListFile, connectors.all().map((c) => c.definition.type)),
       ...(config.destroyWaitSeconds !== undefined ? { destroyWaitMs: config.destroyWaitSeconds * 1000 } : {}),
       ...(config.maxStreamsPerToken !== undefined ? { maxStreamsPerToken: config.maxStreamsPerToken } : {}),
       auditCheckpointFile: join(config.dataDir, CHECKPOINT_FILE),

@@ -212,23 +212,4 @@ describe.each(await providers())("keystores on %s", (provider) => {
     expect(aws.requiredPermissions.map((p: { name: string }) => p.name)).toContain("kms:ImportKeyMaterial");
     expect(aws.capabilities.algorithms).toContainEqual({ algorithm: "rsa", sizes: ["2048", "3072", "4096"] });
   });
-
-  it("estimates cost: the first external keystore is free, later ones are charged", async () => {
-    const fresh = await startTestGateway(provider);
-    try {
-      const q = `query($c: String!) { keystoreCostEstimate(input: { type: "reference", country: $c }) {
-        ... on KeystoreCostEstimateSuccess { estimate { free startsBaseCharge currency keystoreMonthly { amount currency } baseHourly { amount } } }
-        ${errorFields("ValidationError", "UnknownKeystoreTypeError")} } }`;
-      const first = (await fresh.gql(q, { c: "US" })).data.keystoreCostEstimate.estimate;
-      expect(first).toMatchObject({ free: true, startsBaseCharge: true, currency: "USD", keystoreMonthly: { amount: 0 }, baseHourly: { amount: 5 } });
-      await fresh.gql(`mutation { createVault(input: { name: "V" }) { __typename } }`);
-      const v = (await fresh.gql(`{ vaults { nodes { id } } }`)).data.vaults.nodes[0].id;
-      await fresh.gql(CONNECT, { input: { vaultId: v, name: "first", properties: props() } });
-      const second = (await fresh.gql(q, { c: "DE" })).data.keystoreCostEstimate.estimate;
-      expect(second).toMatchObject({ free: false, startsBaseCharge: false, currency: "EUR", keystoreMonthly: { amount: 64.4, currency: "EUR" } });
-      expect((await fresh.gql(q, { c: "ZZ" })).data.keystoreCostEstimate.__typename).toBe("ValidationError");
-    } finally {
-      await fresh.close();
-    }
-  });
 });

@@ -36,8 +36,9 @@ export const KEYSTORE = `query($id: ID!) { keystore(id: $id) { ${KEYSTORE_FIELDS
   lastConnectionTest { name kind outcome message permission } } }`;
 
 export const COST_ESTIMATE = `query($input: KeystoreCostEstimateInput!) { keystoreCostEstimate(input: $input) {
-  ${WITH_ISSUES} ... on KeystoreCostEstimateSuccess { estimate { free startsBaseCharge explanation currency
-    keystoreMonthly { amount currency } baseHourly { amount currency } estimatedMonthlyTotal { amount currency } } } } }`;
+  ${WITH_ISSUES} ... on KeystoreCostEstimateSuccess { estimate { currency keyVersions monthlyOperations priceSource sourceUrl pricesAsOf complete explanation
+    lineItems { kind description quantity unit unitPrice { amount currency } monthly { amount currency } note }
+    estimatedMonthlyTotal { amount currency } } } } }`;
 
 const TEST_FIELDS = "ok health message missingPermissions checks { name kind outcome message permission }";
 

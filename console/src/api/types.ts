@@ -93,14 +93,31 @@ export interface Money {
   currency: string;
 }
 
+/** One line of keystoreCostEstimate: what the cloud (or the operator) charges a month for one thing. */
+export interface CostLineItem {
+  kind: "KEY_VERSIONS" | "OPERATIONS" | "NOT_PER_KEY" | "INTERNAL_CHARGE";
+  description: string;
+  quantity: number | null;
+  unit: string | null;
+  unitPrice: Money | null;
+  monthly: Money | null;
+  note: string | null;
+}
+
+/** keystoreCostEstimate's answer: the cloud's charges for one keystore, never the orchestrator's (it is free). */
 export interface CostEstimate {
-  free: boolean;
-  keystoreMonthly: Money;
-  baseHourly: Money;
-  estimatedMonthlyTotal: Money;
-  startsBaseCharge: boolean;
-  explanation: string;
   currency: string;
+  keyVersions: number;
+  monthlyOperations: number;
+  priceSource: "CLOUD_PUBLIC_PRICES" | "OPERATOR_PRICE_LIST" | "NONE";
+  sourceUrl: string | null;
+  pricesAsOf: string | null;
+  lineItems: CostLineItem[];
+  estimatedMonthlyTotal: Money;
+  complete: boolean;
+  explanation: string;
+  /** Set by the console, not the API: every charge is known and the total is zero. */
+  free: boolean;
 }
 
 export interface FieldIssue {

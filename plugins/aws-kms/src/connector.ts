@@ -4,6 +4,7 @@ import { AwsKeyOperations, PENDING_WINDOW_DAYS } from "./key-operations.js";
 import { supportedAlgorithms } from "./key-specs.js";
 import { awsConnection, Kms } from "./kms-client.js";
 import { AWS_PERMISSIONS } from "./permissions.js";
+import { AWS_KMS_PRICES } from "./prices.js";
 import { awsProperties } from "./properties.js";
 
 /**
@@ -30,6 +31,7 @@ export default defineConnector({
   // AWS rotates imported material in place only for single-Region symmetric keys: every kind
   // rotates as a new key with the alias moved to it.
   rotation: "new_key",
+  priceModel: AWS_KMS_PRICES,
   // AWS alias names, without the `alias/` prefix the connector adds.
   keyNaming: {
     minLength: 1,

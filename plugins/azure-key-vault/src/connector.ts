@@ -4,6 +4,7 @@ import { ensureKek, KEK_NAME, KEK_REPAIR } from "./kek.js";
 import { AzureKeyOperations, DELETION_WINDOW_DAYS } from "./key-operations.js";
 import { SUPPORTED_ALGORITHMS } from "./key-specs.js";
 import { AZURE_PERMISSIONS } from "./permissions.js";
+import { AZURE_KEY_VAULT_PRICES } from "./prices.js";
 import { azureProperties } from "./properties.js";
 import { azureConnection, Vault } from "./vault-client.js";
 
@@ -27,6 +28,7 @@ export default defineConnector({
     repair: KEK_REPAIR,
   },
   rotation: "new_version",
+  priceModel: AZURE_KEY_VAULT_PRICES,
   keyNaming: {
     minLength: 1,
     maxLength: 127,

@@ -40,6 +40,37 @@ describe("connector definitions", () => {
     expect(repairHint(repair)).toBe('the keystore\'s "Recreate import key" action (the repairKeystore mutation in the API)');
   });
 
+  it("an optional price model is checked field by field, naming each bad one", () => {
+    const withPrices = (priceModel: unknown) => validateConnectorDefinition(defineConnector({ ...valid, priceModel: priceModel as never }));
+    const sound = {
+      currency: "USD",
+      sourceUrl: "https://example.com/pricing",
+      asOf: "2026-11-01",
+      keys: { basis: "per_key_version_month", prices: [{ label: "HSM key", protection: "hsm", monthly: 1 }], freeKeyVersions: 5 },
+      operations: { per10k: 0.03, freeMonthly: 20000 },
+    };
+    expect(withPrices(sound)).toEqual([]);
+    expect(withPrices({ ...sound, keys: { basis: "not_per_key", note: "Billed per crypto unit." }, operations: undefined })).toEqual([]);
+    expect(withPrices({ ...sound, currency: "EUR", sourceUrl: "ftp://x", asOf: "1 Nov 2026" })).toEqual([
+      'connector "demo_store": priceModel.currency must be "USD" (the clouds publish list prices in USD), not "EUR"',
+      'connector "demo_store": priceModel.sourceUrl must be the http(s) address of the cloud\'s pricing page',
+      'connector "demo_store": priceModel.asOf must be the date the prices were read, YYYY-MM-DD',
+    ]);
+    expect(withPrices({ ...sound, keys: { basis: "per_key_version_month", prices: [{ label: "", protection: "cloud", monthly: -1 }], freeKeyVersions: 1.5 } })).toEqual([
+      'connector "demo_store": priceModel.keys.prices[0].label is missing',
+      'connector "demo_store": priceModel.keys.prices[0].protection must be "hsm" or "software"',
+      'connector "demo_store": priceModel.keys.prices[0].monthly must be a finite amount ≥ 0',
+      'connector "demo_store": priceModel.keys.freeKeyVersions must be a whole number ≥ 0',
+    ]);
+    expect(withPrices({ ...sound, keys: { basis: "per_key_version_month", prices: [] } })).toEqual(['connector "demo_store": priceModel.keys.prices must list at least one key version price']);
+    expect(withPrices({ ...sound, keys: { basis: "not_per_key", note: " " } })).toEqual(['connector "demo_store": priceModel.keys.note must say what the cloud charges instead of keys']);
+    expect(withPrices({ ...sound, keys: { basis: "per_crypto_unit" }, operations: { per10k: Number.NaN } })).toEqual([
+      'connector "demo_store": priceModel.keys.basis must be "per_key_version_month" or "not_per_key"',
+      'connector "demo_store": priceModel.operations.per10k must be a finite amount ≥ 0',
+    ]);
+    expect(withPrices("cheap")).toEqual(['connector "demo_store": priceModel must be an object']);
+  });
+
   it("accepts a valid definition", () => {
     expect(validateConnectorDefinition(defineConnector(valid))).toEqual([]);
   });

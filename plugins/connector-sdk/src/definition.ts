@@ -1,5 +1,6 @@
 import type { ConnectorHost } from "./host.js";
 import type { KeyOperations, OptionalKeyOperation } from "./key-operations.js";
+import type { PriceModel } from "./price-model.js";
 import type { PropertyDefinition, PropertyValues } from "./properties.js";
 
 /**
@@ -166,6 +167,12 @@ export interface ConnectorDefinition {
    * `installKey` and `scheduleKeyDeletion`, where the connector reads it.
    */
   readonly deletionWindowOption?: string;
+  /**
+   * The cloud's public list prices for this keystore type (per key version per month, per 10,000
+   * operations, or "not per key"), for the gateway's cost estimate. Optional: without it the
+   * estimate shows no cloud price unless the operator's price list has one.
+   */
+  readonly priceModel?: PriceModel;
   /** Computes the `derived` properties from the given ones; throw ConnectorError INVALID_PROPERTIES if it cannot. */
   derive?(properties: Readonly<PropertyValues>): PropertyValues | Promise<PropertyValues>;
   /** Opens a session; must not contact the remote system beyond what creating a client needs. */

@@ -24,6 +24,8 @@ export type { PropertyDefinition, PropertyValue, PropertyValues, PropertyValueTy
 export { connectorGraphqlNames, GATEWAY_TYPE_NAMES, graphqlNameProblems, RESERVED_PROPERTY_FIELDS } from "./graphql-names.js";
 export type { ConnectorGraphqlNames } from "./graphql-names.js";
 export { validateConnectorDefinition } from "./validate-definition.js";
+export { priceModelProblems } from "./price-model.js";
+export type { KeyVersionPrice, NotPerKeyPrice, OperationPrice, PerKeyVersionPrices, PriceModel } from "./price-model.js";
 export { validateProperties } from "./validate-properties.js";
 export type { PropertyIssue, PropertyValidation } from "./validate-properties.js";
 export type {

@@ -1,6 +1,7 @@
 import { CONTRACT_VERSION, type ConnectorDefinition } from "./definition.js";
 import { graphqlNameProblems } from "./graphql-names.js";
 import { OPTIONAL_KEY_OPERATIONS } from "./key-operations.js";
+import { priceModelProblems } from "./price-model.js";
 import type { PropertyDefinition } from "./properties.js";
 
 const TYPE_ID = /^[a-z][a-z0-9_]{1,39}$/;
@@ -104,6 +105,9 @@ export function validateConnectorDefinition(candidate: unknown): string[] {
     if (!o || o.default === undefined) {
       add(`deletionWindowOption "${String(def.deletionWindowOption)}" must name a template option with a default`);
     }
+  }
+  if (def.priceModel !== undefined) {
+    for (const problem of priceModelProblems(def.priceModel)) add(problem);
   }
   return problems;
 }

@@ -50,8 +50,27 @@ export function lintConnectorDefinition(definition: ConnectorDefinition, options
       add(`keyNaming.pattern ${naming.pattern} is not a valid regular expression`);
     }
   }
+  problems.push(...priceModelLint(definition, where));
   const declared = new Set(definition.capabilities?.operations ?? []);
   if (definition.rotation !== undefined && !declared.has("rotate")) add(`declares rotation "${definition.rotation}" but not the rotate operation`);
   return problems;
 }
 
+
+/**
+ * Stricter than the SDK's check, which only refuses what the gateway cannot use: a price list a
+ * person reads must come from an https page, be dated no later than today, and name each key
+ * price once (two prices with one label cannot be told apart in the estimate).
+ */
+function priceModelLint(definition: ConnectorDefinition, where: string): string[] {
+  const model = definition.priceModel;
+  if (!model || typeof model !== "object") return [];
+  const problems: string[] = [];
+  const add = (message: string) => problems.push(`${where}: priceModel.${message}`);
+  if (typeof model.sourceUrl === "string" && !model.sourceUrl.startsWith("https://")) add(`sourceUrl ${model.sourceUrl} is not https`);
+  const asOf = Date.parse(`${model.asOf}T00:00:00Z`);
+  if (asOf > Date.now()) add(`asOf ${model.asOf} is in the future: give the day the prices were read`);
+  const labels = model.keys?.basis === "per_key_version_month" && Array.isArray(model.keys.prices) ? model.keys.prices.map((p) => p?.label) : [];
+  for (const label of new Set(labels.filter((l, i) => labels.indexOf(l) !== i))) add(`keys.prices has two prices labelled "${String(label)}"`);
+  return problems;
+}

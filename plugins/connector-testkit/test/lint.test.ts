@@ -22,6 +22,23 @@ describe("the static lint", () => {
     expect(lint({})).toEqual([]);
   });
 
+  it("checks a declared price model: the SDK's rules, then https, a date not in the future, distinct labels", () => {
+    const priceModel = {
+      currency: "USD" as const,
+      sourceUrl: "https://example.com/pricing",
+      asOf: "2026-11-01",
+      keys: { basis: "per_key_version_month" as const, prices: [{ label: "HSM key", protection: "hsm" as const, monthly: 1 }] },
+    };
+    expect(lint({ priceModel })).toEqual([]);
+    expect(lint({ priceModel: { ...priceModel, asOf: "2026-13-45" } })).toEqual(['connector "lint_demo": priceModel.asOf must be the date the prices were read, YYYY-MM-DD']);
+    const dup = { ...priceModel.keys, prices: [...priceModel.keys.prices, { label: "HSM key", protection: "software" as const, monthly: 0.06 }] };
+    expect(lint({ priceModel: { ...priceModel, sourceUrl: "http://example.com/pricing", asOf: "2999-01-01", keys: dup } })).toEqual([
+      'connector "lint_demo": priceModel.sourceUrl http://example.com/pricing is not https',
+      'connector "lint_demo": priceModel.asOf 2999-01-01 is in the future: give the day the prices were read',
+      'connector "lint_demo": priceModel.keys.prices has two prices labelled "HSM key"',
+    ]);
+  });
+
   it("refuses properties that collide after camel-casing, as the gateway would", () => {
     const properties = [...base.properties, property.string("dir_1", { label: "A", description: "a" }), property.string("dir1", { label: "B", description: "b" })];
     expect(lint({ properties })).toEqual(['connector "lint_demo": properties "dir_1" and "dir1" both become the GraphQL field dir1; rename one']);

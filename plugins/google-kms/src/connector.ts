@@ -5,6 +5,7 @@ import { DESTROY_SCHEDULED_DAYS, GoogleKeyOperations } from "./key-operations.js
 import { supportedAlgorithms } from "./key-specs.js";
 import { Kms } from "./kms-client.js";
 import { GOOGLE_PERMISSIONS } from "./permissions.js";
+import { GOOGLE_KMS_PRICES } from "./prices.js";
 import { deriveGoogleProperties, googleConnection, googleProperties, requireSameProject } from "./properties.js";
 
 /**
@@ -27,6 +28,7 @@ export default defineConnector({
     operations: ["rotate", "reimport", "cancel_deletion", "verify_material"],
   },
   rotation: "new_version",
+  priceModel: GOOGLE_KMS_PRICES,
   // Cloud KMS crypto key ids.
   keyNaming: {
     minLength: 1,

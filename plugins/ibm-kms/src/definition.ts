@@ -4,6 +4,7 @@ import { regionOf } from "./endpoints.js";
 import { IbmKeyOperations } from "./key-operations.js";
 import { ibmConnection, KeyProtectClient } from "./kms-client.js";
 import { IBM_PERMISSIONS } from "./permissions.js";
+import { IBM_PRICES } from "./prices.js";
 import { ibmProperties, type IbmVariant } from "./properties.js";
 
 const TEXT: Record<IbmVariant, { type: string; displayName: string; description: string }> = {
@@ -34,6 +35,7 @@ export function ibmConnector(variant: IbmVariant): ConnectorDefinition {
       operations: ["rotate", "cancel_deletion"],
     },
     rotation: "new_version",
+    priceModel: IBM_PRICES[variant],
     keyNaming: {
       minLength: 2,
       maxLength: 90,
