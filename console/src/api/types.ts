@@ -116,8 +116,6 @@ export interface CostEstimate {
   estimatedMonthlyTotal: Money;
   complete: boolean;
   explanation: string;
-  /** Set by the console, not the API: every charge is known and the total is zero. */
-  free: boolean;
 }
 
 export interface FieldIssue {

@@ -3,16 +3,14 @@ import type { CostLineItem, CostEstimate as Estimate, TypedError } from "../../a
 import { useQuery } from "../../api/use-query.ts";
 import { formatMoney } from "../../components/Feedback.tsx";
 
-type Result = { keystoreCostEstimate: TypedError & { estimate?: Omit<Estimate, "free"> } };
+type Result = { keystoreCostEstimate: TypedError & { estimate?: Estimate } };
 
 /** The cloud's charges for one keystore of this type, with the gateway's default assumptions (1 key version, 10,000 operations a month). */
 export function useCostEstimate(type: string | undefined, country: string) {
   const q = useQuery<Result>(COST_ESTIMATE, { input: { type, country } }, { skip: !type });
   const result = q.data?.keystoreCostEstimate;
-  const found = result?.estimate;
-  // "Free" only when every charge is known and adds to nothing (Key Protect's free key versions).
-  const estimate: Estimate | undefined = found && { ...found, free: found.complete && found.estimatedMonthlyTotal.amount === 0 };
-  return { estimate, error: q.error ?? (result && !found ? result.message : undefined) };
+  const estimate = result?.estimate;
+  return { estimate, error: q.error ?? (result && !estimate ? result.message : undefined) };
 }
 
 const notPerKey = (e: Estimate) => e.lineItems.some((l) => l.kind === "NOT_PER_KEY");

@@ -1,6 +1,5 @@
 import { fieldsFor, type Field } from "../../forms/descriptors.ts";
 import { parseGroups } from "../../forms/validate.ts";
-import { formatMoney } from "../../components/Feedback.tsx";
 import { LockMark } from "../../components/PropertyField.tsx";
 import { pemSummary } from "../../components/LongValue.tsx";
 import { COUNTRIES } from "./state.ts";
@@ -56,11 +55,7 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
         <dt>Estimated cost ({country})</dt>
         <dd data-testid="total-cost">
           {error && `No estimate: ${error}`}
-          {estimate && (
-            <>
-              <strong>{estimate.free ? "Free" : `${formatMoney(estimate.estimatedMonthlyTotal)} per month in total`}</strong>. <CostText estimate={estimate} />
-            </>
-          )}
+          {estimate && <CostText estimate={estimate} />}
         </dd>
       </dl>
       {notice && (
