@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectorDefinition } from "@uko/connector-sdk";
 import pino from "pino";
+import type { GatewayConfig } from "../src/config.js";
 import { ConnectorRegistry, register } from "../src/connectors/registry.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
@@ -20,6 +21,8 @@ export interface BenchOptions {
 export interface BenchGateway {
   gateway: Gateway;
   dataDir: string;
+  /** The administrator's bearer token. */
+  adminToken: string;
   /** The SQLite file the gateway uses. */
   file: string;
   /** A request body posted to /graphql as the administrator; throws on top-level errors. */
@@ -28,12 +31,16 @@ export interface BenchGateway {
   close(): Promise<void>;
 }
 
-export async function startBenchGateway(connectors: Record<string, ConnectorDefinition>, connectorTimeoutMs = 1000): Promise<BenchGateway> {
+export async function startBenchGateway(
+  connectors: Record<string, ConnectorDefinition>,
+  connectorTimeoutMs = 1000,
+  overrides: Partial<GatewayConfig> = {},
+): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
   const file = join(dataDir, "uko.db");
   const adminToken = `bench-admin-${randomBytes(24).toString("hex")}`;
   const gateway = await createGateway(
-    { port: 0, dataDir, databaseUrl: `file:${file}`, rootKey: randomBytes(32).toString("base64"), adminToken, connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs, rateLimitPerMinute: 0, logLevel: "silent" },
+    { port: 0, dataDir, databaseUrl: `file:${file}`, rootKey: randomBytes(32).toString("base64"), adminToken, connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs, rateLimitPerMinute: 0, logLevel: "silent", ...overrides },
     { registry: new ConnectorRegistry(Object.entries(connectors).map(([name, definition]) => register(name, definition))), logger: pino({ level: "silent" }) },
   );
   const headers = { "content-type": "application/json", authorization: `Bearer ${adminToken}` };
@@ -47,6 +54,7 @@ export async function startBenchGateway(connectors: Record<string, ConnectorDefi
   return {
     gateway,
     dataDir,
+    adminToken,
     file,
     post,
     gql: (query, variables = {}) => post(JSON.stringify({ query, variables })),
