@@ -24,6 +24,7 @@ import { restrictSqliteFiles } from "./db/sqlite-files.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
+import { VerifiedTokens } from "./access/verified-tokens.js";
 import { guardSchema } from "./access/guard.js";
 import { refuseUnstorableText } from "./input-text.js";
 import { DomainError, ValidationError } from "./errors.js";
@@ -128,6 +129,7 @@ export async function createGateway(
     const metrics = createGatewayMetrics(database.db, { token: config.metricsToken });
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound(), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000);
+    const verified = new VerifiedTokens(services.events);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
@@ -151,6 +153,7 @@ export async function createGateway(
         consoleFiles(),
         requireToken({
           db: database.db,
+          verified,
           refusals,
           requestIdOf,
           limiter: new RateLimiter(config.rateLimitPerMinute ?? 0),
@@ -180,6 +183,7 @@ export async function createGateway(
         await auditCheckpoints.stop();
         await resuming;
         await services.streams.close();
+        await verified.close();
         await refusals.flush();
         await services.sessions.closeAll();
         await services.audit.checkpoint().catch((err: unknown) => logger.error({ err }, "the last audit checkpoint could not be written"));
