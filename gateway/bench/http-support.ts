@@ -53,15 +53,19 @@ export interface LoadResult {
   failures: number;
 }
 
-/** POSTs `query` to the server as its token's bearer, `connections` at a time, for `seconds` (or `amount` requests). */
-export async function load(server: BenchServer, query: string, o: { connections: number; seconds?: number; amount?: number }): Promise<LoadResult> {
+/**
+ * POSTs `query` (or each of several in turn) to the server as its token's bearer, `connections`
+ * at a time, for `seconds` (or `amount` requests).
+ */
+export async function load(server: BenchServer, query: string | string[], o: { connections: number; seconds?: number; amount?: number }): Promise<LoadResult> {
+  const queries = typeof query === "string" ? [query] : query;
   const result = await autocannon({
     url: server.url,
     method: "POST",
     connections: o.connections,
     ...(o.amount ? { amount: o.amount } : { duration: o.seconds ?? 5 }),
     headers: { "content-type": "application/json", ...(server.token ? { authorization: `Bearer ${server.token}` } : {}) },
-    body: JSON.stringify({ query }),
+    requests: queries.map((q) => ({ method: "POST", body: JSON.stringify({ query: q }) })),
   });
   return {
     requestsPerSecond: result.requests.average,

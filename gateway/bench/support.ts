@@ -7,11 +7,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ConnectorDefinition } from "@uko/connector-sdk";
+import type { ConnectorDefinition, ConnectorLogger } from "@uko/connector-sdk";
 import pino from "pino";
 import type { GatewayConfig } from "../src/config.js";
-import { ConnectorRegistry, register } from "../src/connectors/registry.js";
+import { ConnectorRegistry, loadConnectors, register } from "../src/connectors/registry.js";
 import { createGateway, type Gateway } from "../src/server.js";
+
+const quiet: ConnectorLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export interface BenchOptions {
   /** Few iterations and small data: proves the benchmark runs and reports, in seconds. */
@@ -31,17 +33,29 @@ export interface BenchGateway {
   close(): Promise<void>;
 }
 
+/**
+ * A gateway with `connectors` built in. With `isolation` set, the same packages are loaded by name
+ * as the gateway loads them in production instead: each in its own process (`true`) or imported
+ * (`false`), so that the two can be compared.
+ */
 export async function startBenchGateway(
   connectors: Record<string, ConnectorDefinition>,
   connectorTimeoutMs = 1000,
   overrides: Partial<GatewayConfig> = {},
+  isolation?: boolean,
 ): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "uko-bench-"));
   const file = join(dataDir, "uko.db");
   const adminToken = `bench-admin-${randomBytes(24).toString("hex")}`;
   const gateway = await createGateway(
     { port: 0, dataDir, databaseUrl: `file:${file}`, rootKey: randomBytes(32).toString("base64"), adminToken, connectors: [], healthIntervalSeconds: 0, connectorTimeoutMs, rateLimitPerMinute: 0, logLevel: "silent", ...overrides },
-    { registry: new ConnectorRegistry(Object.entries(connectors).map(([name, definition]) => register(name, definition))), logger: pino({ level: "silent" }) },
+    {
+      registry:
+        isolation === undefined
+          ? new ConnectorRegistry(Object.entries(connectors).map(([name, definition]) => register(name, definition)))
+          : await loadConnectors(Object.keys(connectors), { isolation, logger: quiet }),
+      logger: pino({ level: "silent" }),
+    },
   );
   const headers = { "content-type": "application/json", authorization: `Bearer ${adminToken}` };
   const post = async (body: string) => {
@@ -77,4 +91,14 @@ export async function msPerCall(fn: () => Promise<unknown>, iterations: number, 
 export function figure(label: string, value: number, unit: string, digits: number, goal?: string): string {
   if (!Number.isFinite(value)) throw new Error(`${label}: not a number (${value})`);
   return `${label}: ${value.toFixed(digits)}${unit}${goal ? ` (goal ${goal})` : ""}`;
+}
+
+/**
+ * A ratio next to its goal and whether it was met: `ratio 2.10x (goal ≤ 3x): met` or
+ * `... missed by 0.40x`. `at most` goals are ceilings, `at least` goals floors.
+ */
+export function verdict(label: string, ratio: number, goal: { atMost: number } | { atLeast: number }, digits = 2): string {
+  if (!Number.isFinite(ratio)) throw new Error(`${label}: not a number (${ratio})`);
+  const [bound, met, sign] = "atMost" in goal ? [goal.atMost, ratio <= goal.atMost, "≤"] : [goal.atLeast, ratio >= goal.atLeast, "≥"];
+  return `${label}: ${ratio.toFixed(digits)}x (goal ${sign} ${bound}x): ${met ? "met" : `missed by ${Math.abs(ratio - bound).toFixed(digits)}x`}`;
 }
