@@ -3,7 +3,7 @@
  * autocannon sends one kind of request, then prints the functions with the most self time and
  * the same time summed by package. Not part of `npm run bench`; see docs/performance.md.
  *
- *   npx tsx bench/profile.ts trivial|keystores [seconds] [top]
+ *   npx tsx bench/profile.ts trivial|keystores|keys [seconds] [top]
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,11 +16,15 @@ const QUERIES = {
     query: `{ keystores(first: 100) { totalCount nodes { id name type groups vault { id name } status { health message } ... on ReferenceKeystore { referenceInstance } } } }`,
     seed: [10, 100],
   },
+  keys: {
+    query: `{ managedKeys(first: 100) { totalCount nodes { id label state usable aligned verificationPattern { value } statusInKeystores { status syncFlag detail keystore { name } } } } }`,
+    seed: [2, 2, 2000],
+  },
 };
 
 const [which = "trivial", seconds = "10", top = "25"] = process.argv.slice(2);
 const chosen = QUERIES[which as keyof typeof QUERIES];
-if (!chosen) throw new Error(`unknown load ${which}: trivial or keystores`);
+if (!chosen) throw new Error(`unknown load ${which}: trivial, keystores or keys`);
 const dir = mkdtempSync(join(tmpdir(), "uko-profile-"));
 const server = await startServer("gateway", chosen.seed, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
 await load(server, chosen.query, { connections: 16, seconds: 2 }); // warm up
