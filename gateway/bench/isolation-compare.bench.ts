@@ -19,6 +19,8 @@ export default async function isolationCompare({ quick }: BenchOptions): Promise
     `connector isolation on against off (UKO_CONNECTOR_ISOLATION), connectors loaded by package name, ${process.version}`,
     `  activation 5 keystores / 1: ${figure("off", ratio(off), "x", 2)}   ${figure("on", ratio(on), "x", 2)}   ${verdict("on / off", ratio(on) / ratio(off), { atMost: 1.05 })}`,
     `  activation in 1 keystore: ${figure("off", off.activation.one.ms, " ms", 0)}   ${figure("on", on.activation.one.ms, " ms", 0)}   ${verdict("on / off", on.activation.one.ms / off.activation.one.ms, { atMost: 1.05 })}`,
-    `  page of 100 keystores: ${figure("off", off.page.gqlMs, " ms", 2)}   ${figure("on", on.page.gqlMs, " ms", 2)}   ${verdict("on / off", on.page.gqlMs / off.page.gqlMs, { atMost: 1.05 })}`,
+    // The page calls no connector: the gateway's own CPU per page is what isolation could change; elapsed time is shown too.
+    `  page of 100 keystores, elapsed: ${figure("off", off.page.gqlMs, " ms", 2)}   ${figure("on", on.page.gqlMs, " ms", 2)}   (${(on.page.gqlMs / off.page.gqlMs).toFixed(2)}x)`,
+    `  page of 100 keystores, CPU: ${figure("off", off.page.gqlCpuMs, " ms", 2)}   ${figure("on", on.page.gqlCpuMs, " ms", 2)}   ${verdict("on / off", on.page.gqlCpuMs / off.page.gqlCpuMs, { atMost: 1.05 })}`,
   ];
 }
