@@ -3,12 +3,12 @@
  * process and drives load at it with autocannon from this one.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 // autocannon ships no types; the little used here is typed below.
 // @ts-expect-error no declaration file
 import autocannon from "autocannon";
 import type { ServerReady } from "./http-server.js";
+import { rssMb } from "./support.js";
 
 export interface BenchServer extends ServerReady {
   url: string;
@@ -33,7 +33,7 @@ export async function startServer(kind: "gateway" | "bare", args: (string | numb
   return {
     ...ready,
     url: `http://127.0.0.1:${ready.port}/graphql`,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ready.pid}/status`, "utf8"))?.[1] ?? NaN) / 1024,
+    rssMb: () => rssMb(ready.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

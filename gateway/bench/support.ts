@@ -4,7 +4,7 @@
  * a timing loop, and one way to print a figure next to its goal.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConnectorDefinition, ConnectorLogger } from "@uko/connector-sdk";
@@ -13,7 +13,8 @@ import type { GatewayConfig } from "../src/config.js";
 import { ConnectorRegistry, loadConnectors, register } from "../src/connectors/registry.js";
 import { createGateway, type Gateway } from "../src/server.js";
 
-const quiet: ConnectorLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+/** A connector logger that says nothing. */
+export const quiet: ConnectorLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export interface BenchOptions {
   /** Few iterations and small data: proves the benchmark runs and reports, in seconds. */
@@ -113,4 +114,9 @@ export function verdict(label: string, ratio: number, goal: { atMost: number } |
   if (!Number.isFinite(ratio)) throw new Error(`${label}: not a number (${ratio})`);
   const [bound, met, sign] = "atMost" in goal ? [goal.atMost, ratio <= goal.atMost, "≤"] : [goal.atLeast, ratio >= goal.atLeast, "≥"];
   return `${label}: ${ratio.toFixed(digits)}x (goal ${sign} ${bound}x): ${met ? "met" : `missed by ${Math.abs(ratio - bound).toFixed(digits)}x`}`;
+}
+
+/** Resident memory of a process now, in MiB (Linux). */
+export function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 }
