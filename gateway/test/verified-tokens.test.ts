@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VERIFIED_TOKEN_TTL_MS } from "../src/access/verified-tokens.js";
+import { Actor } from "../src/access/actor.js";
+import { VERIFIED_TOKEN_TTL_MS, VerifiedTokens } from "../src/access/verified-tokens.js";
 import { startTestGateway, type TestGateway } from "./harness.js";
 
 /**
@@ -61,6 +62,33 @@ describe("verified-token cache", () => {
     await t.gateway.database.db.accessToken.update({ where: { id: victim.accessToken.id }, data: { revokedAt: new Date() } });
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, revokedAt + VERIFIED_TOKEN_TTL_MS + 1 - Date.now())));
     expect((await t.gqlAs(victim.token, "{ __typename }")).status).toBe(401);
+  });
+
+  it("a cached token is refused from the moment it expires, not a cache lifetime later", async () => {
+    const expiresAt = Date.now() + 2000;
+    const r = await t.gql(`mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { ... on CreateAccessTokenSuccess { created { token } } } }`, {
+      input: { name: "expiring", expiresAt: new Date(expiresAt).toISOString() },
+    });
+    const bearer = r.data.createAccessToken.created.token as string;
+    // Keep it fresh in the cache until shortly before its expiry (a request a stall pushed past it may be refused).
+    while (Date.now() < expiresAt - 400) {
+      const { status } = await t.gqlAs(bearer, "{ __typename }");
+      if (Date.now() < expiresAt) expect(status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 50 - Date.now())));
+    expect((await t.gqlAs(bearer, "{ __typename }")).status).toBe(401);
+  });
+
+  it("an answer the database gave before an invalidation is not kept", () => {
+    const cache = new VerifiedTokens();
+    const actor = new Actor("token-1", "racer", false, []);
+    const since = cache.mark(); // the lookup starts
+    cache.forget("token-1"); // the token is revoked while the database answers
+    cache.store("hash-1", actor, null, since);
+    expect(cache.get("hash-1")).toBeUndefined();
+    cache.store("hash-1", actor, null, cache.mark());
+    expect(cache.get("hash-1")?.actor).toBe(actor);
   });
 
   it("the bound is at most one second", () => {
