@@ -6,21 +6,18 @@
  * sequential and 16 at a time. Memory: resident size of one connector process and of one worker.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import type { ConnectorLogger } from "@uko/connector-sdk";
 import { withSession } from "../src/connectors/invoke.js";
 import { loadConnector, type LoadedConnector } from "../src/connectors/registry.js";
+import { quiet, rssMb } from "./support.js";
 
 const PACKAGE = "@uko/connector-reference";
 const CALLS = 400;
 const CONCURRENCY = 16;
 const ROUNDS = 3;
-const quiet: ConnectorLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const properties = { reference_instance: "bench", reference_location: "local", reference_api_key: "bench-api-key-000", reference_simulate: "none", reference_latency_ms: 0 };
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const us = (n: number) => `${(n * 1000).toFixed(0)} µs`;
 

@@ -6,14 +6,22 @@
  */
 import { parseArgs } from "node:util";
 import activation from "./activation.bench.js";
+import isolationCompare from "./isolation-compare.bench.js";
 import keyPage from "./key-page.bench.js";
 import keystorePage from "./keystore-page.bench.js";
+import memory from "./memory.bench.js";
+import polling from "./polling.bench.js";
+import throughput from "./throughput.bench.js";
 import type { BenchOptions } from "./support.js";
 
 const BENCHMARKS: [name: string, run: (options: BenchOptions) => Promise<string[]>][] = [
+  ["throughput", throughput],
   ["keystore-page", keystorePage],
-  ["activation", activation],
   ["key-page", keyPage],
+  ["polling", polling],
+  ["memory", memory],
+  ["activation", activation],
+  ["isolation", isolationCompare],
 ];
 
 const { values, positionals } = parseArgs({ options: { quick: { type: "boolean", default: false } }, allowPositionals: true, strict: true });

@@ -49,8 +49,10 @@ export function createContext(services: Services, requestId: string, actor: Acto
       }),
       verification: new DataLoader(async (refs) => {
         const pairs = refs.map((r) => r.split("/") as [string, string]);
+        // Two IN lists rather than an OR of pairs: Prisma plans and binds an OR of 100 pairs at a
+        // cost that showed in the profile; the few extra rows this may read are dropped below.
         const rows = await services.db.managedKeyVersion.findMany({
-          where: { OR: pairs.map(([managedKeyId, n]) => ({ managedKeyId, number: Number(n) })) },
+          where: { managedKeyId: { in: [...new Set(pairs.map(([id]) => id))] }, number: { in: [...new Set(pairs.map(([, n]) => Number(n)))] } },
           select: { managedKeyId: true, number: true, verificationValue: true },
         });
         const byRef = new Map(rows.map((r) => [`${r.managedKeyId}/${r.number}`, JSON.parse(r.verificationValue) as Verification]));

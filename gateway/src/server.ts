@@ -28,6 +28,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { ensureAdminToken } from "./access/bootstrap.js";
 import { RateLimiter } from "./access/rate-limit.js";
 import { SharedRateLimiter } from "./access/shared-rate-limit.js";
+import { VerifiedTokens } from "./access/verified-tokens.js";
 import { guardSchema } from "./access/guard.js";
 import { refuseUnstorableText } from "./input-text.js";
 import { DomainError, ValidationError } from "./errors.js";
@@ -154,6 +155,7 @@ export async function createGateway(
     const keySync = new PeriodicJob("key sync", (config.keySyncIntervalSeconds ?? 0) * 1000, () => services.keys.syncRound((config.keySyncIntervalSeconds ?? 0) * 1000), asConnectorLogger(logger.child({ component: "key-sync" })), "sync");
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000, services.claims);
     const readiness = new Readiness(database, () => (eventTarget ? { events: eventTarget.listening ? "listening" : "reconnecting" } : {}));
+    const verified = new VerifiedTokens(services.events);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
@@ -177,6 +179,7 @@ export async function createGateway(
         consoleFiles(),
         requireToken({
           db: database.db,
+          verified,
           refusals,
           requestIdOf,
           // One limit for the token across replicas on PostgreSQL; in memory on SQLite (one process).
@@ -201,6 +204,7 @@ export async function createGateway(
       await auditCheckpoints.stop();
       await resuming;
       await services.streams.close();
+      await verified.close();
       await refusals.flush();
       await services.sessions.closeAll();
       await eventTarget?.close();

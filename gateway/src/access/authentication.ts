@@ -6,6 +6,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import type { SharedRateLimiter } from "./shared-rate-limit.js";
 import type { RefusedAuthentications } from "./refusals.js";
 import { authenticate } from "./tokens.js";
+import type { VerifiedTokens } from "./verified-tokens.js";
 
 const actors = new WeakMap<Request, Actor>();
 
@@ -56,6 +57,8 @@ const MESSAGES = {
  */
 export function requireToken(o: {
   db: Db;
+  /** Tokens verified within the last second, dropped at once when their access changes. */
+  verified?: VerifiedTokens;
   refusals: RefusedAuthentications;
   requestIdOf: (r: Request) => string;
   /** Per access token (shared by the replicas on PostgreSQL). */
@@ -73,13 +76,14 @@ export function requireToken(o: {
             { status: 429, headers: { "retry-after": String(wait), "x-request-id": o.requestIdOf(request) } },
           ),
         );
-      const result = await authenticate(o.db, request.headers.get("authorization"), new Date());
+      const result = await authenticate(o.db, request.headers.get("authorization"), new Date(), o.verified);
       if ("actor" in result) {
         const wait = await o.limiter.take(result.actor.tokenId);
         if (wait > 0) return tooMany(wait, `Too many requests for this access token; retry in ${wait} s`);
         actors.set(request, result.actor);
         // A write per request would cost more than it tells: a minute's precision is enough.
         if (!result.lastUsedAt || Date.now() - result.lastUsedAt.getTime() > 60_000) {
+          o.verified?.touched(result.hash, new Date());
           void o.db.accessToken.update({ where: { id: result.actor.tokenId }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
         }
         return;

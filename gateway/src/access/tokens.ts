@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { Actor } from "./actor.js";
+import type { VerifiedTokens } from "./verified-tokens.js";
 
 /** Opaque random tokens: 32 bytes from the CSPRNG, recognisable by their prefix. */
 export const TOKEN_PREFIX = "uko_";
@@ -29,15 +30,29 @@ function actorOfRow(row: TokenRow, now: Date): { actor: Actor } | { failure: Aut
   return { actor: new Actor(row.id, row.name, row.administrator, row.roles.map((r) => ({ vaultId: r.vaultId, role: r.role })), row.expiresAt) };
 }
 
-/** Resolves a bearer token to its actor, or says why not (for the audit record, never to the caller). */
-export async function authenticate(db: Db, header: string | null, now: Date): Promise<{ actor: Actor; lastUsedAt: Date | null } | { failure: AuthFailure; tokenId?: string; tokenName?: string }> {
+/**
+ * Resolves a bearer token to its actor, or says why not (for the audit record, never to the
+ * caller). With `verified`, a token the database accepted within its bound is not looked up again.
+ */
+export async function authenticate(
+  db: Db,
+  header: string | null,
+  now: Date,
+  verified?: VerifiedTokens,
+): Promise<{ actor: Actor; lastUsedAt: Date | null; hash: string } | { failure: AuthFailure; tokenId?: string; tokenName?: string }> {
   if (!header) return { failure: "missing" };
   const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header.trim());
   if (!match) return { failure: "malformed" };
-  const row = await findToken(db, { hash: tokenHash(match[1]!) });
+  const hash = tokenHash(match[1]!);
+  const known = verified?.get(hash);
+  if (known) return { actor: known.actor, lastUsedAt: known.lastUsedAt, hash };
+  const since = verified?.mark();
+  const row = await findToken(db, { hash });
   if (!row) return { failure: "unknown" };
   const result = actorOfRow(row, now);
-  return "actor" in result ? { actor: result.actor, lastUsedAt: row.lastUsedAt } : result;
+  if (!("actor" in result)) return result;
+  verified?.store(hash, result.actor, row.lastUsedAt, since!);
+  return { actor: result.actor, lastUsedAt: row.lastUsedAt, hash };
 }
 
 /**
