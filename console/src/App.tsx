@@ -19,6 +19,8 @@ import { useSession } from "./auth/use-session.ts";
 import { SignIn } from "./auth/SignIn.tsx";
 import { Account } from "./auth/Account.tsx";
 import { Alert, Loading } from "./components/Feedback.tsx";
+import { Brand } from "./components/Brand.tsx";
+import { TopMenu } from "./components/TopMenu.tsx";
 
 /**
  * Routes, most specific first, each with the tab title it starts with; a page that knows more
@@ -57,7 +59,7 @@ export function App() {
     return (
       <>
         <header className="top">
-          <span className="brand">UKO console</span>
+          <Brand />
         </header>
         <main id="main">
           <SignIn endedBecause={session.endedBecause} />
@@ -96,33 +98,35 @@ export function App() {
         Skip to content
       </a>
       <header className="top">
-        <span className="brand">UKO console</span>
-        <nav aria-label="Main">
-          <Link to="/" aria-current={section === "" ? "page" : undefined}>
-            Overview
-          </Link>
-          <Link to="/vaults" aria-current={section === "vaults" ? "page" : undefined}>
-            Vaults
-          </Link>
-          <Link to="/keystores" aria-current={section === "keystores" ? "page" : undefined}>
-            Keystores
-          </Link>
-          <Link to="/keys" aria-current={section === "keys" ? "page" : undefined}>
-            Managed keys
-          </Link>
-          <Link to="/templates" aria-current={section === "templates" ? "page" : undefined}>
-            Key templates
-          </Link>
-          <Link to="/audit" aria-current={section === "audit" ? "page" : undefined}>
-            Audit log
-          </Link>
-          {session.me.administrator && (
-            <Link to="/tokens" aria-current={section === "tokens" ? "page" : undefined}>
-              Access tokens
+        <Brand />
+        <TopMenu pathname={pathname}>
+          <nav aria-label="Main">
+            <Link to="/" aria-current={section === "" ? "page" : undefined}>
+              Overview
             </Link>
-          )}
-        </nav>
-        <Account me={session.me} />
+            <Link to="/vaults" aria-current={section === "vaults" ? "page" : undefined}>
+              Vaults
+            </Link>
+            <Link to="/keystores" aria-current={section === "keystores" ? "page" : undefined}>
+              Keystores
+            </Link>
+            <Link to="/keys" aria-current={section === "keys" ? "page" : undefined}>
+              Managed keys
+            </Link>
+            <Link to="/templates" aria-current={section === "templates" ? "page" : undefined}>
+              Key templates
+            </Link>
+            <Link to="/audit" aria-current={section === "audit" ? "page" : undefined}>
+              Audit log
+            </Link>
+            {session.me.administrator && (
+              <Link to="/tokens" aria-current={section === "tokens" ? "page" : undefined}>
+                Access tokens
+              </Link>
+            )}
+          </nav>
+          <Account me={session.me} />
+        </TopMenu>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         {page}

@@ -10,6 +10,7 @@ import { Pager, usePager } from "../components/Pager.tsx";
 import { Link } from "../router.tsx";
 import { useCan } from "../auth/use-can.ts";
 import { ActionLink } from "../components/ActionButton.tsx";
+import { Combobox } from "../components/Combobox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -54,28 +55,26 @@ export function KeystoreList() {
           Name starts with
           <input type="search" value={filter.namePrefix} onChange={change("namePrefix")} />
         </label>
-        <label>
-          Vault
-          <select value={filter.vaultId} onChange={change("vaultId")}>
-            <option value="">All vaults</option>
-            {vaults.data?.vaults.nodes.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Type
-          <select value={filter.type} onChange={change("type")}>
-            <option value="">All types</option>
-            {types.data?.keystoreTypes.map((t) => (
-              <option key={t.type} value={t.type}>
-                {t.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="filter">
+          <label htmlFor="filter-vault">Vault</label>
+          <Combobox
+            id="filter-vault"
+            listLabel="Vaults"
+            value={filter.vaultId}
+            onChange={(value) => change("vaultId")({ target: { value } })}
+            options={[{ value: "", label: "All vaults" }, ...(vaults.data?.vaults.nodes.map((v) => ({ value: v.id, label: v.name })) ?? [])]}
+          />
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-type">Type</label>
+          <Combobox
+            id="filter-type"
+            listLabel="Keystore types"
+            value={filter.type}
+            onChange={(value) => change("type")({ target: { value } })}
+            options={[{ value: "", label: "All types" }, ...(types.data?.keystoreTypes.map((t) => ({ value: t.type, label: t.displayName })) ?? [])]}
+          />
+        </div>
         <label>
           Health
           <select value={filter.health} onChange={change("health")}>
@@ -96,7 +95,7 @@ export function KeystoreList() {
       {page && page.totalCount === 0 && filtered && <p>No keystore matches these filters.</p>}
       {page && page.totalCount > 0 && (
         <>
-          <table className="list">
+          <table className="list" tabIndex={0}>
             <caption className="visually-hidden">Keystores</caption>
             <thead>
               <tr>

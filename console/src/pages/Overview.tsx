@@ -103,7 +103,7 @@ export function Overview() {
         {attention.size === 0 ? (
           <p className="muted">No drift and no failed installation.</p>
         ) : (
-          <table className="list">
+          <table className="list" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">Key</th>
@@ -134,7 +134,7 @@ export function Overview() {
         {dates.length === 0 ? (
           <p className="muted">Nothing scheduled.</p>
         ) : (
-          <table className="list">
+          <table className="list" tabIndex={0}>
             <thead>
               <tr>
                 <th scope="col">When</th>

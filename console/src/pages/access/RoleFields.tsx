@@ -1,5 +1,6 @@
 import { useId } from "react";
 import { ROLE_TEXT, type VaultRole } from "../../auth/me.ts";
+import { Combobox } from "../../components/Combobox.tsx";
 
 const ROLES = Object.keys(ROLE_TEXT) as VaultRole[];
 
@@ -10,14 +11,7 @@ export function RoleFields({ legend, vaults, value, onChange }: { legend: string
     <fieldset className="role-fields">
       <legend>{legend}</legend>
       <label htmlFor={`${id}-vault`}>Vault</label>
-      <select id={`${id}-vault`} value={value.vaultId} onChange={(e) => onChange({ ...value, vaultId: e.target.value })}>
-        <option value="">Choose a vault</option>
-        {vaults.map((v) => (
-          <option key={v.id} value={v.id}>
-            {v.name}
-          </option>
-        ))}
-      </select>
+      <Combobox id={`${id}-vault`} listLabel="Vaults" placeholder="Choose a vault" value={value.vaultId} onChange={(vaultId) => onChange({ ...value, vaultId })} options={vaults.map((v) => ({ value: v.id, label: v.name }))} />
       <label htmlFor={`${id}-role`}>Role</label>
       <select id={`${id}-role`} value={value.role} onChange={(e) => onChange({ ...value, role: e.target.value as VaultRole | "" })}>
         <option value="">Choose a role</option>

@@ -104,7 +104,7 @@ function Tokens() {
       <Alert>{q.error}</Alert>
       {!q.data && q.loading && <Loading what="access tokens" />}
       {q.data && (
-        <table className="list" data-testid="tokens">
+        <table className="list" tabIndex={0} data-testid="tokens">
           <caption className="visually-hidden">Access tokens</caption>
           <thead>
             <tr>

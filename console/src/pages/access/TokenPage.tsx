@@ -94,7 +94,7 @@ function Token({ id }: { id: string }) {
         {token.roles.length === 0 ? (
           <p className="muted">No vault role{token.administrator ? ": as the administrator it needs none." : "."}</p>
         ) : (
-          <table className="list" data-testid="token-roles">
+          <table className="list" tabIndex={0} data-testid="token-roles">
             <caption className="visually-hidden">Vault roles of {token.name}</caption>
             <thead>
               <tr>

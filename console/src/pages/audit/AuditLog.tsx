@@ -8,6 +8,7 @@ import { Alert, Badge, formatTime, Loading } from "../../components/Feedback.tsx
 import { usePageTitle } from "../../components/use-page-title.ts";
 import type { TokensData } from "../access/types.ts";
 import { ChainStatus } from "./ChainStatus.tsx";
+import { Combobox } from "../../components/Combobox.tsx";
 
 interface AuditEvent {
   seq: number;
@@ -68,28 +69,26 @@ export function AuditLog() {
       <p className="muted">Every request that changes something, or was refused, is recorded here. No record holds a secret or key material.</p>
       {admin && <ChainStatus />}
       <form className="filters" role="search" aria-label="Filter audit events" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Vault
-          <select value={filter.vaultId} onChange={change("vaultId")}>
-            <option value="">All vaults</option>
-            {vaults.data?.vaults.nodes.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Actor
-          <select value={filter.actorId} onChange={change("actorId")}>
-            <option value="">Anyone</option>
-            {actors.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="filter">
+          <label htmlFor="audit-vault">Vault</label>
+          <Combobox
+            id="audit-vault"
+            listLabel="Vaults"
+            value={filter.vaultId}
+            onChange={(value) => change("vaultId")({ target: { value } })}
+            options={[{ value: "", label: "All vaults" }, ...(vaults.data?.vaults.nodes.map((v) => ({ value: v.id, label: v.name })) ?? [])]}
+          />
+        </div>
+        <div className="filter">
+          <label htmlFor="audit-actor">Actor</label>
+          <Combobox
+            id="audit-actor"
+            listLabel="Actors"
+            value={filter.actorId}
+            onChange={(value) => change("actorId")({ target: { value } })}
+            options={[{ value: "", label: "Anyone" }, ...actors.map((a) => ({ value: a.id, label: a.name }))]}
+          />
+        </div>
         <label>
           Action
           <input type="search" value={filter.action} onChange={change("action")} placeholder="e.g. managed-keys.activate" />
@@ -118,7 +117,7 @@ export function AuditLog() {
       {!events && q.loading && <Loading what="audit events" />}
       {events && events.length === 0 && <p className="empty">No audit event matches these filters.</p>}
       {events && events.length > 0 && (
-        <table className="list" data-testid="audit-events">
+        <table className="list" tabIndex={0} data-testid="audit-events">
           <caption className="visually-hidden">Audit events, newest first</caption>
           <thead>
             <tr>

@@ -4,10 +4,11 @@ import { CREATE_MANAGED_KEY, KEY_TEMPLATES } from "../../api/documents.ts";
 import { targetsText, type KeyTemplate, type Page, type TypedError } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
-import { FieldShell, TextField } from "../../components/TextField.tsx";
+import { describedBy, FieldShell, TextField } from "../../components/TextField.tsx";
 import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
 import { Link, navigate } from "../../router.tsx";
+import { Combobox } from "../../components/Combobox.tsx";
 
 /** Create a managed key from a template; the template's placeholders ask for their values. */
 export function CreateKey() {
@@ -75,14 +76,17 @@ export function CreateKey() {
           }}
         >
           <FieldShell id="template" name="templateId" label="Template" required error={errors.templateId} help="The template decides the algorithm, the vault and the keystores the key goes to.">
-            <select id="template" name="templateId" value={templateId} onChange={(e) => setTemplateId(e.target.value)} aria-invalid={errors.templateId ? true : undefined}>
-              <option value="">Choose…</option>
-              {list.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name} ({t.vault.name}: {t.key.algorithm} {t.key.size} → {targetsText(t.targets)})
-                </option>
-              ))}
-            </select>
+            <Combobox
+              id="template"
+              listLabel="Templates"
+              placeholder="Choose…"
+              required
+              value={templateId}
+              onChange={setTemplateId}
+              invalid={Boolean(errors.templateId)}
+              describedBy={describedBy("template", true, errors.templateId)}
+              options={list.map((t) => ({ value: t.id, label: `${t.name} (${t.vault.name}: ${t.key.algorithm} ${t.key.size} → ${targetsText(t.targets)})` }))}
+            />
           </FieldShell>
           <TextField label="Label" name="label" required value={label} onValue={setLabel} error={errors.label} help="1 to 255 characters: letters, digits, spaces, . _ / -. Unique in the vault." />
           <TextField label="Description" name="description" value={description} onValue={setDescription} error={errors.description} />

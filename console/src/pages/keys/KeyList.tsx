@@ -11,6 +11,7 @@ import { ActionLink } from "../../components/ActionButton.tsx";
 import { StateBadge } from "./badges.tsx";
 import { plural, stateWord } from "../../text/words.ts";
 import { usePageTitle } from "../../components/use-page-title.ts";
+import { Combobox } from "../../components/Combobox.tsx";
 
 const PAGE_SIZE = 20;
 const STATES: ManagedKey["state"][] = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
@@ -42,23 +43,19 @@ export function KeyList() {
         </ActionLink>
       </div>
       <form className="filters" role="search" aria-label="Filter keys" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Vault
-          <select
+        <div className="filter">
+          <label htmlFor="filter-vault">Vault</label>
+          <Combobox
+            id="filter-vault"
+            listLabel="Vaults"
             value={vaultId}
-            onChange={(e) => {
-              setVaultId(e.target.value);
+            onChange={(value) => {
+              setVaultId(value);
               pager.reset();
             }}
-          >
-            <option value="">All vaults</option>
-            {vaults.data?.vaults.nodes.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.name}
-              </option>
-            ))}
-          </select>
-        </label>
+            options={[{ value: "", label: "All vaults" }, ...(vaults.data?.vaults.nodes.map((v) => ({ value: v.id, label: v.name })) ?? [])]}
+          />
+        </div>
         <label>
           State
           <select
@@ -86,7 +83,7 @@ export function KeyList() {
       )}
       {page && page.totalCount > 0 && (
         <>
-          <table className="list">
+          <table className="list" tabIndex={0}>
             <caption className="visually-hidden">Managed keys</caption>
             <thead>
               <tr>

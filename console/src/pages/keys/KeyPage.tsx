@@ -131,7 +131,7 @@ export function KeyPage({ id }: { id: string }) {
         {key.statusInKeystores.length === 0 ? (
           <p>Not installed in any keystore yet.</p>
         ) : (
-          <table className="list" data-testid="key-keystores">
+          <table className="list" tabIndex={0} data-testid="key-keystores">
             <thead>
               <tr>
                 <th scope="col">Keystore</th>

@@ -22,7 +22,7 @@ export function TemplateList() {
       {!page && <Loading what="templates" />}
       {page && page.totalCount === 0 && <p className="empty">No template yet. A template says what keys look like and which keystores (a type plus a group) they go to.</p>}
       {page && page.totalCount > 0 && (
-        <table className="list">
+        <table className="list" tabIndex={0}>
           <caption className="visually-hidden">Key templates</caption>
           <thead>
             <tr>

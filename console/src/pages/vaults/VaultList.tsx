@@ -29,7 +29,7 @@ export function VaultList() {
       {!page && <Loading what="vaults" />}
       {page && page.totalCount === 0 && <p className="empty">No vault you can read. A vault holds keystores, key templates and keys; access is granted per vault.</p>}
       {page && page.totalCount > 0 && (
-        <table className="list">
+        <table className="list" tabIndex={0}>
           <caption className="visually-hidden">Vaults</caption>
           <thead>
             <tr>

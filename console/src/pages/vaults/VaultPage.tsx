@@ -116,7 +116,7 @@ function notEmptyReason(keystores: number, templates: number, keys: number): str
 function Rows<T extends { id: string }>({ items, head, row, empty }: { items: T[]; head: string[]; row(item: T): React.ReactNode[]; empty: string }) {
   if (items.length === 0) return <p className="muted">{empty}</p>;
   return (
-    <table className="list">
+    <table className="list" tabIndex={0}>
       <thead>
         <tr>
           {head.map((h) => (

@@ -1,5 +1,6 @@
-import { FieldShell, TextField } from "../../../components/TextField.tsx";
+import { describedBy, FieldShell, TextField } from "../../../components/TextField.tsx";
 import type { FieldErrors } from "../../../forms/validate.ts";
+import { Combobox } from "../../../components/Combobox.tsx";
 
 /** What the form knows of a keystore type: what it holds and its template options. */
 export interface TargetType {
@@ -70,20 +71,18 @@ export function TargetsField(props: { targets: TargetDraft[]; types: readonly Ta
           <fieldset key={index} className="panel" aria-label={`Target ${index + 1}`}>
             <legend>Target {index + 1}</legend>
             <FieldShell id={typeId} name={key("keystoreType")} label="Keystore type" required error={errors[key("keystoreType")]}>
-              <select
+              <Combobox
                 id={typeId}
+                listLabel="Keystore types"
+                placeholder="Choose…"
+                required
                 value={target.keystoreType}
                 // Another type has other options: the old values would not fit.
-                onChange={(e) => change(index, { keystoreType: e.target.value, options: {} })}
-                aria-invalid={errors[key("keystoreType")] ? true : undefined}
-              >
-                <option value="">Choose…</option>
-                {types.map((t) => (
-                  <option key={t.type} value={t.type}>
-                    {t.displayName}
-                  </option>
-                ))}
-              </select>
+                onChange={(keystoreType) => change(index, { keystoreType, options: {} })}
+                invalid={Boolean(errors[key("keystoreType")])}
+                describedBy={describedBy(typeId, false, errors[key("keystoreType")])}
+                options={types.map((t) => ({ value: t.type, label: t.displayName }))}
+              />
             </FieldShell>
             <TextField
               label="Keystore group"
