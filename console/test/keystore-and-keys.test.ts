@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, browserUnavailable, connectViaApi, createVaultViaApi, startStack, type Stack } from "./support/stack.ts";
+import { chooseOption } from "./support/combobox.ts";
 
 /**
  * A keystore's page (check now, edit connection, the lock on the region, disconnect) and managed
@@ -66,7 +67,7 @@ describe.skipIf(skip !== undefined)("keystore page and managed keys", () => {
     await page.getByRole("cell", { name: "payments-aes" }).waitFor();
     await page.getByRole("link", { name: "Managed keys" }).click();
     await page.getByRole("link", { name: "Create key" }).click();
-    await page.getByLabel("Template").selectOption({ label: "payments-aes (Ops: AES 256 → aws_kms / payments)" });
+    await chooseOption(page.getByLabel("Template"), "payments-aes (Ops: AES 256 → aws_kms / payments)");
     await page.getByLabel("Label", { exact: true }).fill("payments-key");
     await page.getByLabel("Naming value <app>").fill("payments");
     await page.getByRole("button", { name: "Create key" }).click();

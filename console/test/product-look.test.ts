@@ -142,7 +142,7 @@ describe.skipIf(skip !== undefined)("the console's look in wide and narrow windo
     await vault.focus();
     await page.keyboard.press("ArrowDown");
     expect(await vault.getAttribute("aria-expanded")).toBe("true");
-    const listbox = page.getByRole("listbox", { name: "Vaults" });
+    const listbox = page.locator(`[id="${await vault.getAttribute("aria-controls")}"]`);
     expect((await listbox.getByRole("option").allInnerTexts()).sort()).toEqual(["All vaults", "Ledger", "Payments"]);
     expect(await listbox.getByRole("option", { name: "All vaults" }).getAttribute("aria-selected")).toBe("true");
     // Typing filters the list; Down then Enter picks the one left.

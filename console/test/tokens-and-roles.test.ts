@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserUnavailable, createVaultViaApi, pageWithToken, startStack, type Stack } from "./support/stack.ts";
 import { checkPage } from "./support/axe.ts";
+import { chooseOption } from "./support/combobox.ts";
 
 /**
  * Item 9 of issue 17, access: the administrator creates a token (its secret shown once, never
@@ -34,7 +35,7 @@ describe.skipIf(skip !== undefined)("access tokens and vault roles", () => {
     await checkPage(s, "tokens-list", /^Access tokens · UKO console$/);
     const form = page.getByRole("form", { name: "New token" });
     await form.getByLabel("Name").fill("ci-pipeline");
-    await form.getByLabel("Vault", { exact: true }).selectOption({ label: "Payments" });
+    await chooseOption(form.getByLabel("Vault", { exact: true }), "Payments");
     await form.getByLabel("Role", { exact: true }).selectOption({ label: "Reader" });
     await form.getByRole("button", { name: "Create token" }).click();
     const shown = page.getByRole("region", { name: "Token ci-pipeline created" });
@@ -56,7 +57,7 @@ describe.skipIf(skip !== undefined)("access tokens and vault roles", () => {
     await page.getByRole("link", { name: "ci-pipeline" }).click();
     await page.getByRole("heading", { name: "ci-pipeline", level: 1 }).waitFor();
     const grant = page.getByRole("form", { name: "Grant a vault role" });
-    await grant.getByLabel("Vault", { exact: true }).selectOption({ label: "Ledger" });
+    await chooseOption(grant.getByLabel("Vault", { exact: true }), "Ledger");
     await grant.getByLabel("Role", { exact: true }).selectOption({ label: "Key custodian – Deployer" });
     await grant.getByRole("button", { name: "Grant role" }).click();
     await page.getByText("Granted: Key custodian – Deployer in Ledger.").waitFor();

@@ -22,8 +22,6 @@ export function Combobox(props: {
   invalid?: boolean;
   describedBy?: string;
   required?: boolean;
-  /** Names the popup list for screen readers ("Vaults"). */
-  listLabel?: string;
 }) {
   const { id, options, value, onChange } = props;
   const listId = `${useId()}-listbox`;
@@ -133,7 +131,8 @@ export function Combobox(props: {
         onKeyDown={onKeyDown}
         onBlur={onBlur}
       />
-      <ul id={listId} role="listbox" aria-label={props.listLabel ?? "Options"} className="combobox-list" hidden={!open}>
+      {/* The list's own name never contains the field's label: people and tests find the field by it. */}
+      <ul id={listId} role="listbox" aria-label="Suggestions" className="combobox-list" hidden={!open}>
         {shown.map((o, i) => (
           <li
             key={o.value}

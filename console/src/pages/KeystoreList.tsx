@@ -59,7 +59,6 @@ export function KeystoreList() {
           <label htmlFor="filter-vault">Vault</label>
           <Combobox
             id="filter-vault"
-            listLabel="Vaults"
             value={filter.vaultId}
             onChange={(value) => change("vaultId")({ target: { value } })}
             options={[{ value: "", label: "All vaults" }, ...(vaults.data?.vaults.nodes.map((v) => ({ value: v.id, label: v.name })) ?? [])]}
@@ -69,7 +68,6 @@ export function KeystoreList() {
           <label htmlFor="filter-type">Type</label>
           <Combobox
             id="filter-type"
-            listLabel="Keystore types"
             value={filter.type}
             onChange={(value) => change("type")({ target: { value } })}
             options={[{ value: "", label: "All types" }, ...(types.data?.keystoreTypes.map((t) => ({ value: t.type, label: t.displayName })) ?? [])]}

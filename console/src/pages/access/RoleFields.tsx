@@ -11,7 +11,7 @@ export function RoleFields({ legend, vaults, value, onChange }: { legend: string
     <fieldset className="role-fields">
       <legend>{legend}</legend>
       <label htmlFor={`${id}-vault`}>Vault</label>
-      <Combobox id={`${id}-vault`} listLabel="Vaults" placeholder="Choose a vault" value={value.vaultId} onChange={(vaultId) => onChange({ ...value, vaultId })} options={vaults.map((v) => ({ value: v.id, label: v.name }))} />
+      <Combobox id={`${id}-vault`} placeholder="Choose a vault" value={value.vaultId} onChange={(vaultId) => onChange({ ...value, vaultId })} options={vaults.map((v) => ({ value: v.id, label: v.name }))} />
       <label htmlFor={`${id}-role`}>Role</label>
       <select id={`${id}-role`} value={value.role} onChange={(e) => onChange({ ...value, role: e.target.value as VaultRole | "" })}>
         <option value="">Choose a role</option>

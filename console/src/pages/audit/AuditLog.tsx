@@ -73,7 +73,6 @@ export function AuditLog() {
           <label htmlFor="audit-vault">Vault</label>
           <Combobox
             id="audit-vault"
-            listLabel="Vaults"
             value={filter.vaultId}
             onChange={(value) => change("vaultId")({ target: { value } })}
             options={[{ value: "", label: "All vaults" }, ...(vaults.data?.vaults.nodes.map((v) => ({ value: v.id, label: v.name })) ?? [])]}
@@ -83,7 +82,6 @@ export function AuditLog() {
           <label htmlFor="audit-actor">Actor</label>
           <Combobox
             id="audit-actor"
-            listLabel="Actors"
             value={filter.actorId}
             onChange={(value) => change("actorId")({ target: { value } })}
             options={[{ value: "", label: "Anyone" }, ...actors.map((a) => ({ value: a.id, label: a.name }))]}

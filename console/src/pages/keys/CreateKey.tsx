@@ -78,7 +78,6 @@ export function CreateKey() {
           <FieldShell id="template" name="templateId" label="Template" required error={errors.templateId} help="The template decides the algorithm, the vault and the keystores the key goes to.">
             <Combobox
               id="template"
-              listLabel="Templates"
               placeholder="Choose…"
               required
               value={templateId}

@@ -4,7 +4,8 @@ import { CREATE_KEY_TEMPLATE, TEMPLATE_CAPABILITIES, VAULTS } from "../../api/do
 import type { Page, TypedError, Vault } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert } from "../../components/Feedback.tsx";
-import { FieldShell, TextField } from "../../components/TextField.tsx";
+import { describedBy, FieldShell, TextField } from "../../components/TextField.tsx";
+import { Combobox } from "../../components/Combobox.tsx";
 import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
 import { Link, navigate } from "../../router.tsx";
@@ -89,7 +90,19 @@ export function CreateTemplate() {
           void submit();
         }}
       >
-        {select("vaultId", "Vault", (vaults.data?.vaults.nodes ?? []).map((v) => [v.id, v.name]))}
+        {/* Vaults can be many: a combobox; the short fixed lists below stay native selects. */}
+        <FieldShell id="t-vaultId" name="vaultId" label="Vault" required error={errors.vaultId}>
+          <Combobox
+            id="t-vaultId"
+            placeholder="Choose…"
+            required
+            value={form.vaultId}
+            onChange={set("vaultId")}
+            invalid={Boolean(errors.vaultId)}
+            describedBy={describedBy("t-vaultId", false, errors.vaultId)}
+            options={(vaults.data?.vaults.nodes ?? []).map((v) => ({ value: v.id, label: v.name }))}
+          />
+        </FieldShell>
         <TextField label="Name" name="name" required value={form.name} onValue={set("name")} error={errors.name} help="1 to 30 characters: a letter, then letters, digits and -. Unique in the vault." />
         <TextField label="Description" name="description" value={form.description} onValue={set("description")} error={errors.description} />
         <h2>Where its keys go</h2>

@@ -47,7 +47,6 @@ export function KeyList() {
           <label htmlFor="filter-vault">Vault</label>
           <Combobox
             id="filter-vault"
-            listLabel="Vaults"
             value={vaultId}
             onChange={(value) => {
               setVaultId(value);

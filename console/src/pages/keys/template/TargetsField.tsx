@@ -73,7 +73,6 @@ export function TargetsField(props: { targets: TargetDraft[]; types: readonly Ta
             <FieldShell id={typeId} name={key("keystoreType")} label="Keystore type" required error={errors[key("keystoreType")]}>
               <Combobox
                 id={typeId}
-                listLabel="Keystore types"
                 placeholder="Choose…"
                 required
                 value={target.keystoreType}
