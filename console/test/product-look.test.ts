@@ -55,6 +55,16 @@ describe.skipIf(skip !== undefined)("the console's look in wide and narrow windo
     expect(icon.status).toBe(200);
     expect(icon.headers.get("content-type")).toMatch(/svg/);
     expect(await icon.text()).toContain("<svg");
+    // A page about one thing names it in the tab, in the same "<Page> · UKO console" form.
+    for (const [path, title] of [
+      [pages[4]![0], "Keystore aws-payments-eu-central-1-production-primary · UKO console"],
+      [pages[9]![0], "Key template payments-aes-256-card-platform · UKO console"],
+      [pages[6]![0], "Key card-data-encryption-key-2026 · UKO console"],
+    ] as const) {
+      await page.goto(s.url(path));
+      await page.waitForFunction((t) => document.title === t, title, { timeout: 5000 }).catch(() => undefined);
+      expect(await page.title()).toBe(title);
+    }
     // Wide, there is no menu button: the navigation is in the header's row.
     expect(await page.getByRole("button", { name: "Menu" }).isVisible()).toBe(false);
     expect(await page.getByRole("navigation", { name: "Main" }).isVisible()).toBe(true);
@@ -142,6 +152,7 @@ describe.skipIf(skip !== undefined)("the console's look in wide and narrow windo
     await vault.focus();
     await page.keyboard.press("ArrowDown");
     expect(await vault.getAttribute("aria-expanded")).toBe("true");
+    expect(await seriousViolations(page)).toEqual([]);
     const listbox = page.locator(`[id="${await vault.getAttribute("aria-controls")}"]`);
     expect((await listbox.getByRole("option").allInnerTexts()).sort()).toEqual(["All vaults", "Ledger", "Payments"]);
     expect(await listbox.getByRole("option", { name: "All vaults" }).getAttribute("aria-selected")).toBe("true");

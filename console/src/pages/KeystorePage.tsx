@@ -14,6 +14,7 @@ import { Disconnect } from "./keystore/Disconnect.tsx";
 import { RepairKeystore } from "./keystore/RepairKeystore.tsx";
 import { useCan } from "../auth/use-can.ts";
 import { ActionButton } from "../components/ActionButton.tsx";
+import { usePageTitle } from "../components/use-page-title.ts";
 
 /** One keystore: its properties, its status (checked on demand), editing and disconnecting. */
 export function KeystorePage({ id }: { id: string }) {
@@ -29,6 +30,7 @@ export function KeystorePage({ id }: { id: string }) {
   });
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
   const repairs = useQuery<{ keystoreTypes: { type: string; capabilities: { repair: RepairAction | null } }[] }>(KEYSTORE_REPAIR_ACTIONS);
+  usePageTitle(q.data?.keystore ? `Keystore ${q.data.keystore.name}` : "Keystore");
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ConnectionTest>();
   const [checkError, setCheckError] = useState<string>();

@@ -6,6 +6,7 @@ import { useCan } from "../../auth/use-can.ts";
 import { ActionButton } from "../../components/ActionButton.tsx";
 import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { Link } from "../../router.tsx";
+import { usePageTitle } from "../../components/use-page-title.ts";
 import { StateBadge } from "./badges.tsx";
 import { EditTemplate } from "./template/EditTemplate.tsx";
 import { TemplateActions } from "./template/TemplateActions.tsx";
@@ -15,6 +16,7 @@ export function TemplatePage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const q = useQuery<{ keyTemplate: KeyTemplateDetail | null }>(KEY_TEMPLATE, { id }, { pollMs: editing ? undefined : POLL_MS });
   const keys = useQuery<{ managedKeys: Page<ManagedKey> }>(MANAGED_KEYS, { first: 100, filter: { templateId: id } }, { pollMs: POLL_MS });
+  usePageTitle(q.data?.keyTemplate ? `Key template ${q.data.keyTemplate.name}` : "Key template");
   const { why } = useCan();
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
