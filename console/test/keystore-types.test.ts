@@ -48,7 +48,7 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     await page.getByRole("dialog").getByRole("button", { name: "Activate", exact: true }).click();
     await expect.poll(() => page.getByTestId("key-state").textContent(), { timeout: 60_000 }).toMatch(/^active usable/);
     const row = page.getByTestId("key-keystores").getByRole("row", { name: new RegExp(keystore) });
-    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`${keystore}\\s*ACTIVE\\s*in sync`));
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`${keystore}\\s*active\\s*in sync`));
     return (await getKeyViaApi(s, created.id)).statusInKeystores.find((k) => k.keystoreName === keystore)!.keyIdInKeystore!;
   };
 
