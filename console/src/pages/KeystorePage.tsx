@@ -4,6 +4,7 @@ import { KEYSTORE, KEYSTORE_REPAIR_ACTIONS, KEYSTORE_STATUS_CHANGED, KEYSTORE_TY
 import type { ConnectionTest, Keystore, KeystoreType, RepairAction, TypedError } from "../api/types.ts";
 import { useQuery } from "../api/use-query.ts";
 import { useLiveQuery } from "../api/use-live.ts";
+import { useKeystoreChanges } from "../api/keystore-broadcast.ts";
 import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
 import { LongValue } from "../components/LongValue.tsx";
 import { LockMark } from "../components/PropertyField.tsx";
@@ -32,7 +33,9 @@ export function KeystorePage({ id }: { id: string }) {
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ConnectionTest>();
   const [checkError, setCheckError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<{ text: string; ok: boolean }>();
+  // An edit saved in another tab: read the keystore again (an open edit form keeps its input; saving it then meets the new version).
+  useKeystoreChanges((changed) => changed === id && void q.reload());
   const { why } = useCan();
 
   if (q.data && !q.data.keystore) {
@@ -83,7 +86,8 @@ export function KeystorePage({ id }: { id: string }) {
           <Disconnect keystore={keystore} refused={refused} />
         </div>
       </div>
-      <Alert kind="success">{notice}</Alert>
+      {/* A save whose connection does not work is not a success: said in red. */}
+      <Alert kind={notice?.ok ? "success" : "error"}>{notice?.text}</Alert>
       <Alert>{q.error}</Alert>
       <dl className="summary">
         <dt>Type</dt>
@@ -127,9 +131,9 @@ export function KeystorePage({ id }: { id: string }) {
           keystore={keystore}
           type={type}
           onCancel={() => setEditing(false)}
-          onSaved={async (message) => {
+          onSaved={async (text, ok) => {
             setEditing(false);
-            setNotice(message);
+            setNotice({ text, ok });
             await q.reload();
           }}
         />
