@@ -19,9 +19,14 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
   });
   afterAll(async () => s?.close());
 
+  /** Each test starts a new wizard: the one before may have left its input in this tab's sessionStorage. */
+  const startFresh = async () => {
+    if (s.page.url().startsWith("http")) await s.page.evaluate(() => sessionStorage.removeItem("uko.wizard.draft"));
+  };
   /** Vault (existing) -> type -> the properties step. */
   const toProperties = async (vault: string) => {
     const { page } = s;
+    await startFresh();
     await page.goto(s.url("/keystores/new"));
     await page.getByRole("radio", { name: vault }).check();
     await page.getByRole("button", { name: "Next" }).click();
@@ -135,18 +140,20 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await s.screenshot("wizard-client-validation");
   });
 
-  it("shows the API's error at the field it concerns (a taken name)", async () => {
+  it("flags a name taken in the vault at the name field before Connect, and Next stays on the step", async () => {
     const { page } = s;
     await toProperties("Payments");
     await fill({ name: "aws-prod", accessKeyId: ACCOUNTS.c.accessKeyId, secret: ACCOUNTS.c.secretAccessKey });
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Connect" }).click();
-    // Back on the properties step, the message under the name field.
-    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    // Said while typing (looked up in the vault), not after the last click.
     const message = page.locator('[data-field="name"] .error');
-    await expect.poll(() => message.textContent()).toMatch(/aws-prod/);
-    await s.screenshot("wizard-api-error");
+    await expect.poll(() => message.textContent()).toMatch(/"aws-prod" is already in vault Payments/);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    expect(page.url()).toContain("step=properties");
+    // Another name clears the message at once.
+    await page.getByLabel("Name", { exact: true }).fill("aws-prod-2");
+    await expect.poll(() => message.count()).toBe(0);
+    await s.screenshot("wizard-name-taken");
   });
   it("shows \"already connected\" at the region when the same AWS account and region are connected again", async () => {
     const { page } = s;
@@ -166,6 +173,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
 
   it("walks the first two steps by keyboard only, with visible focus in reading order", async () => {
     const { page } = s;
+    await startFresh();
     await page.goto(s.url("/keystores/new"));
     await page.getByRole("heading", { name: /Step 1 of 5: Vault/ }).waitFor();
     // Each step starts with focus on its heading, so the next Tab is the step's first control.
