@@ -19,8 +19,9 @@ export function ConnectionTestResult({ test, self }: { test: ConnectionTest; sel
   const duplicate = test.alreadyConnected && test.alreadyConnected.keystoreId !== self ? test.alreadyConnected : undefined;
   return (
     <div className="test-result" data-ok={test.ok && !duplicate}>
-      <Alert kind={test.ok && !duplicate ? "success" : "error"}>
-        <strong>{test.ok ? "The connection works." : "The connection test failed."}</strong> {test.message} <HealthBadge health={test.health} />
+      {/* Working credentials for a keystore connected already: neither a success nor the test's failure. */}
+      <Alert kind={!test.ok ? "error" : duplicate ? "info" : "success"}>
+        <strong>{!test.ok ? "The connection test failed." : duplicate ? "The credentials work, but this keystore is connected already." : "The connection works."}</strong> {test.message} <HealthBadge health={test.health} />
       </Alert>
       {test.account && (
         <p data-testid="test-account">

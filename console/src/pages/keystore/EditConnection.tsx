@@ -39,6 +39,8 @@ export function EditConnection(props: { keystore: Keystore; type: KeystoreType; 
   const shown: FieldErrors = {};
   for (const [k, v] of Object.entries(errors)) if (showAll || touched.has(k)) shown[k] = v;
   for (const [k, v] of Object.entries(serverErrors)) shown[k] ??= v;
+  // Said while typing, before the field is left: it is a fact about the vault, not a typo.
+  if (name.taken) shown.name ??= name.taken;
 
   const changed = toPropertyValues(type, values, "edit", keystore.properties);
   const generalChange = {

@@ -25,6 +25,8 @@ export function PropertiesStep({ state, update, registerCheck }: StepProps) {
   const shown: FieldErrors = {};
   for (const [k, v] of Object.entries(errors)) if (showAll || touched.has(k)) shown[k] = v;
   for (const [k, v] of Object.entries(state.serverErrors)) shown[k] ??= v;
+  // Said while typing, before the field is left: it is a fact about the vault, not a typo.
+  if (name.taken) shown.name ??= name.taken;
 
   registerCheck(async () => {
     setShowAll(true);
