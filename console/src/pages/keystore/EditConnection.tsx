@@ -158,7 +158,7 @@ export function EditConnection(props: { keystore: Keystore; type: KeystoreType; 
         }}
       >
         <p>The connection test of the new values failed: {test?.message}</p>
-        <p>Saved anyway, the keystore shows the problem as its status, and operations on its keys fail until the properties are fixed.</p>
+        <p>If you save anyway, the keystore shows the problem as its status, and operations on its keys fail until the properties are fixed.</p>
       </ConfirmDialog>
     </section>
   );
