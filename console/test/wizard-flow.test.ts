@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, browserUnavailable, connectViaApi, createVaultViaApi, REGION, startStack, type Stack } from "./support/stack.ts";
-import { openAdvanced, toProperties } from "./support/wizard.ts";
+import { openAdvanced, toProperties, WIZARD_DRAFT } from "./support/wizard.ts";
 
 /**
  * The wizard as a page of the browser: its step in the address (Back, Forward, the step pills),
@@ -8,7 +8,7 @@ import { openAdvanced, toProperties } from "./support/wizard.ts";
  * are about the values shown (the account found, "already connected", never a failure in green).
  */
 const skip = browserUnavailable();
-const DRAFT = "uko.wizard.draft";
+const DRAFT = WIZARD_DRAFT;
 
 describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current test results", () => {
   let s: Stack;
@@ -30,11 +30,8 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await openAdvanced(page);
     await page.getByLabel("Endpoint").fill(s.emulator.endpoint);
   };
-  /** A new wizard: the previous test may have left its input in the tab's sessionStorage. */
-  const fresh = async () => {
-    if (s.page.url().startsWith("http")) await s.page.evaluate((key) => sessionStorage.removeItem(key), DRAFT);
-    await toProperties(s, "Payments", "aws_kms");
-  };
+  /** A new wizard (toProperties forgets what an earlier test left), at its properties step. */
+  const fresh = () => toProperties(s, "Payments", "aws_kms");
 
   it("puts the step in the address: browser Back and Forward move between steps, pills go back to completed ones", async () => {
     const { page } = s;

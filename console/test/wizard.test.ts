@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, ADMIN_TOKEN, browserUnavailable, OUTPUT, REGION, signIn, startStack, type Stack } from "./support/stack.ts";
-import { openAdvanced } from "./support/wizard.ts";
+import { forgetWizardInput, openAdvanced } from "./support/wizard.ts";
 
 /**
  * The add-keystore wizard in the built console, in Chromium, against the gateway process and the
@@ -20,9 +20,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
   afterAll(async () => s?.close());
 
   /** Each test starts a new wizard: the one before may have left its input in this tab's sessionStorage. */
-  const startFresh = async () => {
-    if (s.page.url().startsWith("http")) await s.page.evaluate(() => sessionStorage.removeItem("uko.wizard.draft"));
-  };
+  const startFresh = () => forgetWizardInput(s.page);
   /** Vault (existing) -> type -> the properties step. */
   const toProperties = async (vault: string) => {
     const { page } = s;
