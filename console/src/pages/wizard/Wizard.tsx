@@ -9,6 +9,7 @@ import { Alert } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { addNavigationGuard, navigate, Link, useLocation } from "../../router.tsx";
 import { defaultCountry, STEP_SLUGS, STEPS, stepUrl, type WizardState } from "./state.ts";
+import { getSession } from "../../auth/session.ts";
 import { clearDraft, hasInput, loadDraft, saveDraft } from "./draft.ts";
 import { VaultStep } from "./VaultStep.tsx";
 import { TypeStep } from "./TypeStep.tsx";
@@ -39,7 +40,9 @@ function reachable(state: WizardState): number {
  */
 export function Wizard() {
   const { search } = useLocation();
-  const [draft] = useState(loadDraft);
+  // The wizard shows only once signed in, so `me` is known.
+  const owner = getSession().me?.tokenId ?? "";
+  const [draft] = useState(() => loadDraft(owner));
   const [state, setState] = useState<WizardState>(() => draft?.state ?? freshState());
   const [droppedSecrets, setDroppedSecrets] = useState<string[]>(draft?.droppedSecrets ?? []);
   const [connecting, setConnecting] = useState(false);
@@ -68,8 +71,8 @@ export function Wizard() {
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
   useEffect(() => {
-    if (dirty) saveDraft(state);
-  }, [state, dirty]);
+    if (dirty) saveDraft(state, owner);
+  }, [state, dirty, owner]);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => {

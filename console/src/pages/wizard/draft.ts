@@ -10,12 +10,14 @@ import type { WizardState } from "./state.ts";
 const KEY = "uko.wizard.draft";
 
 export interface Draft {
+  /** The access token (its id) that entered it: after a sign-out another token does not see it. */
+  owner: string;
   state: WizardState;
   /** Secret properties that held a value before the reload; they are empty now. */
   droppedSecrets: string[];
 }
 
-export function saveDraft(state: WizardState): void {
+export function saveDraft(state: WizardState, owner: string): void {
   const secret = new Set(state.type?.properties.filter((d) => d.secret).map((d) => d.name) ?? []);
   const values: FormValues = {};
   const droppedSecrets: string[] = [];
@@ -28,18 +30,18 @@ export function saveDraft(state: WizardState): void {
   }
   const { test: _test, serverErrors: _errors, ...kept } = state;
   try {
-    sessionStorage.setItem(KEY, JSON.stringify({ state: { ...kept, values, serverErrors: {} }, droppedSecrets }));
+    sessionStorage.setItem(KEY, JSON.stringify({ owner, state: { ...kept, values, serverErrors: {} }, droppedSecrets }));
   } catch {
     // Storage full or disabled: the wizard still works, it just does not survive a reload.
   }
 }
 
-export function loadDraft(): Draft | undefined {
+export function loadDraft(owner: string): Draft | undefined {
   try {
     const text = sessionStorage.getItem(KEY);
     if (!text) return undefined;
     const draft = JSON.parse(text) as Draft;
-    return draft.state && Array.isArray(draft.droppedSecrets) ? draft : undefined;
+    return draft.owner === owner && draft.state && Array.isArray(draft.droppedSecrets) ? draft : undefined;
   } catch {
     return undefined;
   }
