@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNTS, browserUnavailable, connectViaApi, createVaultViaApi, REGION, startStack, type Stack } from "./support/stack.ts";
+import { ACCOUNTS, browserUnavailable, connectViaApi, createTokenViaApi, createVaultViaApi, REGION, signIn, startStack, type Stack } from "./support/stack.ts";
 import { openAdvanced, toProperties, WIZARD_DRAFT } from "./support/wizard.ts";
 
 /**
@@ -108,6 +108,23 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     expect(await page.locator('[data-field="aws_secret_access_key"] .error').count()).toBe(1);
     await page.getByLabel("Secret access key").fill(ACCOUNTS.b.secretAccessKey);
     await expect.poll(() => note.count()).toBe(0);
+  });
+
+  it("keeps the input only for the token that entered it: signed in with another token, the wizard starts empty", async () => {
+    const { page } = s;
+    await fresh();
+    await page.getByLabel("Name", { exact: true }).fill("aws-admins-draft");
+    const token = await createTokenViaApi(s, { name: "second operator", administrator: true });
+    await page.getByTestId("account").getByRole("button", { name: "Sign out" }).click();
+    await signIn(page, token, "second operator");
+    await page.goto(s.url("/keystores/new?step=properties"));
+    await heading(1).waitFor();
+    expect(await page.getByRole("radio", { name: "Payments" }).isChecked()).toBe(false);
+    // Back to the administrator (the stack's token) for the tests after this one.
+    await page.getByTestId("account").getByRole("button", { name: "Sign out" }).click();
+    await page.evaluate(() => sessionStorage.removeItem("uko.accessToken"));
+    await page.reload();
+    await page.getByTestId("account").getByText("bootstrap administrator", { exact: true }).waitFor();
   });
 
   it("asks before leaving for another console page; leaving discards the input", async () => {

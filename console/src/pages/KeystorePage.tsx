@@ -35,7 +35,12 @@ export function KeystorePage({ id }: { id: string }) {
   const [checkError, setCheckError] = useState<string>();
   const [notice, setNotice] = useState<{ text: string; ok: boolean }>();
   // An edit saved in another tab: read the keystore again (an open edit form keeps its input; saving it then meets the new version).
-  useKeystoreChanges((changed) => changed === id && void q.reload());
+  // A Check now result is about the properties it tested: once they change it no longer applies.
+  useKeystoreChanges((changed) => {
+    if (changed !== id) return;
+    setCheckResult(undefined);
+    void q.reload();
+  });
   const { why } = useCan();
 
   if (q.data && !q.data.keystore) {
@@ -133,6 +138,7 @@ export function KeystorePage({ id }: { id: string }) {
           onCancel={() => setEditing(false)}
           onSaved={async (text, ok) => {
             setEditing(false);
+            setCheckResult(undefined);
             setNotice({ text, ok });
             await q.reload();
           }}
