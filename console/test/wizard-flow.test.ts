@@ -197,6 +197,7 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await fresh();
     await fill("aws-dup-2", ACCOUNTS.a);
     await page.getByRole("button", { name: "Next" }).click();
+    await heading(4).waitFor();
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Connect" }).click();
     await heading(3).waitFor();

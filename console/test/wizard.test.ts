@@ -158,6 +158,8 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await toProperties("Payments");
     await fill({ name: "aws-prod-again", accessKeyId: ACCOUNTS.a.accessKeyId, secret: ACCOUNTS.a.secretAccessKey });
     await page.getByRole("button", { name: "Next" }).click();
+    // Next on the properties step asks the API whether the name is taken: wait for the step it leads to.
+    await page.getByRole("heading", { name: /Step 4 of 5/ }).waitFor();
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Connect" }).click();
     // Back on the properties step: what and where at the top, the identifying property marked.

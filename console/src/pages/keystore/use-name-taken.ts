@@ -37,9 +37,11 @@ export function useKeystoreNameTaken(vault: { id: string; name: string } | undef
   }, [lookup]);
 
   const check = useCallback(async () => {
+    // Looked up already for this very name (typing paused): no second round trip.
+    if (taken?.name === name) return taken.message;
     const message = await lookup();
     setTaken({ name, message });
     return message;
-  }, [lookup, name]);
+  }, [lookup, name, taken]);
   return { taken: taken?.name === name ? taken.message : undefined, check };
 }

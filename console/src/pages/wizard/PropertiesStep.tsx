@@ -28,10 +28,9 @@ export function PropertiesStep({ state, update, registerCheck }: StepProps) {
   // Said while typing, before the field is left: it is a fact about the vault, not a typo.
   if (name.taken) shown.name ??= name.taken;
 
-  registerCheck(async () => {
+  // Synchronous on purpose: a name lookup still under way does not hold Next (Connect reports a taken name at the field too).
+  registerCheck(() => {
     setShowAll(true);
-    const taken = errors.name ? undefined : await name.check();
-    if (taken) errors.name = taken;
     if (Object.keys(errors).length > 0) {
       // Put the person on the first field that needs them.
       const first = Object.keys(errors)[0];

@@ -103,8 +103,16 @@ export function Wizard() {
     goTo(0);
   };
 
+  // A check may wait for the API (is the name taken?): a second Next meanwhile must not advance twice.
+  const advancing = useRef(false);
   const next = async () => {
-    if (await check.current()) goTo(Math.min(step + 1, STEPS.length - 1));
+    if (advancing.current) return;
+    advancing.current = true;
+    try {
+      if (await check.current()) goTo(Math.min(step + 1, STEPS.length - 1));
+    } finally {
+      advancing.current = false;
+    }
   };
   const back = () => goTo(Math.max(0, step - 1));
 
