@@ -13,7 +13,21 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+/**
+ * A page with unsaved input may hold in-console navigation: a guard answers false to stop it (and
+ * asks the person itself, then navigates with `force`). Reloads and closing the tab are the
+ * browser's beforeunload; Back/Forward (popstate) cannot be held.
+ */
+type NavigationGuard = (to: string) => boolean;
+const guards = new Set<NavigationGuard>();
+
+export function addNavigationGuard(guard: NavigationGuard): () => void {
+  guards.add(guard);
+  return () => guards.delete(guard);
+}
+
+export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}): void {
+  if (!options.force) for (const guard of guards) if (!guard(to)) return;
   if (options.replace) history.replaceState(null, "", to);
   else history.pushState(null, "", to);
   notify();

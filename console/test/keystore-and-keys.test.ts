@@ -38,7 +38,7 @@ describe.skipIf(skip !== undefined)("keystore page and managed keys", () => {
     expect(await page.getByLabel("Secret access key").getAttribute("placeholder")).toMatch(/leave empty to keep it/);
 
     await page.getByLabel("Secret access key").fill(ACCOUNTS.b.secretAccessKey);
-    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("button", { name: "Test and save" }).click();
     await page.getByText(/^Saved\./).waitFor();
     await expect.poll(() => page.getByTestId("status").textContent()).toContain("OK");
     const stored = await s.gql(`query($id: ID!) { keystore(id: $id) { ... on AwsKmsKeystore { awsRegion } version } }`, { id });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, ADMIN_TOKEN, browserUnavailable, OUTPUT, REGION, signIn, startStack, type Stack } from "./support/stack.ts";
-import { openAdvanced } from "./support/wizard.ts";
+import { forgetWizardInput, openAdvanced } from "./support/wizard.ts";
 
 /**
  * The add-keystore wizard in the built console, in Chromium, against the gateway process and the
@@ -19,9 +19,12 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
   });
   afterAll(async () => s?.close());
 
+  /** Each test starts a new wizard: the one before may have left its input in this tab's sessionStorage. */
+  const startFresh = () => forgetWizardInput(s.page);
   /** Vault (existing) -> type -> the properties step. */
   const toProperties = async (vault: string) => {
     const { page } = s;
+    await startFresh();
     await page.goto(s.url("/keystores/new"));
     await page.getByRole("radio", { name: vault }).check();
     await page.getByRole("button", { name: "Next" }).click();
@@ -143,24 +146,28 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await s.screenshot("wizard-client-validation");
   });
 
-  it("shows the API's error at the field it concerns (a taken name)", async () => {
+  it("flags a name taken in the vault at the name field before Connect, and Next stays on the step", async () => {
     const { page } = s;
     await toProperties("Payments");
     await fill({ name: "aws-prod", accessKeyId: ACCOUNTS.c.accessKeyId, secret: ACCOUNTS.c.secretAccessKey });
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Connect" }).click();
-    // Back on the properties step, the message under the name field.
-    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    // Said while typing (looked up in the vault), not after the last click.
     const message = page.locator('[data-field="name"] .error');
-    await expect.poll(() => message.textContent()).toMatch(/aws-prod/);
-    await s.screenshot("wizard-api-error");
+    await expect.poll(() => message.textContent()).toMatch(/"aws-prod" is already in vault Payments/);
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
+    expect(page.url()).toContain("step=properties");
+    // Another name clears the message at once.
+    await page.getByLabel("Name", { exact: true }).fill("aws-prod-2");
+    await expect.poll(() => message.count()).toBe(0);
+    await s.screenshot("wizard-name-taken");
   });
   it("shows \"already connected\" at the region when the same AWS account and region are connected again", async () => {
     const { page } = s;
     await toProperties("Payments");
     await fill({ name: "aws-prod-again", accessKeyId: ACCOUNTS.a.accessKeyId, secret: ACCOUNTS.a.secretAccessKey });
     await page.getByRole("button", { name: "Next" }).click();
+    // Next on the properties step asks the API whether the name is taken: wait for the step it leads to.
+    await page.getByRole("heading", { name: /Step 4 of 5/ }).waitFor();
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Connect" }).click();
     // Back on the properties step: what and where at the top, the identifying property marked.
@@ -174,6 +181,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
 
   it("walks the first two steps by keyboard only, with visible focus in reading order", async () => {
     const { page } = s;
+    await startFresh();
     await page.goto(s.url("/keystores/new"));
     await page.getByRole("heading", { name: /Step 1 of 5: Vault/ }).waitFor();
     // Each step starts with focus on its heading, so the next Tab is the step's first control.

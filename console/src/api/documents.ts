@@ -40,7 +40,12 @@ export const COST_ESTIMATE = `query($input: KeystoreCostEstimateInput!) { keysto
     lineItems { kind description quantity unit unitPrice { amount currency } monthly { amount currency } note }
     estimatedMonthlyTotal { amount currency } } } } }`;
 
-const TEST_FIELDS = "ok health message missingPermissions checks { name kind outcome message permission }";
+const TEST_FIELDS = `ok health message missingPermissions checks { name kind outcome message permission }
+  account alreadyConnected { keystoreId keystoreName vaultId vaultName }`;
+
+/** Keystores of a vault whose names begin with `namePrefix`: the console flags a taken name at its field. */
+export const KEYSTORE_NAMES = `query($vaultId: ID!, $namePrefix: String!) {
+  keystores(first: 100, filter: { vaultId: $vaultId, namePrefix: $namePrefix }) { nodes { id name } } }`;
 
 export const TEST_CONNECTION = `mutation($input: TestKeystoreConnectionInput!) { testKeystoreConnection(input: $input) {
   ${WITH_ISSUES} ... on TestKeystoreConnectionSuccess { test { ${TEST_FIELDS} } } } }`;
@@ -51,7 +56,8 @@ export const CONNECT_KEYSTORE = `mutation($input: ConnectKeystoreInput!) { conne
 
 export const UPDATE_KEYSTORE = `mutation($input: UpdateKeystoreInput!) { updateKeystore(input: $input) {
   ${WITH_ISSUES} ... on UpdateKeystoreSuccess { keystore { ${KEYSTORE_FIELDS} } }
-  ... on ImmutablePropertiesError { properties } ... on KeystoreAlreadyConnectedError { keystoreName vaultName } } }`;
+  ... on ImmutablePropertiesError { properties } ... on KeystoreAlreadyConnectedError { keystoreName vaultName }
+  ... on DuplicateNameError { name } ... on VersionConflictError { currentVersion } } }`;
 
 export const REFRESH_STATUS = `mutation($input: RefreshKeystoreStatusInput!) { refreshKeystoreStatus(input: $input) {
   ${ERROR_FIELDS} ... on RefreshKeystoreStatusSuccess { refresh { keystore { ${KEYSTORE_FIELDS} } test { ${TEST_FIELDS} } } } } }`;

@@ -73,6 +73,18 @@ export interface ConnectionTest {
   message: string;
   missingPermissions: string[];
   checks: ConnectionCheck[];
+  /** The account (tenant, project) the test found behind the credentials, when it learned one. */
+  account?: string | null;
+  /** Set when the tested (unsaved) properties name a remote keystore that is connected already. */
+  alreadyConnected?: AlreadyConnectedKeystore | null;
+}
+
+/** Where a remote keystore is connected; the names are null when that vault is not the caller's to read. */
+export interface AlreadyConnectedKeystore {
+  keystoreId: string | null;
+  keystoreName: string | null;
+  vaultId: string | null;
+  vaultName: string | null;
 }
 
 export interface Keystore {

@@ -1,4 +1,5 @@
 import type { ConnectionCheck, ConnectionTest } from "../api/types.ts";
+import { Link } from "../router.tsx";
 import { Alert, Badge, HealthBadge } from "./Feedback.tsx";
 
 const OUTCOME: Record<ConnectionCheck["outcome"], { text: string; tone: "ok" | "warn" | "bad" | "neutral" }> = {
@@ -8,13 +9,41 @@ const OUTCOME: Record<ConnectionCheck["outcome"], { text: string; tone: "ok" | "
   SKIPPED: { text: "Skipped", tone: "neutral" },
 };
 
-/** A connection test: the verdict, the missing permissions, and every check. */
-export function ConnectionTestResult({ test }: { test: ConnectionTest }) {
+/**
+ * A connection test: the verdict, the account it found, whether that remote keystore is connected
+ * already, the missing permissions, and every check. Only a test that passed and names a keystore
+ * not yet connected is shown in green: a keystore that would be refused as a duplicate is not a success.
+ * `self` is the keystore being edited: finding itself is not "already connected".
+ */
+export function ConnectionTestResult({ test, self }: { test: ConnectionTest; self?: string }) {
+  const duplicate = test.alreadyConnected && test.alreadyConnected.keystoreId !== self ? test.alreadyConnected : undefined;
   return (
-    <div className="test-result" data-ok={test.ok}>
-      <Alert kind={test.ok ? "success" : "error"}>
-        <strong>{test.ok ? "The connection works." : "The connection test failed."}</strong> {test.message} <HealthBadge health={test.health} />
+    <div className="test-result" data-ok={test.ok && !duplicate}>
+      {/* Working credentials for a keystore connected already: neither a success nor the test's failure. */}
+      <Alert kind={!test.ok ? "error" : duplicate ? "info" : "success"}>
+        <strong>{!test.ok ? "The connection test failed." : duplicate ? "The credentials work, but this keystore is connected already." : "The connection works."}</strong> {test.message} <HealthBadge health={test.health} />
       </Alert>
+      {test.account && (
+        <p data-testid="test-account">
+          Account found: <code>{test.account}</code>
+        </p>
+      )}
+      {duplicate && (
+        <Alert>
+          <span data-testid="already-connected">
+            <strong>Already connected.</strong>{" "}
+            {duplicate.keystoreName ? (
+              <>
+                This remote keystore is connected as{" "}
+                {duplicate.keystoreId ? <Link to={`/keystores/${duplicate.keystoreId}`}>{duplicate.keystoreName}</Link> : duplicate.keystoreName} in vault {duplicate.vaultName}.
+              </>
+            ) : (
+              "This remote keystore is connected in a vault you cannot read."
+            )}{" "}
+            A remote keystore can be connected only once: connecting it again will be refused.
+          </span>
+        </Alert>
+      )}
       {test.missingPermissions.length > 0 && (
         <div className="missing">
           <h3>Missing permissions</h3>

@@ -4,6 +4,7 @@ import { KEYSTORE_STATUS_CHANGED, KEYSTORE_TYPES, KEYSTORES, VAULTS } from "../a
 import { HEALTHS, type Health, type Keystore, type KeystoreType, type Page, type Vault } from "../api/types.ts";
 import { useQuery } from "../api/use-query.ts";
 import { useLiveQuery } from "../api/use-live.ts";
+import { useKeystoreChanges } from "../api/keystore-broadcast.ts";
 import { LiveNote } from "../components/LiveNote.tsx";
 import { Alert, formatTime, HealthBadge, healthText, Loading } from "../components/Feedback.tsx";
 import { Pager, usePager } from "../components/Pager.tsx";
@@ -32,6 +33,8 @@ export function KeystoreList() {
       q.replace((d) => d && { keystores: { ...d.keystores, nodes: d.keystores.nodes.map((k) => (k.id === changed.id ? { ...k, ...changed } : k)) } });
     },
   });
+  // A keystore renamed or regrouped in another tab: its row (or whether it matches the filter) may change.
+  useKeystoreChanges(() => void list.reload());
   const change = (name: keyof typeof filter) => (e: { target: { value: string } }) => {
     setFilter((f) => ({ ...f, [name]: e.target.value }));
     pager.reset();

@@ -4,6 +4,7 @@ import { KEYSTORE, KEYSTORE_REPAIR_ACTIONS, KEYSTORE_STATUS_CHANGED, KEYSTORE_TY
 import type { ConnectionTest, Keystore, KeystoreType, RepairAction, TypedError } from "../api/types.ts";
 import { useQuery } from "../api/use-query.ts";
 import { useLiveQuery } from "../api/use-live.ts";
+import { useKeystoreChanges } from "../api/keystore-broadcast.ts";
 import { Alert, formatTime, HealthBadge, Loading } from "../components/Feedback.tsx";
 import { LongValue } from "../components/LongValue.tsx";
 import { LockMark } from "../components/PropertyField.tsx";
@@ -34,7 +35,14 @@ export function KeystorePage({ id }: { id: string }) {
   const [checking, setChecking] = useState(false);
   const [checkResult, setCheckResult] = useState<ConnectionTest>();
   const [checkError, setCheckError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<{ text: string; ok: boolean }>();
+  // An edit saved in another tab: read the keystore again (an open edit form keeps its input; saving it then meets the new version).
+  // A Check now result is about the properties it tested: once they change it no longer applies.
+  useKeystoreChanges((changed) => {
+    if (changed !== id) return;
+    setCheckResult(undefined);
+    void q.reload();
+  });
   const { why } = useCan();
 
   if (q.data && !q.data.keystore) {
@@ -85,7 +93,8 @@ export function KeystorePage({ id }: { id: string }) {
           <Disconnect keystore={keystore} refused={refused} />
         </div>
       </div>
-      <Alert kind="success">{notice}</Alert>
+      {/* A save whose connection does not work is not a success: said in red. */}
+      <Alert kind={notice?.ok ? "success" : "error"}>{notice?.text}</Alert>
       <Alert>{q.error}</Alert>
       <dl className="summary">
         <dt>Type</dt>
@@ -129,9 +138,10 @@ export function KeystorePage({ id }: { id: string }) {
           keystore={keystore}
           type={type}
           onCancel={() => setEditing(false)}
-          onSaved={async (message) => {
+          onSaved={async (text, ok) => {
             setEditing(false);
-            setNotice(message);
+            setCheckResult(undefined);
+            setNotice({ text, ok });
             await q.reload();
           }}
         />

@@ -7,9 +7,25 @@ import type { Stack } from "./stack.ts";
  * advanced properties, and from a passing connection test to the new keystore's page.
  */
 
-/** Vault (an existing one) -> the type's card -> the properties step. */
+/** Where the wizard keeps its input in the tab (console/src/pages/wizard/draft.ts). */
+export const WIZARD_DRAFT = "uko.wizard.draft";
+
+/**
+ * Forgets the input an earlier test left in the tab, so the next wizard starts empty. A wizard
+ * still open with input is started over as a person would (which also drops its "leave this
+ * page?" prompt, so the next page load is not held by a beforeunload dialog).
+ */
+export async function forgetWizardInput(page: Page): Promise<void> {
+  if (!page.url().startsWith("http")) return;
+  const startOver = page.getByRole("button", { name: "Start over" });
+  if (await startOver.isVisible()) await startOver.click();
+  await page.evaluate((key) => sessionStorage.removeItem(key), WIZARD_DRAFT);
+}
+
+/** Vault (an existing one) -> the type's card -> the properties step, in a wizard started afresh. */
 export async function toProperties(stack: Stack, vault: string, type: string): Promise<void> {
   const { page } = stack;
+  await forgetWizardInput(page);
   await page.goto(stack.url("/keystores/new"));
   await page.getByRole("radio", { name: vault }).check();
   await page.getByRole("button", { name: "Next" }).click();

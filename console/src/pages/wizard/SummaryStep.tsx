@@ -51,7 +51,16 @@ export function SummaryStep({ state, registerCheck }: StepProps) {
             </div>
           ))}
         <dt>Connection test</dt>
-        <dd>{state.test ? (state.test.ok ? "passed" : `failed: ${state.test.message}`) : "not run"}</dd>
+        <dd data-testid="summary-test">
+          {!state.test
+            ? "not run"
+            : state.test.alreadyConnected
+              ? `passed, but this remote keystore is already connected${state.test.alreadyConnected.keystoreName ? ` as ${state.test.alreadyConnected.keystoreName} in vault ${state.test.alreadyConnected.vaultName}` : ""}: connecting will be refused`
+              : state.test.ok
+                ? "passed"
+                : `failed: ${state.test.message}`}
+          {state.test?.account && ` (account ${state.test.account})`}
+        </dd>
         <dt>Estimated cost ({country})</dt>
         <dd data-testid="total-cost">
           {error && `No estimate: ${error}`}

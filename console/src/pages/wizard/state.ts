@@ -15,6 +15,12 @@ export interface WizardState {
 }
 
 export const STEPS = ["Vault", "Keystore type", "Properties", "Test connection", "Summary"] as const;
+/** Each step's name in the address (/keystores/new?step=properties), so Back, Forward and reload keep the step. */
+export const STEP_SLUGS = ["vault", "type", "properties", "test", "summary"] as const;
+
+export function stepUrl(step: number): string {
+  return `/keystores/new?step=${STEP_SLUGS[step]}`;
+}
 
 /**
  * Countries the default price list knows (gateway/src/keystores/cost.ts). The API has no query for
