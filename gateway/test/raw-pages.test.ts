@@ -1,0 +1,109 @@
+/**
+ * The keystore and managed-key list pages are read with raw SQL (src/db/raw-page.ts). Each is
+ * compared here, on SQLite and PostgreSQL, with the Prisma `findMany` it replaced (kept below as
+ * the reference): the same rows in the same order, the same cursors, the same next pages, the
+ * same counts, for every filter, both directions of every order, and the access rule.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namePrefixFilter } from "../src/db/name-prefix.js";
+import { keysetQuery, toPage } from "../src/db/paginate.js";
+import { providers, startTestGateway, type TestGateway } from "./harness.js";
+
+const NAMES = ["alpha", "Alpha", "alp_ha", "alp%ha", "beta", "b", "zeta", "Zed", "a\\b", "ALPHA-2", "alpha 3", "äther"];
+
+for (const provider of await providers()) {
+  describe(`raw list pages (${provider})`, () => {
+    let t: TestGateway;
+    let vaults: string[];
+    beforeAll(async () => {
+      t = await startTestGateway(provider);
+      const db = t.gateway.database.db;
+      vaults = [];
+      for (let v = 0; v < 3; v++) vaults.push((await db.vault.create({ data: { name: `raw-${v}` } })).id);
+      let n = 0;
+      for (const [v, vaultId] of vaults.entries()) {
+        for (const name of NAMES) {
+          const id = randomUUID();
+          const at = new Date(Date.UTC(2026, 0, 1 + (n % 5), 0, 0, n));
+          await db.keystore.create({
+            data: {
+              id, vaultId, name, type: n % 3 === 0 ? "aws_kms" : "reference", remoteIdentity: `raw/${n}`,
+              properties: JSON.stringify({ reference_instance: `i-${n}` }), health: n % 4 === 0 ? "OK" : "PENDING_CHECK",
+              createdAt: at, updatedAt: new Date(at.getTime() + (n % 2) * 1000),
+              groups: { create: [{ name: n % 2 === 0 ? "prod" : "test", position: 0 }, ...(n % 3 === 0 ? [{ name: "extra", position: 1 }] : [])] },
+            },
+          });
+          n++;
+        }
+        expect(v).toBeLessThan(3);
+      }
+    });
+    afterAll(() => t?.close());
+
+    /** The Prisma query the keystore list used before raw SQL, verbatim. */
+    async function keystoresBefore(args: { first: number; after?: string | null; visibleVaults?: string[] | null; filter?: Record<string, string>; orderBy?: { field: string; direction: "asc" | "desc" } }) {
+      const f = args.filter ?? {};
+      const order = args.orderBy ?? { field: "name", direction: "asc" as const };
+      const where = {
+        ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+        ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
+        ...(f.type ? { type: f.type } : {}),
+        ...(f.health ? { health: f.health as "OK" } : {}),
+        ...(f.namePrefix ? { name: namePrefixFilter(f.namePrefix, provider) } : {}),
+        ...(f.group ? { groups: { some: { name: f.group } } } : {}),
+      };
+      const keyset = keysetQuery(order.field, order.direction, args.after);
+      const db = t.gateway.database.db;
+      const rows = await db.keystore.findMany({ where: { AND: [where, keyset.where] }, orderBy: keyset.orderBy as never, take: args.first + 1, include: { groups: { orderBy: { position: "asc" } } } });
+      return { ...toPage(rows, args.first, order.field as never, args.after), totalCount: await db.keystore.count({ where }) };
+    }
+
+    const keystoreCases: { filter?: Record<string, string>; visible?: number[] }[] = [
+      {},
+      { filter: { namePrefix: "alp" } },
+      { filter: { namePrefix: "alp_" } },
+      { filter: { namePrefix: "alp%" } },
+      { filter: { namePrefix: "A" } },
+      { filter: { namePrefix: "a\\" } },
+      { filter: { type: "aws_kms" } },
+      { filter: { health: "OK" } },
+      { filter: { group: "extra" } },
+      { filter: { group: "prod", type: "reference" } },
+      { visible: [0, 2] },
+      { visible: [] },
+      { visible: [1], filter: { namePrefix: "a" } },
+    ];
+
+    it("lists keystores as the Prisma query did, page after page, for every filter and order", async () => {
+      const service = t.gateway.services.keystores;
+      let compared = 0;
+      for (const c of keystoreCases) {
+        for (const field of ["name", "type", "createdAt", "updatedAt"] as const) {
+          for (const direction of ["asc", "desc"] as const) {
+            const filter = c.filter ?? {};
+            const visibleVaults = c.visible ? c.visible.map((i) => vaults[i]!) : null;
+            let after: string | null = null;
+            for (let page = 0; page < 20; page++) {
+              const args = { first: 4, after, visibleVaults, filter, orderBy: { field, direction } };
+              const expected = await keystoresBefore(args);
+              const actual = await service.list(args as never);
+              const shape = (p: typeof expected | Awaited<ReturnType<typeof service.list>>) => ({
+                rows: p.nodes.map((n) => ({ ...n, groups: n.groups.map((g) => g.name), sealedSecrets: n.sealedSecrets ? [...n.sealedSecrets] : null })),
+                cursors: p.cursors,
+                hasNextPage: p.hasNextPage,
+                hasPreviousPage: p.hasPreviousPage,
+              });
+              expect(shape(actual), JSON.stringify({ filter, visibleVaults, field, direction, page })).toEqual(shape(expected));
+              expect(await actual.totalCount()).toBe(expected.totalCount);
+              compared += actual.nodes.length;
+              if (!actual.hasNextPage) break;
+              after = actual.cursors.at(-1)!;
+            }
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(500);
+    });
+  });
+}
