@@ -20,8 +20,8 @@ for (const provider of await providers()) {
       t = await startTestGateway(provider);
       const db = t.gateway.database.db;
       vaults = [];
-      for (let v = 0; v < 3; v++) vaults.push((await db.vault.create({ data: { name: `raw-${v}` } })).id);
       let n = 0;
+      for (let v = 0; v < 3; v++) vaults.push((await db.vault.create({ data: { name: `raw-${v}` } })).id);
       for (const [v, vaultId] of vaults.entries()) {
         for (const name of NAMES) {
           const id = randomUUID();
@@ -37,6 +37,32 @@ for (const provider of await providers()) {
           n++;
         }
         expect(v).toBeLessThan(3);
+      }
+      // Keys: the same labels in each vault, two templates, mixed states and algorithms, each in
+      // some of its vault's keystores with mixed sync flags (one instance of a disconnected keystore).
+      for (const vaultId of vaults) {
+        const templates = [];
+        for (const algorithm of ["AES", "RSA"] as const) {
+          templates.push(await db.keyTemplate.create({ data: { vaultId, name: `raw-${algorithm}-${randomUUID().slice(0, 8)}`, algorithm, size: algorithm === "AES" ? "256" : "2048", initialState: "PRE_ACTIVATION", namingScheme: "raw-<n>" } }));
+        }
+        const keystores = await db.keystore.findMany({ where: { vaultId }, orderBy: { name: "asc" } });
+        for (const label of NAMES) {
+          const template = templates[n % 2]!;
+          const at = new Date(Date.UTC(2026, 1, 1 + (n % 4), 0, 0, n));
+          const key = await db.managedKey.create({
+            data: {
+              vaultId, templateId: template.id, label, state: (["ACTIVE", "PRE_ACTIVATION", "DEACTIVATED"] as const)[n % 3]!, algorithm: template.algorithm, size: template.size,
+              nameInKeystores: `raw-${n}`, alignedRevision: 1, keyVersion: 1 + (n % 2), createdAt: at, updatedAt: new Date(at.getTime() + (n % 3) * 1000),
+            },
+          });
+          const mine = keystores.filter((_, i) => (i + n) % 3 !== 0).slice(0, 3);
+          for (const [j, ks] of mine.entries()) {
+            await db.keyInstance.create({
+              data: { managedKeyId: key.id, keystoreId: j === 2 && n % 2 === 0 ? null : ks.id, keystoreName: ks.name, targeted: j !== 1, syncFlag: (["OK", "OUT_OF_SYNC", "ERROR"] as const)[(n + j) % 3]!, status: j === 0 ? "ACTIVE" : "NOT_PRESENT", checkedAt: j === 0 ? at : null },
+            });
+          }
+          n++;
+        }
       }
     });
     afterAll(() => t?.close());
@@ -104,6 +130,71 @@ for (const provider of await providers()) {
         }
       }
       expect(compared).toBeGreaterThan(500);
+    });
+
+    /** The Prisma query the managed-key list used before raw SQL, verbatim. */
+    async function keysBefore(args: { first: number; after?: string | null; visibleVaults?: string[] | null; filter?: Record<string, string>; orderBy?: { field: string; direction: "asc" | "desc" } }) {
+      const f = args.filter ?? {};
+      const order = args.orderBy ?? { field: "label", direction: "asc" as const };
+      const instanceFilter = { ...(f.keystoreId ? { keystoreId: f.keystoreId } : {}), ...(f.syncFlag ? { syncFlag: f.syncFlag as "OK" } : {}) };
+      const where = {
+        ...(f.vaultId ? { vaultId: f.vaultId } : {}),
+        ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
+        ...(f.state ? { state: f.state as "ACTIVE" } : {}),
+        ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as "AES" } : {}),
+        ...(f.templateId ? { templateId: f.templateId } : {}),
+        ...(f.labelPrefix ? { label: { startsWith: f.labelPrefix } } : {}),
+        ...(Object.keys(instanceFilter).length ? { instances: { some: instanceFilter } } : {}),
+      };
+      const keyset = keysetQuery(order.field, order.direction, args.after);
+      const db = t.gateway.database.db;
+      const rows = await db.managedKey.findMany({ where: { AND: [where, keyset.where] }, orderBy: keyset.orderBy as never, take: args.first + 1, include: { instances: { orderBy: { keystoreName: "asc" } } } });
+      return { ...toPage(rows, args.first, order.field as never, args.after), totalCount: await db.managedKey.count({ where }) };
+    }
+
+    it("lists managed keys as the Prisma query did, page after page, for every filter and order", async () => {
+      const db = t.gateway.database.db;
+      const service = t.gateway.services.keys;
+      const template = (await db.keyTemplate.findFirst({ where: { vaultId: vaults[1] }, orderBy: { name: "asc" } }))!;
+      const keystore = (await db.keystore.findFirst({ where: { vaultId: vaults[0] }, orderBy: { name: "asc" } }))!;
+      const cases: { filter?: Record<string, string>; visible?: number[] }[] = [
+        {},
+        { filter: { labelPrefix: "alp" } },
+        { filter: { labelPrefix: "alp_" } },
+        { filter: { labelPrefix: "A" } },
+        { filter: { state: "ACTIVE" } },
+        { filter: { algorithm: "rsa" } },
+        { filter: { templateId: template.id } },
+        { filter: { keystoreId: keystore.id } },
+        { filter: { syncFlag: "ERROR" } },
+        { filter: { keystoreId: keystore.id, syncFlag: "OK" } },
+        { filter: { vaultId: vaults[2]!, state: "DEACTIVATED" } },
+        { visible: [0, 2] },
+        { visible: [] },
+        { visible: [1], filter: { labelPrefix: "a" } },
+      ];
+      let compared = 0;
+      for (const c of cases) {
+        for (const field of ["label", "createdAt", "updatedAt"] as const) {
+          for (const direction of ["asc", "desc"] as const) {
+            const filter = c.filter ?? {};
+            const visibleVaults = c.visible ? c.visible.map((i) => vaults[i]!) : null;
+            let after: string | null = null;
+            for (let page = 0; page < 20; page++) {
+              const args = { first: 4, after, visibleVaults, filter, orderBy: { field, direction } };
+              const expected = await keysBefore(args);
+              const actual = await service.list(args as never);
+              const shape = (p: { nodes: unknown[]; cursors: string[]; hasNextPage: boolean; hasPreviousPage: boolean }) => ({ rows: p.nodes, cursors: p.cursors, hasNextPage: p.hasNextPage, hasPreviousPage: p.hasPreviousPage });
+              expect(shape(actual), JSON.stringify({ filter, visibleVaults, field, direction, page })).toEqual(shape(expected));
+              expect(await actual.totalCount()).toBe(expected.totalCount);
+              compared += actual.nodes.length;
+              if (!actual.hasNextPage) break;
+              after = actual.cursors.at(-1)!;
+            }
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(400);
     });
   });
 }
