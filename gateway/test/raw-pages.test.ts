@@ -45,6 +45,7 @@ for (const provider of await providers()) {
         for (const algorithm of ["AES", "RSA"] as const) {
           templates.push(await db.keyTemplate.create({ data: { vaultId, name: `raw-${algorithm}-${randomUUID().slice(0, 8)}`, algorithm, size: algorithm === "AES" ? "256" : "2048", initialState: "PRE_ACTIVATION", namingScheme: "raw-<n>" } }));
         }
+        await db.keyTemplate.update({ where: { id: templates[1]!.id }, data: { targetRevision: 2 } });
         const keystores = await db.keystore.findMany({ where: { vaultId }, orderBy: { name: "asc" } });
         for (const label of NAMES) {
           const template = templates[n % 2]!;
@@ -55,6 +56,7 @@ for (const provider of await providers()) {
               nameInKeystores: `raw-${n}`, alignedRevision: 1, keyVersion: 1 + (n % 2), createdAt: at, updatedAt: new Date(at.getTime() + (n % 3) * 1000),
             },
           });
+          if (n % 4 !== 1) await db.managedKeyVersion.create({ data: { managedKeyId: key.id, number: key.keyVersion, sealedMaterial: new Uint8Array(1), verificationValue: JSON.stringify({ method: "kcv", value: `v${n}` }) } });
           const mine = keystores.filter((_, i) => (i + n) % 3 !== 0).slice(0, 3);
           for (const [j, ks] of mine.entries()) {
             await db.keyInstance.create({
@@ -184,8 +186,19 @@ for (const provider of await providers()) {
               const args = { first: 4, after, visibleVaults, filter, orderBy: { field, direction } };
               const expected = await keysBefore(args);
               const actual = await service.list(args as never);
-              const shape = (p: { nodes: unknown[]; cursors: string[]; hasNextPage: boolean; hasPreviousPage: boolean }) => ({ rows: p.nodes, cursors: p.cursors, hasNextPage: p.hasNextPage, hasPreviousPage: p.hasPreviousPage });
+              const shape = (p: { nodes: object[]; cursors: string[]; hasNextPage: boolean; hasPreviousPage: boolean }) => ({
+                rows: p.nodes.map(({ listed: _, ...row }: { listed?: unknown }) => row),
+                cursors: p.cursors,
+                hasNextPage: p.hasNextPage,
+                hasPreviousPage: p.hasPreviousPage,
+              });
               expect(shape(actual), JSON.stringify({ filter, visibleVaults, field, direction, page })).toEqual(shape(expected));
+              // What rides along is what the loaders would have read.
+              for (const key of actual.nodes) {
+                const version = await db.managedKeyVersion.findUnique({ where: { managedKeyId_number: { managedKeyId: key.id, number: key.keyVersion } } });
+                const template = await db.keyTemplate.findUnique({ where: { id: key.templateId } });
+                expect(key.listed).toEqual({ verification: version ? JSON.parse(version.verificationValue) : null, templateTargetRevision: template?.targetRevision ?? null });
+              }
               expect(await actual.totalCount()).toBe(expected.totalCount);
               compared += actual.nodes.length;
               if (!actual.hasNextPage) break;

@@ -5,6 +5,7 @@ import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
+import type { Verification } from "../context.js";
 import { checkFilterText, pageSize, toPage } from "../db/paginate.js";
 import { allOf, column, countOf, isIn, keysetSql } from "../db/raw-page.js";
 import { Prisma, type KeyInstance, type ManagedKey } from "../generated/prisma/client.js";
@@ -58,6 +59,14 @@ export interface ManagedKeyListArgs {
     syncFlag?: "OK" | "OUT_OF_SYNC" | "ERROR" | null;
   } | null;
   orderBy?: { field: "label" | "createdAt" | "updatedAt"; direction: "asc" | "desc" } | null;
+}
+
+/** What a list page reads beside each key, so its fields need no further statement. */
+export interface ListedExtras {
+  /** The current version's verification value; null when there is none. */
+  verification: Verification | null;
+  /** The template's target revision; null when the template is gone. */
+  templateTargetRevision: number | null;
 }
 
 export type DisconnectMode = "RESTRICT" | "DISCONNECT" | "DEACTIVATE" | "DESTROY";
@@ -358,14 +367,25 @@ export class ManagedKeyService {
     ];
     const keyset = keysetSql("k", order.field, order.direction, args.after);
     const db = this.o.db;
-    const rows = await db.$queryRaw<ManagedKey[]>(Prisma.sql`SELECT k.* FROM "ManagedKey" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`);
+    // The current version's verification value and the template's target revision ride along, so
+    // the page's `verificationPattern` and `aligned` need no statement (and no promise) of their own.
+    const rows = await db.$queryRaw<(ManagedKey & { currentVerification: string | null; templateTargetRevision: number | null })[]>(
+      Prisma.sql`SELECT k.*,
+        (SELECT v."verificationValue" FROM "ManagedKeyVersion" v WHERE v."managedKeyId" = k."id" AND v."number" = k."keyVersion") AS "currentVerification",
+        (SELECT t."targetRevision" FROM "KeyTemplate" t WHERE t."id" = k."templateId") AS "templateTargetRevision"
+        FROM "ManagedKey" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`,
+    );
     const instances = rows.length === 0 ? [] : await db.$queryRaw<KeyInstance[]>(
       Prisma.sql`SELECT i.* FROM "KeyInstance" i WHERE ${isIn(Prisma.raw('i."managedKeyId"'), rows.map((r) => r.id))} ORDER BY i."keystoreName" ASC`,
     );
     const byKey = new Map<string, KeyInstance[]>(rows.map((r) => [r.id, []]));
     // SQLite hands booleans back as 0/1.
     for (const i of instances) byKey.get(i.managedKeyId)!.push({ ...i, targeted: Boolean(i.targeted) });
-    const withInstanceRows = rows.map((r) => ({ ...r, instances: byKey.get(r.id)! }));
+    const withInstanceRows = rows.map(({ currentVerification, templateTargetRevision, ...r }) => ({
+      ...r,
+      instances: byKey.get(r.id)!,
+      listed: { verification: currentVerification === null ? null : (JSON.parse(currentVerification) as Verification), templateTargetRevision: templateTargetRevision === null ? null : Number(templateTargetRevision) } satisfies ListedExtras,
+    }));
     const totalCount = async () => countOf(await db.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n FROM "ManagedKey" k WHERE ${allOf(where)}`));
     return { ...toPage(withInstanceRows, first, order.field, args.after), totalCount };
   }
