@@ -117,13 +117,15 @@ for (const provider of await providers()) {
               const expected = await keystoresBefore(args);
               const actual = await service.list(args as never);
               const shape = (p: typeof expected | Awaited<ReturnType<typeof service.list>>) => ({
-                rows: p.nodes.map((n) => ({ ...n, groups: n.groups.map((g) => g.name), sealedSecrets: n.sealedSecrets ? [...n.sealedSecrets] : null })),
+                rows: p.nodes.map(({ listedVault: _, ...n }: { listedVault?: unknown } & (typeof p.nodes)[number]) => ({ ...n, groups: n.groups.map((g) => g.name), sealedSecrets: n.sealedSecrets ? [...n.sealedSecrets] : null })),
                 cursors: p.cursors,
                 hasNextPage: p.hasNextPage,
                 hasPreviousPage: p.hasPreviousPage,
               });
               expect(shape(actual), JSON.stringify({ filter, visibleVaults, field, direction, page })).toEqual(shape(expected));
               expect(await actual.totalCount()).toBe(expected.totalCount);
+              // The vault that rides along is the keystore's own.
+              for (const k of actual.nodes) expect(k.listedVault).toEqual(await t.gateway.database.db.vault.findUnique({ where: { id: k.vaultId } }));
               compared += actual.nodes.length;
               if (!actual.hasNextPage) break;
               after = actual.cursors.at(-1)!;

@@ -7,7 +7,7 @@ import type { RootKey } from "../crypto/seal.js";
 import type { Db, DbProvider } from "../db/client.js";
 import { checkFilterText, pageSize, toPage, type PageArgs } from "../db/paginate.js";
 import { allOf, column, countOf, isIn, keysetSql, namePrefixSql } from "../db/raw-page.js";
-import { Prisma } from "../generated/prisma/client.js";
+import { Prisma, type Vault } from "../generated/prisma/client.js";
 import type { KeystoreRow } from "../schema/keystore/keystore.js";
 import { isUniqueViolation } from "../db/unique.js";
 import {
@@ -294,8 +294,8 @@ export class KeystoreService {
   }
 
   /**
-   * A page of keystores with their groups: two statements (page, groups) in raw SQL, and the
-   * count when asked. The access rule is here: only rows of `visibleVaults` (null: all).
+   * A page of keystores with their groups and vaults: three statements (page, groups, vaults) in
+   * raw SQL, and the count when asked. The access rule is here: only rows of `visibleVaults` (null: all).
    */
   async list(args: KeystoreListArgs) {
     const first = pageSize(args);
@@ -319,9 +319,13 @@ export class KeystoreService {
     const groups = rows.length === 0 ? [] : await db.$queryRaw<{ keystoreId: string; name: string; position: number }[]>(
       Prisma.sql`SELECT g."keystoreId", g."name", g."position" FROM "KeystoreGroup" g WHERE ${isIn(Prisma.raw('g."keystoreId"'), rows.map((r) => r.id))} ORDER BY g."position" ASC`,
     );
+    // The page's vaults (a few rows): each keystore's `vault` then resolves without a loader's promise.
+    const vaultIds = [...new Set(rows.map((r) => r.vaultId))];
+    const vaults = vaultIds.length === 0 ? [] : await db.$queryRaw<Vault[]>(Prisma.sql`SELECT v.* FROM "Vault" v WHERE ${isIn(Prisma.raw('v."id"'), vaultIds)}`);
+    const vaultById = new Map(vaults.map((v) => [v.id, v]));
     const byKeystore = new Map<string, { name: string }[]>(rows.map((r) => [r.id, []]));
     for (const g of groups) byKeystore.get(g.keystoreId)!.push(g);
-    const withGroupRows: KeystoreRow[] = rows.map((r) => ({ ...r, groups: byKeystore.get(r.id)! }));
+    const withGroupRows = rows.map((r) => ({ ...r, groups: byKeystore.get(r.id)!, listedVault: vaultById.get(r.vaultId) ?? null }));
     const totalCount = async () => countOf(await db.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n FROM "Keystore" k WHERE ${allOf(where)}`));
     return { ...toPage(withGroupRows, first, order.field, args.after), totalCount };
   }
