@@ -294,8 +294,8 @@ export class KeystoreService {
   }
 
   /**
-   * A page of keystores with their groups and vaults: three statements (page, groups, vaults) in
-   * raw SQL, and the count when asked. The access rule is here: only rows of `visibleVaults` (null: all).
+   * A page of keystores with their groups and vaults: two statements (page with the group names,
+   * vaults) in raw SQL, and the count when asked. The access rule is here: only rows of `visibleVaults` (null: all).
    */
   async list(args: KeystoreListArgs) {
     const first = pageSize(args);
@@ -313,19 +313,23 @@ export class KeystoreService {
     ];
     const keyset = keysetSql("k", order.field, order.direction, args.after);
     const db = this.o.db;
-    const rows = await db.$queryRaw<Omit<KeystoreRow, "groups">[]>(
-      Prisma.sql`SELECT k.* FROM "Keystore" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`,
-    );
-    const groups = rows.length === 0 ? [] : await db.$queryRaw<{ keystoreId: string; name: string; position: number }[]>(
-      Prisma.sql`SELECT g."keystoreId", g."name", g."position" FROM "KeystoreGroup" g WHERE ${isIn(Prisma.raw('g."keystoreId"'), rows.map((r) => r.id))} ORDER BY g."position" ASC`,
+    // Each row's group names in order, as JSON text, in the page statement (no statement per table).
+    const groupNames =
+      this.o.provider === "postgresql"
+        ? Prisma.sql`(SELECT coalesce(json_agg(g."name" ORDER BY g."position"), '[]')::text FROM "KeystoreGroup" g WHERE g."keystoreId" = k."id")`
+        : Prisma.sql`(SELECT json_group_array(g."name" ORDER BY g."position") FROM "KeystoreGroup" g WHERE g."keystoreId" = k."id")`;
+    const rows = await db.$queryRaw<(Omit<KeystoreRow, "groups"> & { groupNames: string })[]>(
+      Prisma.sql`SELECT k.*, ${groupNames} AS "groupNames" FROM "Keystore" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`,
     );
     // The page's vaults (a few rows): each keystore's `vault` then resolves without a loader's promise.
     const vaultIds = [...new Set(rows.map((r) => r.vaultId))];
     const vaults = vaultIds.length === 0 ? [] : await db.$queryRaw<Vault[]>(Prisma.sql`SELECT v.* FROM "Vault" v WHERE ${isIn(Prisma.raw('v."id"'), vaultIds)}`);
     const vaultById = new Map(vaults.map((v) => [v.id, v]));
-    const byKeystore = new Map<string, { name: string }[]>(rows.map((r) => [r.id, []]));
-    for (const g of groups) byKeystore.get(g.keystoreId)!.push(g);
-    const withGroupRows = rows.map((r) => ({ ...r, groups: byKeystore.get(r.id)!, listedVault: vaultById.get(r.vaultId) ?? null }));
+    const withGroupRows = rows.map(({ groupNames: names, ...r }) => ({
+      ...r,
+      groups: (JSON.parse(names) as string[]).map((name) => ({ name })),
+      listedVault: vaultById.get(r.vaultId) ?? null,
+    }));
     const totalCount = async () => countOf(await db.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n FROM "Keystore" k WHERE ${allOf(where)}`));
     return { ...toPage(withGroupRows, first, order.field, args.after), totalCount };
   }
