@@ -79,12 +79,20 @@ export function pageSize(args: PageArgs): number {
  */
 export function keysetQuery(field: string, direction: "asc" | "desc", after: string | null | undefined) {
   const orderBy = [{ [field]: direction }, { id: direction }];
-  if (!after) return { orderBy, where: {} };
-  const { value, id } = decodeCursor(after);
-  // A cursor from another list's order (a date for a name, a name for a date) is not this list's.
-  if (field.endsWith("At") !== value instanceof Date) throw INVALID_CURSOR();
+  const cursor = keysetCursor(field, after);
+  if (!cursor) return { orderBy, where: {} };
+  const { value, id } = cursor;
   const beyond = direction === "asc" ? "gt" : "lt";
   return { orderBy, where: { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: id } }] } };
+}
+
+/** The cursor of a list ordered by `field`, checked to be one of that order's; null without one. */
+export function keysetCursor(field: string, after: string | null | undefined): { value: SortValue; id: string } | null {
+  if (!after) return null;
+  const cursor = decodeCursor(after);
+  // A cursor from another list's order (a date for a name, a name for a date) is not this list's.
+  if (field.endsWith("At") !== cursor.value instanceof Date) throw INVALID_CURSOR();
+  return cursor;
 }
 
 /** Fetch first+1 rows, then trim: the extra row only tells whether there is a next page. */

@@ -5,7 +5,10 @@ import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db } from "../db/client.js";
 import type { EventBus } from "../events.js";
-import { checkFilterText, keysetQuery, pageSize, toPage } from "../db/paginate.js";
+import type { Verification } from "../context.js";
+import { checkFilterText, pageSize, toPage } from "../db/paginate.js";
+import { allOf, column, countOf, isIn, keysetSql } from "../db/raw-page.js";
+import { Prisma, type KeyInstance, type ManagedKey } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../db/unique.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import { keyNameProblem, renderKeyName } from "../templates/naming-scheme.js";
@@ -56,6 +59,14 @@ export interface ManagedKeyListArgs {
     syncFlag?: "OK" | "OUT_OF_SYNC" | "ERROR" | null;
   } | null;
   orderBy?: { field: "label" | "createdAt" | "updatedAt"; direction: "asc" | "desc" } | null;
+}
+
+/** What a list page reads beside each key, so its fields need no further statement. */
+export interface ListedExtras {
+  /** The current version's verification value; null when there is none. */
+  verification: Verification | null;
+  /** The template's target revision; null when the template is gone. */
+  templateTargetRevision: number | null;
 }
 
 export type DisconnectMode = "RESTRICT" | "DISCONNECT" | "DEACTIVATE" | "DESTROY";
@@ -327,6 +338,10 @@ export class ManagedKeyService {
     return this.o.db.managedKey.findUnique({ where: { id }, include: withInstances });
   }
 
+  /**
+   * A page of keys with their instances: two statements (page, instances) in raw SQL, and the
+   * count when asked. The access rule is here: only keys of `visibleVaults` (null: all).
+   */
   async list(args: ManagedKeyListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
@@ -335,22 +350,44 @@ export class ManagedKeyService {
       throw new ValidationError([{ path: ["filter", "algorithm"], message: `algorithm must be one of ${KEY_ALGORITHMS.map((a) => a.toLowerCase()).join(", ")}`, code: "ENUM" }]);
     }
     const order = args.orderBy ?? { field: "label", direction: "asc" };
-    const instanceFilter = {
-      ...(f.keystoreId ? { keystoreId: f.keystoreId } : {}),
-      ...(f.syncFlag ? { syncFlag: f.syncFlag } : {}),
-    };
-    const where = {
-      ...(f.vaultId ? { vaultId: f.vaultId } : {}),
-      ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
-      ...(f.state ? { state: f.state } : {}),
-      ...(f.algorithm ? { algorithm: f.algorithm.toUpperCase() as KeyAlgorithm } : {}),
-      ...(f.templateId ? { templateId: f.templateId } : {}),
-      ...(f.labelPrefix ? { label: { startsWith: f.labelPrefix } } : {}),
-      ...(Object.keys(instanceFilter).length ? { instances: { some: instanceFilter } } : {}),
-    };
-    const keyset = keysetQuery(order.field as never, order.direction, args.after);
-    const rows = await this.o.db.managedKey.findMany({ where: { AND: [where, keyset.where] }, orderBy: keyset.orderBy, take: first + 1, include: withInstances });
-    return { ...toPage(rows, first, order.field as never, args.after), totalCount: () => this.o.db.managedKey.count({ where }) };
+    const k = (name: string) => column("k", name);
+    const instanceFilter = [
+      ...(f.keystoreId ? [Prisma.sql`i."keystoreId" = ${f.keystoreId}`] : []),
+      ...(f.syncFlag ? [Prisma.sql`i."syncFlag" = ${f.syncFlag}`] : []),
+    ];
+    const where = [
+      ...(f.vaultId ? [Prisma.sql`${k("vaultId")} = ${f.vaultId}`] : []),
+      ...(args.visibleVaults ? [isIn(k("vaultId"), args.visibleVaults)] : []),
+      ...(f.state ? [Prisma.sql`${k("state")} = ${f.state}`] : []),
+      ...(f.algorithm ? [Prisma.sql`${k("algorithm")} = ${f.algorithm.toUpperCase()}`] : []),
+      ...(f.templateId ? [Prisma.sql`${k("templateId")} = ${f.templateId}`] : []),
+      // As Prisma's `startsWith` did: a LIKE that escapes nothing.
+      ...(f.labelPrefix ? [Prisma.sql`${k("label")} LIKE ${`${f.labelPrefix}%`}`] : []),
+      ...(instanceFilter.length ? [Prisma.sql`EXISTS (SELECT 1 FROM "KeyInstance" i WHERE i."managedKeyId" = ${k("id")} AND ${allOf(instanceFilter)})`] : []),
+    ];
+    const keyset = keysetSql("k", order.field, order.direction, args.after);
+    const db = this.o.db;
+    // The current version's verification value and the template's target revision ride along, so
+    // the page's `verificationPattern` and `aligned` need no statement (and no promise) of their own.
+    const rows = await db.$queryRaw<(ManagedKey & { currentVerification: string | null; templateTargetRevision: number | null })[]>(
+      Prisma.sql`SELECT k.*,
+        (SELECT v."verificationValue" FROM "ManagedKeyVersion" v WHERE v."managedKeyId" = k."id" AND v."number" = k."keyVersion") AS "currentVerification",
+        (SELECT t."targetRevision" FROM "KeyTemplate" t WHERE t."id" = k."templateId") AS "templateTargetRevision"
+        FROM "ManagedKey" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`,
+    );
+    const instances = rows.length === 0 ? [] : await db.$queryRaw<KeyInstance[]>(
+      Prisma.sql`SELECT i.* FROM "KeyInstance" i WHERE ${isIn(Prisma.raw('i."managedKeyId"'), rows.map((r) => r.id))} ORDER BY i."keystoreName" ASC`,
+    );
+    const byKey = new Map<string, KeyInstance[]>(rows.map((r) => [r.id, []]));
+    // SQLite hands booleans back as 0/1.
+    for (const i of instances) byKey.get(i.managedKeyId)!.push({ ...i, targeted: Boolean(i.targeted) });
+    const withInstanceRows = rows.map(({ currentVerification, templateTargetRevision, ...r }) => ({
+      ...r,
+      instances: byKey.get(r.id)!,
+      listed: { verification: currentVerification === null ? null : (JSON.parse(currentVerification) as Verification), templateTargetRevision: templateTargetRevision === null ? null : Number(templateTargetRevision) } satisfies ListedExtras,
+    }));
+    const totalCount = async () => countOf(await db.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n FROM "ManagedKey" k WHERE ${allOf(where)}`));
+    return { ...toPage(withInstanceRows, first, order.field, args.after), totalCount };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ import type { ConnectorRegistry, LoadedConnector } from "../connectors/registry.
 import type { SessionPool } from "../connectors/sessions.js";
 import type { RootKey } from "../crypto/seal.js";
 import type { Db, DbProvider } from "../db/client.js";
-import { namePrefixFilter } from "../db/name-prefix.js";
-import { checkFilterText, keysetQuery, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { checkFilterText, pageSize, toPage, type PageArgs } from "../db/paginate.js";
+import { allOf, column, countOf, isIn, keysetSql, namePrefixSql } from "../db/raw-page.js";
+import { Prisma, type Vault } from "../generated/prisma/client.js";
+import type { KeystoreRow } from "../schema/keystore/keystore.js";
 import { isUniqueViolation } from "../db/unique.js";
 import {
   DuplicateNameError,
@@ -291,27 +293,45 @@ export class KeystoreService {
     return this.o.db.keystore.findUnique({ where: { id }, include: withGroups });
   }
 
+  /**
+   * A page of keystores with their groups and vaults: two statements (page with the group names,
+   * vaults) in raw SQL, and the count when asked. The access rule is here: only rows of `visibleVaults` (null: all).
+   */
   async list(args: KeystoreListArgs) {
     const first = pageSize(args);
     const f = args.filter ?? {};
     checkFilterText(f, ["namePrefix", "type", "group"]);
     const order = args.orderBy ?? { field: "name", direction: "asc" };
-    const where = {
-      ...(f.vaultId ? { vaultId: f.vaultId } : {}),
-      ...(args.visibleVaults ? { vault: { id: { in: [...args.visibleVaults] } } } : {}),
-      ...(f.type ? { type: f.type } : {}),
-      ...(f.health ? { health: f.health } : {}),
-      ...(f.namePrefix ? { name: namePrefixFilter(f.namePrefix, this.o.provider) } : {}),
-      ...(f.group ? { groups: { some: { name: f.group } } } : {}),
-    };
-    const keyset = keysetQuery(order.field, order.direction, args.after);
-    const rows = await this.o.db.keystore.findMany({
-      where: { AND: [where, keyset.where] },
-      orderBy: keyset.orderBy,
-      take: first + 1,
-      include: withGroups,
-    });
-    return { ...toPage(rows, first, order.field, args.after), totalCount: () => this.o.db.keystore.count({ where }) };
+    const k = (name: string) => column("k", name);
+    const where = [
+      ...(f.vaultId ? [Prisma.sql`${k("vaultId")} = ${f.vaultId}`] : []),
+      ...(args.visibleVaults ? [isIn(k("vaultId"), args.visibleVaults)] : []),
+      ...(f.type ? [Prisma.sql`${k("type")} = ${f.type}`] : []),
+      ...(f.health ? [Prisma.sql`${k("health")} = ${f.health}`] : []),
+      ...(f.namePrefix ? [namePrefixSql(k("name"), f.namePrefix, this.o.provider)] : []),
+      ...(f.group ? [Prisma.sql`EXISTS (SELECT 1 FROM "KeystoreGroup" g WHERE g."keystoreId" = ${k("id")} AND g."name" = ${f.group})`] : []),
+    ];
+    const keyset = keysetSql("k", order.field, order.direction, args.after);
+    const db = this.o.db;
+    // Each row's group names in order, as JSON text, in the page statement (no statement per table).
+    const groupNames =
+      this.o.provider === "postgresql"
+        ? Prisma.sql`(SELECT coalesce(json_agg(g."name" ORDER BY g."position"), '[]')::text FROM "KeystoreGroup" g WHERE g."keystoreId" = k."id")`
+        : Prisma.sql`(SELECT json_group_array(g."name" ORDER BY g."position") FROM "KeystoreGroup" g WHERE g."keystoreId" = k."id")`;
+    const rows = await db.$queryRaw<(Omit<KeystoreRow, "groups"> & { groupNames: string })[]>(
+      Prisma.sql`SELECT k.*, ${groupNames} AS "groupNames" FROM "Keystore" k WHERE ${allOf(keyset.where ? [...where, keyset.where] : where)} ${keyset.orderBy} LIMIT ${first + 1}`,
+    );
+    // The page's vaults (a few rows): each keystore's `vault` then resolves without a loader's promise.
+    const vaultIds = [...new Set(rows.map((r) => r.vaultId))];
+    const vaults = vaultIds.length === 0 ? [] : await db.$queryRaw<Vault[]>(Prisma.sql`SELECT v.* FROM "Vault" v WHERE ${isIn(Prisma.raw('v."id"'), vaultIds)}`);
+    const vaultById = new Map(vaults.map((v) => [v.id, v]));
+    const withGroupRows = rows.map(({ groupNames: names, ...r }) => ({
+      ...r,
+      groups: (JSON.parse(names) as string[]).map((name) => ({ name })),
+      listedVault: vaultById.get(r.vaultId) ?? null,
+    }));
+    const totalCount = async () => countOf(await db.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n FROM "Keystore" k WHERE ${allOf(where)}`));
+    return { ...toPage(withGroupRows, first, order.field, args.after), totalCount };
   }
 
   private connector(type: string): LoadedConnector {

@@ -3,7 +3,7 @@ import type { Builder, Types } from "../../builder.js";
 import type { Db } from "../../db/client.js";
 import { DuplicateNameError, NotFoundError, ValidationError, VersionConflictError } from "../../errors.js";
 import { ArchivedTemplateError, KeyNameTakenError, KeyStateError, OperationNotSupportedError, KeyStillInKeystoresError, NoTargetKeystoreError, RotationTooSoonError } from "../../keys/errors.js";
-import type { AlignmentPlan, ManagedKeyService } from "../../keys/service.js";
+import type { AlignmentPlan, ListedExtras, ManagedKeyService } from "../../keys/service.js";
 import type { StoredTarget } from "../../templates/targets.js";
 import { connectionType, pageArgs, type Common } from "../common.js";
 import type { KeystoreRow } from "../keystore/keystore.js";
@@ -11,6 +11,8 @@ import type { VaultRow } from "../vault/vault.js";
 
 export type ManagedKeyRow = NonNullable<Awaited<ReturnType<ManagedKeyService["get"]>>>;
 type InstanceRow = ManagedKeyRow["instances"][number];
+/** What a list page read beside the key (see ManagedKeyService.list); absent on a key read otherwise. */
+const listed = (k: ManagedKeyRow): ListedExtras | undefined => (k as { listed?: ListedExtras }).listed;
 type TemplateRow = NonNullable<Awaited<ReturnType<Db["keyTemplate"]["findUnique"]>>>;
 type MutationFields = Parameters<Parameters<Builder["mutationFields"]>[0]>[0];
 
@@ -132,9 +134,9 @@ export function defineManagedKeys(
       nameInKeystores: t.exposeString("nameInKeystores", { description: "Its name in its keystores, from the template's naming scheme." }),
       keyVersion: t.exposeInt("keyVersion", { description: "The material's version: 1, then one more per rotation." }),
       version: t.exposeInt("version", { description: "Incremented on every change; pass it as expectedVersion." }),
-      verificationPattern: t.field({ type: Verification, nullable: true, description: "Identifies the material without revealing it; null once destroyed.", resolve: (k, _, ctx) => (k.state === "DESTROYED" ? null : ctx.loaders.verification.load(`${k.id}/${k.keyVersion}`)) }),
+      verificationPattern: t.field({ type: Verification, nullable: true, description: "Identifies the material without revealing it; null once destroyed.", resolve: (k, _, ctx) => (k.state === "DESTROYED" ? null : listed(k) ? listed(k)!.verification : ctx.loaders.verification.load(`${k.id}/${k.keyVersion}`)) }),
       usable: t.boolean({ description: "Active, and active in at least one keystore.", resolve: (k) => k.state === "ACTIVE" && k.instances.some((i) => i.status === "ACTIVE") }),
-      aligned: t.boolean({ description: "Whether its keystores were set from the template's current target.", resolve: async (k, _, ctx) => (await ctx.loaders.templateById.load(k.templateId))?.targetRevision === k.alignedRevision }),
+      aligned: t.boolean({ description: "Whether its keystores were set from the template's current target.", resolve: (k, _, ctx) => (listed(k) ? listed(k)!.templateTargetRevision === k.alignedRevision : ctx.loaders.templateById.load(k.templateId).then((t) => t?.targetRevision === k.alignedRevision)) }),
       versions: t.field({
         type: [KeyVersionRef],
         description: "Its material versions, oldest first (rotation adds one).",

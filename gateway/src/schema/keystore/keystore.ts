@@ -114,7 +114,7 @@ export function defineKeystoreObjects(builder: Builder, common: Common, registry
       description: t.exposeString("description", { description: "Up to 200 characters." }),
       type: t.exposeString("type", { description: "The keystore type, e.g. aws_kms." }),
       groups: t.stringList({ description: "Keystore groups; key templates target a type plus a group.", resolve: (k) => k.groups.map((g) => g.name) }),
-      vault: t.field({ type: Vault, description: "The vault it belongs to.", resolve: (k, _, ctx) => ctx.loaders.vaultById.load(k.vaultId) as Promise<VaultRow> }),
+      vault: t.field({ type: Vault, description: "The vault it belongs to.", resolve: (k, _, ctx) => (k as { listedVault?: VaultRow }).listedVault ?? (ctx.loaders.vaultById.load(k.vaultId) as Promise<VaultRow>) }),
       status: t.field({ type: Status, description: "Health from the last check.", resolve: (k) => k }),
       lastConnectionTest: t.field({
         type: [Check],
