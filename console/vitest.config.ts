@@ -8,5 +8,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A poll waits on the gateway and an emulator: on a loaded CI machine a key activation can take
+    // several seconds, not vitest's default 1 s.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
