@@ -47,7 +47,7 @@ export async function measureActivation(quick: boolean, isolation?: boolean) {
     const template = async (group: string) =>
       (
         await gql(`mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`, {
-          input: { vaultId, name: `to-${group}`, key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: `bench/${group}/<n>`, target: { keystoreType: "aws_kms", keystoreGroup: group } },
+          input: { vaultId, name: `to-${group}`, key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: `bench/${group}/<n>`, targets: [{ keystoreType: "aws_kms", keystoreGroup: group }] },
         })
       ).createKeyTemplate.keyTemplate.id;
     const templates = { one: await template("one"), five: await template("five") };

@@ -104,7 +104,8 @@ describe.each(await providers())("the template_targets migration on %s", (provid
       [keyId, vaultId, templates[0]!.id],
     );
 
-    expect(await applyMigrations(db.url)).toEqual([expect.stringMatching(/_template_targets$/)]);
+    // The first migration applied is this one (later ones follow it).
+    expect((await applyMigrations(db.url))[0]).toMatch(/_template_targets$/);
 
     const targets = await db.all(`SELECT "id", "templateId", "position", "keystoreType", "keystoreGroup", "options" FROM "KeyTemplateTarget" ORDER BY "keystoreType"`);
     expect(targets).toEqual(

@@ -74,7 +74,7 @@ describe.skipIf(unavailable !== undefined)(`three replicas on one PostgreSQL${un
       });
       const templateId = (
         await on.gql(`mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) { ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`, {
-          input: { vaultId, name: `tpl-${i + 1}`, key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: `rep${i + 1}/<app>`, target: { keystoreType: "aws_kms", keystoreGroup: `g${i + 1}` } },
+          input: { vaultId, name: `tpl-${i + 1}`, key: { algorithm: "AES", size: "256", initialState: "PRE_ACTIVATION" }, namingScheme: `rep${i + 1}/<app>`, targets: [{ keystoreType: "aws_kms", keystoreGroup: `g${i + 1}` }] },
         })
       ).createKeyTemplate.keyTemplate.id;
       for (let k = 0; k < KEYS_PER_KEYSTORE; k++) {
