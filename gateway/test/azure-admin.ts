@@ -55,3 +55,22 @@ export function azureAdmin(emulator: AzureKeyVaultEmulator): AzureAdmin {
     createEcKey: (name) => vault("POST", `${key(name)}/create`, { kty: "EC-HSM", crv: "P-256" }),
   };
 }
+
+/** The GraphQL properties that connect the emulator's vault as `principal` (the first by default). */
+export function azureKeystoreProperties(emulator: AzureKeyVaultEmulator, principal = emulator.principals[0]!) {
+  return {
+    azureKeyVault: {
+      azureServiceName: emulator.vaultName,
+      azureResourceGroup: "uko-emulator-rg",
+      azureLocation: "westeurope",
+      azureEnvironment: "azure",
+      azureTenant: emulator.tenantId,
+      azureSubscriptionId: "00000000-0000-4000-a000-00000000505b",
+      azureServicePrincipalClientId: principal.clientId,
+      azureServicePrincipalPassword: principal.clientSecret,
+      azureVaultUrl: emulator.endpoint,
+      azureAuthorityHost: emulator.authorityHost,
+      azureTrustedCa: emulator.caPem,
+    },
+  };
+}

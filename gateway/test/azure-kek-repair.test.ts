@@ -3,7 +3,7 @@ import { startAzureKeyVaultEmulator, type AzureKeyVaultEmulator } from "@uko/con
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RootKey } from "../src/crypto/seal.js";
 import { materialAad } from "../src/keys/material.js";
-import { azureAdmin, type AzureAdmin } from "./azure-admin.js";
+import { azureAdmin, azureKeystoreProperties, type AzureAdmin } from "./azure-admin.js";
 import { startTestGateway, type TestGateway } from "./harness.js";
 import { byKeystore, CREATE_KEY, createTemplate, lifecycle, SYNC } from "./keys-fixture.js";
 
@@ -65,28 +65,13 @@ describe("the Azure import key deleted, purged or disabled in Azure, and repaire
     t = await startTestGateway("sqlite", { connectorTimeoutMs: 15_000 }, { extraConnectors: [{ name: "@uko/connector-azure-key-vault" }] });
     rootKey = new RootKey(Buffer.from(t.config.rootKey!, "base64"));
     vaultId = (await t.gql(`mutation { createVault(input: { name: "kek-repair" }) { ... on CreateVaultSuccess { vault { id } } } }`)).data.createVault.vault.id;
-    const principal = azure.principals[0]!;
     const connected = (
       await t.gql(`mutation($input: ConnectKeystoreInput!) { connectKeystore(input: $input) { __typename ... on ConnectKeystoreSuccess { keystore { id ${STATUS} } } ... on Error { message } } }`, {
         input: {
           vaultId,
           name: KEYSTORE,
           groups: ["azure"],
-          properties: {
-            azureKeyVault: {
-              azureServiceName: azure.vaultName,
-              azureResourceGroup: "uko-emulator-rg",
-              azureLocation: "westeurope",
-              azureEnvironment: "azure",
-              azureTenant: azure.tenantId,
-              azureSubscriptionId: "00000000-0000-4000-a000-00000000505b",
-              azureServicePrincipalClientId: principal.clientId,
-              azureServicePrincipalPassword: principal.clientSecret,
-              azureVaultUrl: azure.endpoint,
-              azureAuthorityHost: azure.authorityHost,
-              azureTrustedCa: azure.caPem,
-            },
-          },
+          properties: azureKeystoreProperties(azure),
         },
       })
     ).data.connectKeystore;

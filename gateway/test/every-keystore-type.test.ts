@@ -5,6 +5,7 @@ import { startIbmKmsEmulator, type IbmKmsEmulator } from "@uko/connector-ibm-kms
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RootKey } from "../src/crypto/seal.js";
 import { materialAad } from "../src/keys/material.js";
+import { azureKeystoreProperties } from "./azure-admin.js";
 import { startTestGateway, type TestGateway } from "./harness.js";
 import { byKeystore, CREATE_KEY, createTemplate, lifecycle } from "./keys-fixture.js";
 
@@ -78,22 +79,7 @@ describe("every keystore type, through its isolated connector and its emulator",
     vaultId = (await t.gql(`mutation { createVault(input: { name: "every-type" }) { ... on CreateVaultSuccess { vault { id } } } }`)).data.createVault.vault.id;
     const awsIdentity = aws.identities[0]!;
     await connect("aws_kms", { awsKms: { awsRegion: "eu-central-1", awsAccessKeyId: awsIdentity.accessKeyId, awsSecretAccessKey: awsIdentity.secretAccessKey, awsEndpoint: aws.endpoint } });
-    const principal = azure.principals[0]!;
-    await connect("azure_key_vault", {
-      azureKeyVault: {
-        azureServiceName: azure.vaultName,
-        azureResourceGroup: "uko-emulator-rg",
-        azureLocation: "westeurope",
-        azureEnvironment: "azure",
-        azureTenant: azure.tenantId,
-        azureSubscriptionId: "00000000-0000-4000-a000-00000000505b",
-        azureServicePrincipalClientId: principal.clientId,
-        azureServicePrincipalPassword: principal.clientSecret,
-        azureVaultUrl: azure.endpoint,
-        azureAuthorityHost: azure.authorityHost,
-        azureTrustedCa: azure.caPem,
-      },
-    });
+    await connect("azure_key_vault", azureKeystoreProperties(azure));
     // The project and private key id are derived from the key file, not given.
     await connect("google_kms", { googleKms: camel(emulatorProperties(google.emulator, google.emulator.keyFile), ["google_project_id", "google_private_key_id"]) });
     await connect("ibm_key_protect", { ibmKeyProtect: ibmProperties("key_protect") });

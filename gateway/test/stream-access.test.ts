@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "./harness.js";
+import { subscribeSse } from "./sse.js";
 
 /**
  * Issue 10, item 3: a subscription stream outlives the request that authenticated it, so its
@@ -26,40 +27,8 @@ describe("subscriptions end when their access does", () => {
     return r.data.createAccessToken.created as { token: string; accessToken: { id: string } };
   }
 
-  /** An SSE subscription as `bearer`; `next()` gives the next message: data, errors, or "ended". */
-  async function subscribe(bearer: string) {
-    const controller = new AbortController();
-    const body = JSON.stringify({ query: `subscription($v: ID!) { managedKeyChanged(vaultId: $v) { id } }`, variables: { v: vaultId } });
-    const response = await t.gateway.yoga.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": String(Buffer.byteLength(body)), authorization: `Bearer ${bearer}` },
-      body,
-      signal: controller.signal,
-    });
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    return {
-      status: response.status,
-      async next(timeoutMs = 3000): Promise<{ data?: any; errors?: { message: string; extensions: { code: string } }[] } | "ended" | "silent"> {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const message = /(?:^|\n)event: (next|complete)\n(?:data: (.*)\n)?\n/.exec(buffer);
-          if (message) {
-            buffer = buffer.slice(message.index + message[0].length);
-            return message[1] === "complete" ? "ended" : JSON.parse(message[2]!);
-          }
-          const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now())))]);
-          if (chunk === null) return "silent";
-          if (chunk.done) return "ended";
-          buffer += chunk.value;
-        }
-      },
-      close: () => {
-        controller.abort();
-        void reader.cancel().catch(() => undefined);
-      },
-    };
-  }
+  /** An SSE subscription as `bearer` to the vault's key changes. */
+  const subscribe = (bearer: string) => subscribeSse(t, bearer, `subscription($v: ID!) { managedKeyChanged(vaultId: $v) { id } }`, { v: vaultId });
 
   const announce = () => t.gateway.services.events.publish("managedKey:changed", vaultId, { id: randomUUID() });
   const settle = () => new Promise((r) => setTimeout(r, 50));
