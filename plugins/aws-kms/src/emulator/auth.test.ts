@@ -6,13 +6,13 @@ import {
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
   KMSClient,
-  KMSServiceException,
   ListKeysCommand,
   NotFoundException,
 } from "@aws-sdk/client-kms";
 import { loadWrappingKey, rsaOaepWrap } from "@uko/connector-sdk";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../../test/kms-rejection.js";
 import { startAwsKmsEmulator, type AwsKmsEmulator, type EmulatorIdentity } from "./index.js";
 
 const ADMIN: EmulatorIdentity = { accessKeyId: "EMUKAUTHTESTADMIN001", secretAccessKey: "auth/Test+Admin/Secret0000000000000000001", userName: "admin" };
@@ -57,14 +57,6 @@ function tamper(c: KMSClient, edit: (request: { headers: Record<string, string>;
   return c;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KMSServiceException);
-  return error as KMSServiceException;
-}
 
 describe("SigV4", () => {
   it("accepts a request signed with the identity's secret, and answers with a correct Date header", async () => {

@@ -18,7 +18,6 @@ import {
   KMSInvalidMacException,
   KMSInvalidSignatureException,
   KMSInvalidStateException,
-  KMSServiceException,
   ScheduleKeyDeletionCommand,
   SignCommand,
   UnsupportedOperationException,
@@ -45,6 +44,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../../test/kms-rejection.js";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
 
 /**
@@ -70,14 +70,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KMSServiceException);
-  return error as KMSServiceException;
-}
 
 /**
  * An EXTERNAL key holding `material`. Single-block material is wrapped with RSAES_OAEP_SHA_256

@@ -14,7 +14,6 @@ import {
   InvalidImportTokenException,
   KMSClient,
   KMSInvalidStateException,
-  KMSServiceException,
   ScheduleKeyDeletionCommand,
   UnsupportedOperationException,
   type AlgorithmSpec,
@@ -25,6 +24,7 @@ import {
 import { loadWrappingKey, rsaAesKeyWrap, rsaOaepWrap } from "@uko/connector-sdk";
 import { constants, createHash, createHmac, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../../test/kms-rejection.js";
 import { IMPORT_PARAMETERS_TTL_MS, ImportTokens, MAX_OPEN_TOKENS } from "./import.js";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
 
@@ -56,14 +56,6 @@ function clientAt(offsetMs: number): KMSClient {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KMSServiceException);
-  return error as KMSServiceException;
-}
 
 async function externalKey(KeySpec: KeySpec, KeyUsage: KeyUsageType): Promise<string> {
   const created = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec, KeyUsage }));

@@ -16,7 +16,6 @@ import {
   InvalidMarkerException,
   KMSClient,
   KMSInvalidStateException,
-  KMSServiceException,
   ListAliasesCommand,
   ListKeyPoliciesCommand,
   ListKeysCommand,
@@ -32,6 +31,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../../test/kms-rejection.js";
 import { startAwsKmsEmulator, type AwsKmsEmulator } from "./index.js";
 
 let emulator: AwsKmsEmulator;
@@ -62,14 +62,6 @@ function clientAt(offsetMs: number): KMSClient {
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<KMSServiceException> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KMSServiceException);
-  return error as KMSServiceException;
-}
 
 const newKey = async (input: ConstructorParameters<typeof CreateKeyCommand>[0] = {}) => (await kms.send(new CreateKeyCommand(input))).KeyMetadata!;
 const stateOf = async (KeyId: string) => (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.KeyState;
