@@ -91,6 +91,7 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   let wrongKey = false;
   let replacedKeyId: string | undefined;
   let rotated = false;
+  let gaveMaterial = false;
   // A copy of older material, in a keystore that should hold the key: rotate it first.
   if (remote && instance.keyVersion < key.keyVersion && (desired === "enabled" || desired === "disabled") && remote.state !== "pending_deletion") {
     const resumed = instance.resuming ? await keys.findManagedCopy(copyRef(key), host) : null;
@@ -98,12 +99,14 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
     if (key.rotation === "new_key") replacedKeyId = remote.keyId;
     remote = await optional(keys, "rotateKey")(remote.keyId, installRequest(key), host, resumed?.keyId);
     rotated = true;
+    gaveMaterial = true;
   }
   if (desired !== "enabled") remote ??= lost;
   switch (desired) {
     case "enabled":
       if (!remote) {
         remote = await install(keys, key, host, lost?.keyId);
+        gaveMaterial = true;
       } else {
         if (remote.state === "pending_deletion") remote = await optional(keys, "cancelKeyDeletion")(remote.keyId, host, materialIfKept(key));
         if (remote.state === "pending_import") {
@@ -129,7 +132,9 @@ export async function reconcile(key: KeyView, instance: InstanceView, mode: "pus
   }
   if (desired !== "absent") for (const replaced of instance.replacedKeyIds ?? []) await follow(keys, replaced, desired, key, host);
   const heldVersion = rotated || (remote && remote.keyId !== instance.keyIdInKeystore) ? key.keyVersion : instance.keyVersion;
-  wrongKey ||= await holdsOtherMaterial(keys, key, remote, heldVersion, host);
+  // A copy installed or rotated by this very push holds the material it was just given: proving it
+  // again would only cost a call. A resumed push may have adopted a copy made before a crash: proven.
+  if (!gaveMaterial || instance.resuming) wrongKey ||= await holdsOtherMaterial(keys, key, remote, heldVersion, host);
   const outcome = judge(key, instance, desired, remote, wrongKey, rotated);
   return replacedKeyId ? { ...outcome, replacedKeyId } : outcome;
 }
