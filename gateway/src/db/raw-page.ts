@@ -14,6 +14,8 @@ type Sql = Prisma.Sql;
 
 /** A column of `alias`, quoted. Only ever called with names from this code, never with input. */
 export function column(alias: string, name: string): Sql {
+  // Raw text in SQL: refuse anything but plain identifiers, should input ever reach here.
+  if (!/^[a-z]+$/.test(alias) || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error(`Not a column identifier: ${alias}.${name}`);
   return Prisma.raw(`${alias}."${name}"`);
 }
 
