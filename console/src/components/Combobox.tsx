@@ -15,6 +15,8 @@ export interface ComboboxOption {
  */
 export function Combobox(props: {
   id: string;
+  /** The form field's name, as on an input. */
+  name?: string;
   options: ComboboxOption[];
   value: string;
   onChange(value: string): void;
@@ -22,6 +24,8 @@ export function Combobox(props: {
   invalid?: boolean;
   describedBy?: string;
   required?: boolean;
+  /** Called after the field has settled on leaving it (e.g. to mark it touched for validation). */
+  onBlur?(): void;
 }) {
   const { id, options, value, onChange } = props;
   const listId = `${useId()}-listbox`;
@@ -101,6 +105,7 @@ export function Combobox(props: {
     }
     setQuery(undefined);
     close();
+    props.onBlur?.();
   };
 
   return (
@@ -108,6 +113,7 @@ export function Combobox(props: {
       <input
         ref={input}
         id={id}
+        name={props.name}
         type="text"
         role="combobox"
         autoComplete="off"

@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import type { Field, FormValue } from "../forms/descriptors.ts";
 import { encodeBase64, readFileProperty } from "../forms/key-files.ts";
+import { Combobox } from "./Combobox.tsx";
 import { describedBy, FieldShell } from "./TextField.tsx";
 
 /** The lock on properties that cannot change once connected. */
@@ -16,6 +17,12 @@ export function LockMark() {
     </span>
   );
 }
+
+/**
+ * Up to this many choices a native <select> shows them all at a glance and is the quickest to use;
+ * longer enums (regions, locations) get a Combobox, where typing a few letters finds the value.
+ */
+const MAX_NATIVE_SELECT_OPTIONS = 10;
 
 /** "4 KB (4096 bytes)": a limit as people say it, and exactly. */
 function sizeLimit(bytes: number): string {
@@ -100,6 +107,25 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
       control = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onValue(e.target.checked)} />;
       break;
     case "select":
+      if ((field.options?.length ?? 0) > MAX_NATIVE_SELECT_OPTIONS) {
+        // An optional enum can be emptied again by choosing "(none)"; a required one starts empty.
+        const options = (field.required ? [] : [{ value: "", label: "(none)" }]).concat((field.options ?? []).map((o) => ({ value: o, label: o })));
+        control = (
+          <Combobox
+            id={id}
+            name={field.name}
+            options={options}
+            value={String(value)}
+            onChange={onValue}
+            onBlur={onBlur}
+            placeholder={field.required ? "Choose…" : undefined}
+            invalid={Boolean(error)}
+            required={field.required}
+            describedBy={common["aria-describedby"]}
+          />
+        );
+        break;
+      }
       control = (
         <select {...common} value={String(value)} onChange={(e) => onValue(e.target.value)}>
           <option value="">{field.required ? "Choose…" : "(none)"}</option>

@@ -1,7 +1,8 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import { KEYSTORE_TYPES } from "../../api/documents.ts";
 import type { KeystoreType } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
+import { Combobox } from "../../components/Combobox.tsx";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { initialValues } from "../../forms/descriptors.ts";
 import { COUNTRIES } from "./state.ts";
@@ -13,6 +14,7 @@ import type { StepProps } from "./Wizard.tsx";
 export function TypeStep({ state, update, registerCheck }: StepProps) {
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
   const [error, setError] = useState<string>();
+  const countryId = useId();
 
   registerCheck(() => {
     if (state.type) return true;
@@ -28,16 +30,11 @@ export function TypeStep({ state, update, registerCheck }: StepProps) {
 
   return (
     <>
-      <label className="country">
-        Prices in the currency of
-        <select value={state.country} onChange={(e) => update({ country: e.target.value })}>
-          {COUNTRIES.map(([code, name]) => (
-            <option key={code} value={code}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      {/* A combobox, not a native select: the list of countries is long, typing finds one. */}
+      <div className="country">
+        <label htmlFor={countryId}>Prices in the currency of</label>
+        <Combobox id={countryId} options={COUNTRIES.map(([code, name]) => ({ value: code, label: name }))} value={state.country} onChange={(country) => update({ country })} />
+      </div>
       <Alert>{types.error}</Alert>
       {!types.data && types.loading && <Loading what="keystore types" />}
       {types.data && types.data.keystoreTypes.length === 0 && (
