@@ -3,9 +3,9 @@ import type { Actor } from "./actor.js";
 
 /**
  * The longest a verified token is trusted without asking the database again: the bound on how
- * long a revocation (or a role taken away) made on another replica, or straight in the database,
- * can go unnoticed here. In this process (and, once the event bus spans replicas, on every
- * replica) `access:changed` drops the token at once.
+ * long a revocation (or a role taken away) written straight in the database, or made on another
+ * replica while the event connection was down, can go unnoticed here. Otherwise `access:changed`
+ * drops the token at once, on every replica (PostgreSQL carries the event: see events.ts).
  */
 export const VERIFIED_TOKEN_TTL_MS = 1000;
 
@@ -39,6 +39,7 @@ export class VerifiedTokens {
     private readonly ttlMs = VERIFIED_TOKEN_TTL_MS,
   ) {
     if (events) {
+      // A Repeater: its iterator is itself, so the loop below and close() hold the same one.
       const changes = events.subscribe("access:changed");
       this.listening = changes[Symbol.asyncIterator]();
       void (async () => {
