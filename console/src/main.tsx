@@ -1,5 +1,6 @@
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import "./carbon.scss";
 import "./styles.css";
 
 createRoot(document.getElementById("root")!).render(<App />);

@@ -30,6 +30,25 @@ const HASHED = "public, max-age=31536000, immutable";
 /** index.html and unhashed files are revalidated, so a new build is picked up at once. */
 const REVALIDATE = "no-cache";
 
+/**
+ * The console's pages load only what the build ships (scripts, styles, fonts, images from this
+ * origin) and talk only to this origin's API: an injected script or style from anywhere else is
+ * refused, and no other site may frame the console (clickjacking an administrator's session).
+ * Images may be data: URIs (the design system draws small icons that way in its CSS).
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "font-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 const NOT_BUILT = "The web console is not built. Run `npx turbo run build --filter=@uko/console` (or `npm start`), then reload. The API is at /graphql.";
 
 /** The console's dist folder, via its package; undefined when the package is not installed. */
@@ -81,6 +100,9 @@ export function consoleFiles(options: { root?: string } = {}): Plugin {
             "cache-control": relative.startsWith("assets/") ? HASHED : REVALIDATE,
             "content-length": String(body.length),
             "x-content-type-options": "nosniff",
+            "content-security-policy": CONSOLE_CSP,
+            "x-frame-options": "DENY",
+            "referrer-policy": "no-referrer",
           },
         }),
       );

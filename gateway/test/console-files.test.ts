@@ -38,6 +38,13 @@ describe("console files", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(r.headers.get("cache-control")).toBe("no-cache");
+    // Only this origin's scripts, styles and fonts; never framed by another site.
+    const csp = r.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(r.headers.get("x-frame-options")).toBe("DENY");
     expect(await r.text()).toBe(INDEX);
   });
 
