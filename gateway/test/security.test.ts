@@ -146,10 +146,10 @@ describe("query cost with fragments (item 2)", () => {
     validate(schema, parse(doubling(3)), [queryShapeRule]);
     for (const n of [30, 49]) {
       const document = parse(doubling(n));
-      const started = performance.now();
+      // No clock here (a loaded CI machine makes any bound flaky): the old rule walked 2^n
+      // spreads, 11 s at n=30 and never finishing at n=49, so an exponential rule fails this test
+      // by its timeout; a linear one answers at once with the counted total.
       const errors = validate(schema, document, [queryShapeRule]);
-      // The old rule walked 2^n spreads: 11 s at n=30, never at n=49.
-      expect(performance.now() - started).toBeLessThan(50);
       expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/at most 2000 fields, counting each fragment as often as it is spread; this one selects \d+/)]);
     }
     // Thousands of fragments, each spreading the next: refused by depth before the stack runs out.
@@ -176,9 +176,15 @@ describe("refused authentications, caps and per-address limits (item 6)", () => 
   it("a flood of refusals becomes one audit row per source and reason, and the source is limited, not others", async () => {
     const before = await t.gateway.database.db.auditEvent.count();
     const statuses: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 300; i++) statuses.push((await from("203.0.113.9", i % 2 ? null : `uko_${"x".repeat(40)}${i}`)).status);
+    // A token bucket of 30 a minute refills one place every 2 s: on a slow machine the flood may
+    // earn a few more answers while it runs, never more than the time it took allows.
+    const refilled = Math.floor(((Date.now() - started) * 30) / 60_000) + 1;
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+    expect(statuses.slice(30).every((s) => s === 429 || s === 401)).toBe(true);
+    expect(statuses.slice(30).filter((s) => s === 401).length).toBeLessThanOrEqual(refilled);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(270 - refilled);
     // Another address is not held back by the first one's flood.
     expect((await from("203.0.113.10", null)).status).toBe(401);
     // Nor is a valid token.
