@@ -23,7 +23,8 @@ type Copy = ManagedKey["statusInKeystores"][number];
 const COPY_COLUMNS: Column<Copy>[] = [
   { key: "keystore", header: "Keystore", compare: byText((s) => s.keystoreName), cell: (s) => (s.keystore ? <Link to={`/keystores/${s.keystore.id}`}>{s.keystoreName}</Link> : `${s.keystoreName} (disconnected)`) },
   { key: "holds", header: "Holds", compare: byText((s) => holdsWord(s.status)), cell: (s) => holdsWord(s.status) },
-  { key: "sync", header: "Sync", compare: byText((s) => s.syncFlag), cell: (s) => <SyncBadge flag={s.syncFlag} /> },
+  // Not sortable: its sort button would be a second "Sync" button beside the key's Sync action.
+  { key: "sync", header: "Sync", cell: (s) => <SyncBadge flag={s.syncFlag} /> },
   { key: "version", header: "Version", cell: (s) => s.keyVersion },
   { key: "remote-id", header: "Key id in keystore", cell: (s) => (s.keyIdInKeystore ? <code>{s.keyIdInKeystore}</code> : <span className="muted">none yet</span>) },
   {
