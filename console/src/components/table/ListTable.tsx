@@ -69,7 +69,7 @@ export function ListTable<T>(props: ListTableProps<T>) {
   return (
     <TableContainer title={props.title} description={props.description} className="list-table">
       {selection && <BatchBar caption={props.caption} rows={chosen} actions={selection.actions} onCancel={selection.clear} />}
-      <div className="table-scroll" tabIndex={0} role="group" aria-label={`${props.caption} (scrolls sideways)`}>
+      <div className="table-scroll" tabIndex={0} role="group" aria-label={props.caption}>
         <Table className={props.className ? `list ${props.className}` : "list"} size="md" isSortable={columns.some(sortable)} data-testid={props.testId}>
           {!props.title && <caption className="visually-hidden">{props.caption}</caption>}
           <TableHead>

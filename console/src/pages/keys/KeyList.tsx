@@ -136,7 +136,7 @@ export function KeyList() {
         open={pending !== undefined}
         title={pending ? `${pending.spec.label} ${plural(pending.eligible.length, "key")}?` : ""}
         confirmLabel={pending ? `${pending.spec.label} ${plural(pending.eligible.length, "key")}` : ""}
-        danger={pending?.spec.action === "deactivate"}
+        danger={pending?.spec.danger}
         busy={busy}
         onConfirm={() => void runPending()}
         onCancel={() => setPending(undefined)}
