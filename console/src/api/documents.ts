@@ -26,8 +26,8 @@ const KEYSTORE_FIELDS = `id name type description groups version vault { id name
 /** A row of the keystores list; the status stream sends the same fields, so a row is replaced in place. */
 const KEYSTORE_ROW = `id name type groups vault { id name } ${STATUS_FIELDS}`;
 
-export const KEYSTORES = `query($first: Int, $after: String, $filter: KeystoreFilter) {
-  keystores(first: $first, after: $after, filter: $filter) {
+export const KEYSTORES = `query($first: Int, $after: String, $filter: KeystoreFilter, $orderBy: KeystoreOrder) {
+  keystores(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount pageInfo { endCursor hasNextPage } nodes { ${KEYSTORE_ROW} } } }`;
 
 export const KEYSTORE_STATUS_CHANGED = `subscription($vaultId: ID!) { keystoreStatusChanged(vaultId: $vaultId) { ${KEYSTORE_ROW} } }`;
@@ -78,9 +78,9 @@ const KEY_FIELDS = `id label description state version keyVersion usable algorit
   rotatableAt destroyableAt
   statusInKeystores { keystoreName keystore { id name } status syncFlag detail error keyVersion keyIdInKeystore targeted pending checkedAt }`;
 
-export const MANAGED_KEYS = `query($first: Int, $after: String, $filter: ManagedKeyFilter) {
-  managedKeys(first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { endCursor hasNextPage } nodes { id label state algorithm size usable vault { id name } template { id name }
+export const MANAGED_KEYS = `query($first: Int, $after: String, $filter: ManagedKeyFilter, $orderBy: ManagedKeyOrder) {
+  managedKeys(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { id label state version algorithm size usable vault { id name } template { id name }
       statusInKeystores { keystoreName status syncFlag } } } }`;
 
 export const MANAGED_KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS} } }`;
@@ -105,7 +105,7 @@ export function keyAction(action: "activate" | "deactivate" | "rotate" | "destro
 const TEMPLATE_FIELDS = `id name description archived keysCount namingScheme namingSchemePlaceholders vault { id name }
   key { algorithm size initialState } targets { keystoreType keystoreGroup }`;
 
-export const KEY_TEMPLATES = `query($filter: KeyTemplateFilter) { keyTemplates(first: 100, filter: $filter) { totalCount nodes { ${TEMPLATE_FIELDS} } } }`;
+export const KEY_TEMPLATES = `query($filter: KeyTemplateFilter, $orderBy: KeyTemplateOrder) { keyTemplates(first: 100, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${TEMPLATE_FIELDS} } } }`;
 
 export const CREATE_KEY_TEMPLATE = `mutation($input: CreateKeyTemplateInput!) { createKeyTemplate(input: $input) {
   ${WITH_ISSUES} ... on CreateKeyTemplateSuccess { keyTemplate { id } } } }`;
@@ -117,7 +117,7 @@ export const TEMPLATE_CAPABILITIES = `query { keystoreTypes { type displayName c
 const VAULT_FIELDS = "id name description version createdAt updatedAt";
 
 /** The vaults list: one query; counts are only on a vault's page (no query per row). */
-export const VAULT_LIST = `query { vaults(first: 100) { totalCount nodes { ${VAULT_FIELDS} } } }`;
+export const VAULT_LIST = `query($orderBy: VaultOrder) { vaults(first: 100, orderBy: $orderBy) { totalCount nodes { ${VAULT_FIELDS} } } }`;
 
 /** A vault with what it holds; each list's totalCount is its count. */
 export const VAULT = `query($id: ID!) { vault(id: $id) { ${VAULT_FIELDS} }

@@ -1,6 +1,7 @@
 import type { ConnectionCheck, ConnectionTest } from "../api/types.ts";
 import { Link } from "../router.tsx";
 import { Alert, Badge, HealthBadge } from "./Feedback.tsx";
+import { ListTable, type Column } from "./table/ListTable.tsx";
 
 const OUTCOME: Record<ConnectionCheck["outcome"], { text: string; tone: "ok" | "warn" | "bad" | "neutral" }> = {
   PASSED: { text: "Passed", tone: "ok" },
@@ -61,30 +62,16 @@ export function ConnectionTestResult({ test, self }: { test: ConnectionTest; sel
   );
 }
 
+const CHECK_COLUMNS: Column<ConnectionCheck>[] = [
+  { key: "check", header: "Check", cell: (c) => c.permission ?? c.kind.toLowerCase() },
+  { key: "outcome", header: "Outcome", cell: (c) => <Badge tone={OUTCOME[c.outcome].tone}>{OUTCOME[c.outcome].text}</Badge> },
+  { key: "found", header: "Found", cell: (c) => c.message },
+];
+
 export function TestChecks({ checks, collapsed = false }: { checks: ConnectionCheck[]; collapsed?: boolean }) {
   if (checks.length === 0) return null;
   const table = (
-    <table className="list checks">
-      <caption>Checks</caption>
-      <thead>
-        <tr>
-          <th scope="col">Check</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Found</th>
-        </tr>
-      </thead>
-      <tbody>
-        {checks.map((c) => (
-          <tr key={c.name}>
-            <td>{c.permission ?? c.kind.toLowerCase()}</td>
-            <td>
-              <Badge tone={OUTCOME[c.outcome].tone}>{OUTCOME[c.outcome].text}</Badge>
-            </td>
-            <td>{c.message}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ListTable title="Checks" caption="Checks" className="checks" columns={CHECK_COLUMNS} rows={checks} rowId={(c) => c.name} />
   );
   if (!collapsed) return table;
   const failed = checks.filter((c) => c.outcome === "FAILED").length;

@@ -12,6 +12,12 @@ import { Link } from "../router.tsx";
 import { useCan } from "../auth/use-can.ts";
 import { ActionLink } from "../components/ActionButton.tsx";
 import { Combobox } from "../components/Combobox.tsx";
+import { ListTable, type Column } from "../components/table/ListTable.tsx";
+import { useServerSort } from "../components/table/sort.ts";
+import { useSelection } from "../components/table/selection.ts";
+import { runBatch, type BatchResult } from "../components/table/batch.ts";
+import { BatchReport } from "../components/table/BatchReport.tsx";
+import { checkKeystoreStatus } from "./keystore/check-status.ts";
 
 const PAGE_SIZE = 20;
 
@@ -22,7 +28,8 @@ export function KeystoreList() {
   const vaults = useQuery<{ vaults: Page<Vault> }>(VAULTS);
   const types = useQuery<{ keystoreTypes: KeystoreType[] }>(KEYSTORE_TYPES);
   const apiFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== ""));
-  const list = useLiveQuery<{ keystores: Page<Keystore> }>(KEYSTORES, { first: PAGE_SIZE, after: pager.after, filter: apiFilter }, {
+  const sort = useServerSort(pager.reset);
+  const list = useLiveQuery<{ keystores: Page<Keystore> }>(KEYSTORES, { first: PAGE_SIZE, after: pager.after, filter: apiFilter, ...sort.orderBy }, {
     subscription: KEYSTORE_STATUS_CHANGED,
     // The vaults of the rows shown (or the one filtered on): a status change elsewhere changes no row here.
     vaults: (data) => (filter.vaultId ? [filter.vaultId] : (data?.keystores.nodes.map((k) => k.vault.id) ?? [])),
@@ -43,6 +50,31 @@ export function KeystoreList() {
   const page = list.data?.keystores;
   const { why } = useCan();
   const typeName = (t: string) => types.data?.keystoreTypes.find((k) => k.type === t)?.displayName ?? t;
+  const selection = useSelection(page?.nodes.map((k) => k.id) ?? []);
+  // Offered when some vault lets the user check keystores; rows in other vaults cannot be chosen.
+  const canCheck = !why("keystores.write");
+  const [checking, setChecking] = useState(false);
+  const [report, setReport] = useState<BatchResult>();
+  const checkSelected = async (rows: Keystore[]) => {
+    setChecking(true);
+    setReport(undefined);
+    try {
+      setReport(await runBatch("Check status", rows, (k) => k.name, (k) => checkKeystoreStatus(k.id)));
+      selection.clear();
+      await list.reload();
+    } finally {
+      setChecking(false);
+    }
+  };
+  const columns: Column<Keystore>[] = [
+    { key: "NAME", header: "Name", serverSort: true, cell: (k) => <Link to={`/keystores/${k.id}`}>{k.name}</Link> },
+    { key: "TYPE", header: "Type", serverSort: true, cell: (k) => typeName(k.type) },
+    { key: "vault", header: "Vault", cell: (k) => k.vault.name },
+    { key: "groups", header: "Groups", cell: (k) => k.groups.join(", ") || "—" },
+    { key: "health", header: "Health", cell: (k) => <HealthBadge health={k.status.health} /> },
+    { key: "heartbeat", header: "Last heartbeat", cell: (k) => formatTime(k.status.lastHeartbeat) },
+    { key: "message", header: "Message", className: "message-cell", cell: (k) => k.status.message },
+  ];
 
   return (
     <>
@@ -89,6 +121,7 @@ export function KeystoreList() {
         </label>
       </form>
       <Alert>{list.error}</Alert>
+      <BatchReport result={report} />
       {!page && list.loading && <Loading what="keystores" />}
       {page && page.totalCount === 0 && !filtered && (
         <FirstKeystore />
@@ -96,42 +129,20 @@ export function KeystoreList() {
       {page && page.totalCount === 0 && filtered && <p>No keystore matches these filters.</p>}
       {page && page.totalCount > 0 && (
         <>
-          <table className="list" tabIndex={0}>
-            <caption className="visually-hidden">Keystores</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Vault</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Health</th>
-                <th scope="col">Last heartbeat</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((k) => (
-                <tr key={k.id}>
-                  <td>
-                    <Link to={`/keystores/${k.id}`}>{k.name}</Link>
-                  </td>
-                  <td>{typeName(k.type)}</td>
-                  <td>{k.vault.name}</td>
-                  <td>{k.groups.join(", ") || "—"}</td>
-                  <td>
-                    <HealthBadge health={k.status.health} />
-                  </td>
-                  <td>{formatTime(k.status.lastHeartbeat)}</td>
-                  <td className="message-cell">{k.status.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable
+            caption="Keystores"
+            columns={columns}
+            rows={page.nodes}
+            rowId={(k) => k.id}
+            sort={{ state: sort.sort, onChange: sort.setSort }}
+            selection={canCheck ? { ...selection, rowLabel: (k) => `Select ${k.name}`, selectable: (k) => !why("keystores.write", k.vault), actions: [{ label: "Check status", disabled: checking, run: (rows) => void checkSelected(rows) }] } : undefined}
+          />
           <Pager
             what="keystores"
             page={pager.page}
             total={page.totalCount}
             pageSize={PAGE_SIZE}
+            shown={page.nodes.length}
             hasNext={page.pageInfo.hasNextPage}
             onNext={() => pager.next(page.pageInfo.endCursor)}
             onPrevious={pager.previous}

@@ -10,6 +10,8 @@ import { plural, stateWord, timeUntil } from "../text/words.ts";
 import { StateBadge } from "./keys/badges.tsx";
 import { FirstKeystore } from "./FirstKeystore.tsx";
 import { stateSummary } from "./keys/installs.ts";
+import { ListTable, type Column } from "../components/table/ListTable.tsx";
+import { byText, byTime } from "../components/table/sort.ts";
 
 type Copy = Pick<KeyStatusInKeystore, "keystoreName" | "status" | "syncFlag" | "error"> & { deletionDate: string | null };
 interface KeyRow {
@@ -31,6 +33,19 @@ interface OverviewData {
   waiting: { nodes: (Omit<KeyRow, "statusInKeystores"> & { destroyableAt: string | null })[] };
   destroyedKeys: { nodes: KeyRow[] };
 }
+
+const ATTENTION_COLUMNS: Column<{ key: KeyRow; why: string }>[] = [
+  { key: "key", header: "Key", compare: byText((x) => x.key.label), cell: (x) => <Link to={`/keys/${x.key.id}`}>{x.key.label}</Link> },
+  { key: "state", header: "State", cell: (x) => <StateBadge state={x.key.state} copies={x.key.statusInKeystores} /> },
+  { key: "vault", header: "Vault", compare: byText((x) => x.key.vault.name), cell: (x) => x.key.vault.name },
+  { key: "why", header: "What is wrong", cell: (x) => x.why },
+];
+
+const DATE_COLUMNS: Column<{ key: { id: string; label: string }; at: string; what: string }>[] = [
+  { key: "at", header: "When", compare: byTime((x) => x.at), cell: (x) => `${formatTime(x.at)} (in ${timeUntil(x.at)})` },
+  { key: "key", header: "Key", compare: byText((x) => x.key.label), cell: (x) => <Link to={`/keys/${x.key.id}`}>{x.key.label}</Link> },
+  { key: "what", header: "What happens", cell: (x) => x.what },
+];
 
 const STATES: KeyState[] = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
 
@@ -103,30 +118,7 @@ export function Overview() {
         {attention.size === 0 ? (
           <p className="muted">No drift and no failed installation.</p>
         ) : (
-          <table className="list" tabIndex={0}>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">State</th>
-                <th scope="col">Vault</th>
-                <th scope="col">What is wrong</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...attention.values()].map(({ key, why }) => (
-                <tr key={key.id}>
-                  <td>
-                    <Link to={`/keys/${key.id}`}>{key.label}</Link>
-                  </td>
-                  <td>
-                    <StateBadge state={key.state} copies={key.statusInKeystores} />
-                  </td>
-                  <td>{key.vault.name}</td>
-                  <td>{why}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Keys that need attention" columns={ATTENTION_COLUMNS} rows={[...attention.values()]} rowId={(x) => x.key.id} />
         )}
       </section>
       <section className="panel" aria-labelledby="dates-title" data-testid="overview-dates">
@@ -134,28 +126,7 @@ export function Overview() {
         {dates.length === 0 ? (
           <p className="muted">Nothing scheduled.</p>
         ) : (
-          <table className="list" tabIndex={0}>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Key</th>
-                <th scope="col">What happens</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dates.map((x, i) => (
-                <tr key={i}>
-                  <td>
-                    {formatTime(x.at)} (in {timeUntil(x.at)})
-                  </td>
-                  <td>
-                    <Link to={`/keys/${x.key.id}`}>{x.key.label}</Link>
-                  </td>
-                  <td>{x.what}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable caption="Upcoming destroy dates" columns={DATE_COLUMNS} rows={dates} rowId={(x) => `${x.key.id} ${x.what}`} />
         )}
       </section>
     </>

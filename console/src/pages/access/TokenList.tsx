@@ -3,15 +3,15 @@ import { gql } from "../../api/client.ts";
 import { ACCESS_TOKENS, CREATE_ACCESS_TOKEN } from "../../api/access-documents.ts";
 import type { TypedError } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
-import { ROLE_TEXT, type VaultRole } from "../../auth/me.ts";
-import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
+import type { VaultRole } from "../../auth/me.ts";
+import { Alert, Loading } from "../../components/Feedback.tsx";
 import { TextField } from "../../components/TextField.tsx";
 import { usePageTitle } from "../../components/use-page-title.ts";
-import { Link } from "../../router.tsx";
 import { plural } from "../../text/words.ts";
 import type { AccessToken, TokensData } from "./types.ts";
 import { AdminOnly } from "./AdminOnly.tsx";
 import { RoleFields } from "./RoleFields.tsx";
+import { TokenTable } from "./TokenTable.tsx";
 
 /** Access tokens: every token with its roles, and a new one, whose secret is shown once. */
 export function TokenList() {
@@ -103,42 +103,8 @@ function Tokens() {
       </form>
       <Alert>{q.error}</Alert>
       {!q.data && q.loading && <Loading what="access tokens" />}
-      {q.data && (
-        <table className="list" tabIndex={0} data-testid="tokens">
-          <caption className="visually-hidden">Access tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Access</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {q.data.accessTokens.map((t) => (
-              <tr key={t.id}>
-                <td>
-                  <Link to={`/tokens/${t.id}`}>{t.name}</Link>
-                </td>
-                <td>{t.administrator ? "Administrator (every vault)" : t.roles.length ? t.roles.map((r) => `${ROLE_TEXT[r.role]} in ${r.vault?.name ?? "a deleted vault"}`).join("; ") : "No vault roles"}</td>
-                <td>{formatTime(t.createdAt)}</td>
-                <td>{formatTime(t.lastUsedAt)}</td>
-                <td>{tokenStatus(t)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {q.data && <TokenTable tokens={q.data.accessTokens} onChanged={q.reload} />}
       {q.data && <p className="muted">{plural(q.data.accessTokens.length, "token")}</p>}
     </>
   );
-}
-
-/** "Revoked on …", "Expired", "Expires on …" or "Active". */
-export function tokenStatus(t: Pick<AccessToken, "revokedAt" | "expiresAt">): string {
-  if (t.revokedAt) return `Revoked ${formatTime(t.revokedAt)}`;
-  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return `Expired ${formatTime(t.expiresAt)}`;
-  if (t.expiresAt) return `Active, expires ${formatTime(t.expiresAt)}`;
-  return "Active";
 }

@@ -12,7 +12,9 @@ import { usePageTitle } from "../../components/use-page-title.ts";
 import { Link } from "../../router.tsx";
 import { AdminOnly } from "./AdminOnly.tsx";
 import { RoleFields } from "./RoleFields.tsx";
-import { tokenStatus } from "./TokenList.tsx";
+import { tokenStatus } from "./token-status.ts";
+import { ListTable } from "../../components/table/ListTable.tsx";
+import { byText } from "../../components/table/sort.ts";
 import type { AccessToken, TokensData } from "./types.ts";
 
 type Answer = TypedError & { accessToken?: AccessToken };
@@ -94,33 +96,26 @@ function Token({ id }: { id: string }) {
         {token.roles.length === 0 ? (
           <p className="muted">No vault role{token.administrator ? ": as the administrator it needs none." : "."}</p>
         ) : (
-          <table className="list" tabIndex={0} data-testid="token-roles">
-            <caption className="visually-hidden">Vault roles of {token.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Vault</th>
-                <th scope="col">Role</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {token.roles.map((r) => (
-                <tr key={`${r.vault?.id}-${r.role}`}>
-                  <td>{r.vault ? <Link to={`/vaults/${r.vault.id}`}>{r.vault.name}</Link> : "a deleted vault"}</td>
-                  <td>{ROLE_TEXT[r.role]}</td>
-                  <td>
-                    {r.vault && (
-                      <button type="button" onClick={() => setConfirming({ vaultId: r.vault!.id, vaultName: r.vault!.name, role: r.role })}>
-                        Revoke role<span className="visually-hidden"> {`${ROLE_TEXT[r.role]} in ${r.vault.name}`}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable
+            caption={`Vault roles of ${token.name}`}
+            testId="token-roles"
+            rows={token.roles}
+            rowId={(r) => `${r.vault?.id}-${r.role}`}
+            columns={[
+              { key: "vault", header: "Vault", compare: byText((r) => r.vault?.name ?? ""), cell: (r) => (r.vault ? <Link to={`/vaults/${r.vault.id}`}>{r.vault.name}</Link> : "a deleted vault") },
+              { key: "role", header: "Role", compare: byText((r) => ROLE_TEXT[r.role]), cell: (r) => ROLE_TEXT[r.role] },
+              {
+                key: "actions",
+                header: "Actions",
+                cell: (r) =>
+                  r.vault && (
+                    <button type="button" onClick={() => setConfirming({ vaultId: r.vault!.id, vaultName: r.vault!.name, role: r.role })}>
+                      Revoke role<span className="visually-hidden"> {`${ROLE_TEXT[r.role]} in ${r.vault.name}`}</span>
+                    </button>
+                  ),
+              },
+            ]}
+          />
         )}
         {!revoked && (
           <form

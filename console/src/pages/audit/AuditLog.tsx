@@ -9,6 +9,8 @@ import { usePageTitle } from "../../components/use-page-title.ts";
 import type { TokensData } from "../access/types.ts";
 import { ChainStatus } from "./ChainStatus.tsx";
 import { Combobox } from "../../components/Combobox.tsx";
+import { Button } from "@carbon/react";
+import { ListTable, type Column } from "../../components/table/ListTable.tsx";
 
 interface AuditEvent {
   seq: number;
@@ -58,6 +60,23 @@ export function AuditLog() {
     setFilter((f) => ({ ...f, [field]: e.target.value }));
     setBefore([]);
   };
+  const columns: Column<AuditEvent>[] = [
+    { key: "at", header: "When", cell: (e) => formatTime(e.at) },
+    { key: "actor", header: "Actor", cell: (e) => e.actorName ?? <span className="muted">unknown</span> },
+    { key: "action", header: "Action", cell: (e) => <code>{e.action}</code> },
+    {
+      key: "outcome",
+      header: "Outcome",
+      cell: (e) => (
+        <>
+          <Badge tone={OUTCOME_TONE[e.outcome] ?? "neutral"}>{e.outcome}</Badge>
+          {e.reason && <span className="muted"> {e.reason}</span>}
+        </>
+      ),
+    },
+    { key: "vault", header: "Vault", cell: (e) => vaultName(e.vaultId) },
+    { key: "target", header: "Target", cell: (e) => (e.targetType ? `${e.targetType.replace(/_/g, " ")} ${e.targetId?.slice(0, 8) ?? ""}` : "—") },
+  ];
   // Actors: every token for the administrator; others can pick among those seen on this page.
   const actors = admin
     ? (tokens.data?.accessTokens.map((t) => ({ id: t.id, name: t.name })) ?? [])
@@ -115,44 +134,21 @@ export function AuditLog() {
       {!events && q.loading && <Loading what="audit events" />}
       {events && events.length === 0 && <p className="empty">No audit event matches these filters.</p>}
       {events && events.length > 0 && (
-        <table className="list" tabIndex={0} data-testid="audit-events">
-          <caption className="visually-hidden">Audit events, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Vault</th>
-              <th scope="col">Target</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatTime(e.at)}</td>
-                <td>{e.actorName ?? <span className="muted">unknown</span>}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  <Badge tone={OUTCOME_TONE[e.outcome] ?? "neutral"}>{e.outcome}</Badge>
-                  {e.reason && <span className="muted"> {e.reason}</span>}
-                </td>
-                <td>{vaultName(e.vaultId)}</td>
-                <td>{e.targetType ? `${e.targetType.replace(/_/g, " ")} ${e.targetId?.slice(0, 8) ?? ""}` : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        // Not sortable: the API returns events newest first only (its chain order); the filters narrow it.
+        <ListTable caption="Audit events, newest first" testId="audit-events" columns={columns} rows={events} rowId={(e) => e.id} />
       )}
-      <nav className="pager" aria-label="Pages of audit events">
-        <button type="button" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
-          Newer events
-        </button>
-        <button type="button" disabled={!events || events.length < PAGE_SIZE} onClick={() => events && setBefore((b) => [...b, events[events.length - 1]!.seq])}>
-          Older events
-        </button>
+      <nav className="cds--pagination pager" aria-label="Pages of audit events">
+        <div className="cds--pagination__left">
+          <span className="cds--pagination__text">{events && events.length > 0 ? `Events ${before.length * PAGE_SIZE + 1}–${before.length * PAGE_SIZE + events.length}, newest first` : ""}</span>
+        </div>
+        <div className="cds--pagination__right">
+          <Button kind="ghost" size="md" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
+            Newer events
+          </Button>
+          <Button kind="ghost" size="md" disabled={!events || events.length < PAGE_SIZE} onClick={() => events && setBefore((b) => [...b, events[events.length - 1]!.seq])}>
+            Older events
+          </Button>
+        </div>
       </nav>
     </>
   );

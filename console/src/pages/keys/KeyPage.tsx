@@ -14,6 +14,31 @@ import { usePageTitle } from "../../components/use-page-title.ts";
 import { holdsWord, patternWords, timeUntil } from "../../text/words.ts";
 import { ACTIONS, stateRefusal, type Action } from "./key-actions.ts";
 import { actionOutcome } from "./installs.ts";
+import { ListTable, type Column } from "../../components/table/ListTable.tsx";
+import { byText, byTime } from "../../components/table/sort.ts";
+
+type Copy = ManagedKey["statusInKeystores"][number];
+
+/** A key's copies, one row per keystore; a handful, loaded with the key, so sorted in memory. */
+const COPY_COLUMNS: Column<Copy>[] = [
+  { key: "keystore", header: "Keystore", compare: byText((s) => s.keystoreName), cell: (s) => (s.keystore ? <Link to={`/keystores/${s.keystore.id}`}>{s.keystoreName}</Link> : `${s.keystoreName} (disconnected)`) },
+  { key: "holds", header: "Holds", compare: byText((s) => holdsWord(s.status)), cell: (s) => holdsWord(s.status) },
+  // Not sortable: its sort button would be a second "Sync" button beside the key's Sync action.
+  { key: "sync", header: "Sync", cell: (s) => <SyncBadge flag={s.syncFlag} /> },
+  { key: "version", header: "Version", cell: (s) => s.keyVersion },
+  { key: "remote-id", header: "Key id in keystore", cell: (s) => (s.keyIdInKeystore ? <code>{s.keyIdInKeystore}</code> : <span className="muted">none yet</span>) },
+  {
+    key: "detail",
+    header: "Detail",
+    cell: (s) => (
+      <>
+        {s.detail.replace(/_/g, " ")}
+        {s.error && <span className="error"> {s.error}</span>}
+      </>
+    ),
+  },
+  { key: "checked", header: "Checked", compare: byTime((s) => s.checkedAt), cell: (s) => formatTime(s.checkedAt) },
+];
 
 export function KeyPage({ id }: { id: string }) {
   const q = useLiveQuery<{ managedKey: ManagedKey | null }>(MANAGED_KEY, { id }, {
@@ -131,37 +156,14 @@ export function KeyPage({ id }: { id: string }) {
         {key.statusInKeystores.length === 0 ? (
           <p>Not installed in any keystore yet.</p>
         ) : (
-          <table className="list" tabIndex={0} data-testid="key-keystores">
-            <thead>
-              <tr>
-                <th scope="col">Keystore</th>
-                <th scope="col">Holds</th>
-                <th scope="col">Sync</th>
-                <th scope="col">Version</th>
-                <th scope="col">Key id in keystore</th>
-                <th scope="col">Detail</th>
-                <th scope="col">Checked</th>
-              </tr>
-            </thead>
-            <tbody>
-              {key.statusInKeystores.map((s) => (
-                <tr key={s.keystoreName} className={s.syncFlag !== "OK" ? "drift" : undefined}>
-                  <td>{s.keystore ? <Link to={`/keystores/${s.keystore.id}`}>{s.keystoreName}</Link> : `${s.keystoreName} (disconnected)`}</td>
-                  <td>{holdsWord(s.status)}</td>
-                  <td>
-                    <SyncBadge flag={s.syncFlag} />
-                  </td>
-                  <td>{s.keyVersion}</td>
-                  <td>{s.keyIdInKeystore ? <code>{s.keyIdInKeystore}</code> : <span className="muted">none yet</span>}</td>
-                  <td>
-                    {s.detail.replace(/_/g, " ")}
-                    {s.error && <span className="error"> {s.error}</span>}
-                  </td>
-                  <td>{formatTime(s.checkedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ListTable
+            caption={`Status of ${key.label} in keystores`}
+            testId="key-keystores"
+            columns={COPY_COLUMNS}
+            rows={key.statusInKeystores}
+            rowId={(s) => s.keystoreName}
+            rowClassName={(s) => (s.syncFlag !== "OK" ? "drift" : undefined)}
+          />
         )}
       </section>
       <section className="panel" aria-labelledby="versions-title">

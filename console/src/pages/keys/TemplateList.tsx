@@ -5,9 +5,32 @@ import { Alert, Loading } from "../../components/Feedback.tsx";
 import { Link } from "../../router.tsx";
 import { useCan } from "../../auth/use-can.ts";
 import { ActionLink } from "../../components/ActionButton.tsx";
+import { ListTable, type Column } from "../../components/table/ListTable.tsx";
+import { useServerSort } from "../../components/table/sort.ts";
+
+const COLUMNS: Column<KeyTemplate>[] = [
+  {
+    key: "NAME",
+    header: "Name",
+    serverSort: true,
+    cell: (t) => (
+      <>
+        <Link to={`/templates/${t.id}`}>{t.name}</Link>
+        {t.archived && " (archived)"}
+      </>
+    ),
+  },
+  { key: "vault", header: "Vault", cell: (t) => t.vault.name },
+  { key: "key", header: "Key", cell: (t) => `${t.key.algorithm} ${t.key.size}, starts ${t.key.initialState.replace("_", " ").toLowerCase()}` },
+  { key: "target", header: "Target", cell: (t) => targetsText(t.targets) },
+  { key: "naming", header: "Naming scheme", cell: (t) => <code>{t.namingScheme}</code> },
+  { key: "keys", header: "Keys", cell: (t) => t.keysCount },
+];
 
 export function TemplateList() {
-  const q = useQuery<{ keyTemplates: Page<KeyTemplate> }>(KEY_TEMPLATES, {}, { pollMs: POLL_MS });
+  // All templates in one page (at most 100): a new order needs no cursor reset.
+  const sort = useServerSort(() => undefined);
+  const q = useQuery<{ keyTemplates: Page<KeyTemplate> }>(KEY_TEMPLATES, sort.orderBy, { pollMs: POLL_MS });
   const page = q.data?.keyTemplates;
   const { why } = useCan();
   return (
@@ -22,40 +45,7 @@ export function TemplateList() {
       {!page && <Loading what="templates" />}
       {page && page.totalCount === 0 && <p className="empty">No template yet. A template says what keys look like and which keystores (a type plus a group) they go to.</p>}
       {page && page.totalCount > 0 && (
-        <table className="list" tabIndex={0}>
-          <caption className="visually-hidden">Key templates</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Vault</th>
-              <th scope="col">Key</th>
-              <th scope="col">Target</th>
-              <th scope="col">Naming scheme</th>
-              <th scope="col">Keys</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.nodes.map((t) => (
-              <tr key={t.id}>
-                <td>
-                  <Link to={`/templates/${t.id}`}>{t.name}</Link>
-                  {t.archived && " (archived)"}
-                </td>
-                <td>{t.vault.name}</td>
-                <td>
-                  {t.key.algorithm} {t.key.size}, starts {t.key.initialState.replace("_", " ").toLowerCase()}
-                </td>
-                <td>
-                  {targetsText(t.targets)}
-                </td>
-                <td>
-                  <code>{t.namingScheme}</code>
-                </td>
-                <td>{t.keysCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ListTable caption="Key templates" columns={COLUMNS} rows={page.nodes} rowId={(t) => t.id} sort={{ state: sort.sort, onChange: sort.setSort }} />
       )}
     </>
   );

@@ -7,10 +7,20 @@ import { ActionButton } from "../../components/ActionButton.tsx";
 import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { Link, navigate } from "../../router.tsx";
 import { VaultForm } from "./VaultForm.tsx";
+import { ListTable, type Column } from "../../components/table/ListTable.tsx";
+import { useServerSort } from "../../components/table/sort.ts";
+
+const COLUMNS: Column<VaultDetail>[] = [
+  { key: "NAME", header: "Name", serverSort: true, cell: (v) => <Link to={`/vaults/${v.id}`}>{v.name}</Link> },
+  { key: "description", header: "Description", cell: (v) => v.description || <span className="muted">none</span> },
+  { key: "CREATED_AT", header: "Created", serverSort: true, cell: (v) => formatTime(v.createdAt) },
+];
 
 /** The vaults the caller can read. Counts are on each vault's page: here they would cost a query per row. */
 export function VaultList() {
-  const q = useQuery<{ vaults: Page<VaultDetail> }>(VAULT_LIST, {}, { pollMs: POLL_MS });
+  // All vaults in one page (at most 100): a new order needs no cursor reset.
+  const sort = useServerSort(() => undefined);
+  const q = useQuery<{ vaults: Page<VaultDetail> }>(VAULT_LIST, sort.orderBy, { pollMs: POLL_MS });
   const [creating, setCreating] = useState(false);
   const { why } = useCan();
   const page = q.data?.vaults;
@@ -29,27 +39,7 @@ export function VaultList() {
       {!page && <Loading what="vaults" />}
       {page && page.totalCount === 0 && <p className="empty">No vault you can read. A vault holds keystores, key templates and keys; access is granted per vault.</p>}
       {page && page.totalCount > 0 && (
-        <table className="list" tabIndex={0}>
-          <caption className="visually-hidden">Vaults</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.nodes.map((v) => (
-              <tr key={v.id}>
-                <td>
-                  <Link to={`/vaults/${v.id}`}>{v.name}</Link>
-                </td>
-                <td>{v.description || <span className="muted">none</span>}</td>
-                <td>{formatTime(v.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ListTable caption="Vaults" columns={COLUMNS} rows={page.nodes} rowId={(v) => v.id} sort={{ state: sort.sort, onChange: sort.setSort }} />
       )}
     </>
   );

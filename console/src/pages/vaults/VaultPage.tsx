@@ -9,6 +9,8 @@ import { Link } from "../../router.tsx";
 import { StateBadge } from "../keys/badges.tsx";
 import { DeleteVault } from "./DeleteVault.tsx";
 import { VaultForm } from "./VaultForm.tsx";
+import { ListTable, type Column } from "../../components/table/ListTable.tsx";
+import { byText } from "../../components/table/sort.ts";
 import { useTypeNames } from "../../api/use-type-names.ts";
 import { plural } from "../../text/words.ts";
 import { usePageTitle } from "../../components/use-page-title.ts";
@@ -86,20 +88,43 @@ export function VaultPage({ id }: { id: string }) {
 
       <section className="panel" aria-labelledby="vault-keystores">
         <h2 id="vault-keystores">Keystores ({keystores.totalCount})</h2>
-        <Rows empty="No keystore in this vault." items={keystores.nodes} head={["Name", "Type", "Groups", "Health"]} row={(k) => [<Link to={`/keystores/${k.id}`}>{k.name}</Link>, typeName(k.type), k.groups.join(", ") || "—", <HealthBadge health={k.status.health} />]} />
+        <Rows
+          caption={`Keystores in ${vault.name}`}
+          empty="No keystore in this vault."
+          items={keystores.nodes}
+          columns={[
+            { key: "name", header: "Name", compare: byText((k) => k.name), cell: (k) => <Link to={`/keystores/${k.id}`}>{k.name}</Link> },
+            { key: "type", header: "Type", compare: byText((k) => typeName(k.type)), cell: (k) => typeName(k.type) },
+            { key: "groups", header: "Groups", cell: (k) => k.groups.join(", ") || "—" },
+            { key: "health", header: "Health", cell: (k) => <HealthBadge health={k.status.health} /> },
+          ]}
+        />
       </section>
       <section className="panel" aria-labelledby="vault-templates">
         <h2 id="vault-templates">Key templates ({keyTemplates.totalCount})</h2>
         <Rows
+          caption={`Key templates in ${vault.name}`}
           empty="No key template in this vault."
           items={keyTemplates.nodes}
-          head={["Name", "Target", "Keys"]}
-          row={(t) => [<Link to={`/templates/${t.id}`}>{t.name}</Link>, `${targetsText(t.targets, typeName)}${t.archived ? " (archived)" : ""}`, t.keysCount]}
+          columns={[
+            { key: "name", header: "Name", compare: byText((t) => t.name), cell: (t) => <Link to={`/templates/${t.id}`}>{t.name}</Link> },
+            { key: "target", header: "Target", cell: (t) => `${targetsText(t.targets, typeName)}${t.archived ? " (archived)" : ""}` },
+            { key: "keys", header: "Keys", compare: (a, b) => a.keysCount - b.keysCount, cell: (t) => t.keysCount },
+          ]}
         />
       </section>
       <section className="panel" aria-labelledby="vault-keys">
         <h2 id="vault-keys">Managed keys ({managedKeys.totalCount})</h2>
-        <Rows empty="No managed key in this vault." items={managedKeys.nodes} head={["Label", "State", "Template"]} row={(k) => [<Link to={`/keys/${k.id}`}>{k.label}</Link>, <StateBadge state={k.state} copies={k.statusInKeystores} />, k.template.name]} />
+        <Rows
+          caption={`Managed keys in ${vault.name}`}
+          empty="No managed key in this vault."
+          items={managedKeys.nodes}
+          columns={[
+            { key: "label", header: "Label", compare: byText((k) => k.label), cell: (k) => <Link to={`/keys/${k.id}`}>{k.label}</Link> },
+            { key: "state", header: "State", cell: (k) => <StateBadge state={k.state} copies={k.statusInKeystores} /> },
+            { key: "template", header: "Template", compare: byText((k) => k.template.name), cell: (k) => k.template.name },
+          ]}
+        />
       </section>
     </>
   );
@@ -112,29 +137,8 @@ function notEmptyReason(keystores: number, templates: number, keys: number): str
   return `Only an empty vault can be deleted; this one holds ${held.join(", ")}. Delete the keys, then their templates, and disconnect the keystores first.`;
 }
 
-/** A small table of a vault's contents (at most 100 shown; the heading gives the full count). */
-function Rows<T extends { id: string }>({ items, head, row, empty }: { items: T[]; head: string[]; row(item: T): React.ReactNode[]; empty: string }) {
+/** A small table of a vault's contents (at most 100 shown; the heading gives the full count), sorted in memory. */
+function Rows<T extends { id: string }>({ caption, items, columns, empty }: { caption: string; items: T[]; columns: Column<T>[]; empty: string }) {
   if (items.length === 0) return <p className="muted">{empty}</p>;
-  return (
-    <table className="list" tabIndex={0}>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((item) => (
-          <tr key={item.id}>
-            {row(item).map((cell, i) => (
-              <td key={i}>{cell}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <ListTable caption={caption} columns={columns} rows={items} rowId={(item) => item.id} />;
 }
