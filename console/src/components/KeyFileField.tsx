@@ -58,8 +58,9 @@ export function KeyFileField(props: { field: Field; value: FormValue; error?: st
         <FileUploaderDropContainer
           id={id}
           name={field.name}
-          // Carbon's own filter would silently drop a file of another type: the console checks it and says why.
-          accept={[]}
+          // The picker offers these files; a dropped or chosen file of another type is refused with a reason
+          // (the raw files are read below, not Carbon's filtered `addedFiles`, which would drop it silently).
+          accept={field.accept?.split(",").filter(Boolean) ?? []}
           labelText={`Drop the ${field.label} here or click to choose it`}
           aria-describedby={error ? errorId : helpId}
           aria-invalid={error ? true : undefined}
