@@ -83,7 +83,7 @@ export function VaultStep({ state, update, registerCheck }: StepProps) {
       )}
       <div className="inline-create">
         <TextField label="New vault name" name="newVault" value={newName} onValue={setNewName} error={newError} help="1 to 100 characters: letters, digits, spaces and #@!$%'_-" />
-        <Button kind="secondary" onClick={() => void create()} disabled={creating}>
+        <Button kind="tertiary" size="md" onClick={() => void create()} disabled={creating}>
           {creating ? "Creating…" : "Create vault"}
         </Button>
       </div>
