@@ -1,4 +1,4 @@
-import { Button, Form } from "@carbon/react";
+import { Button, Checkbox, Form } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { ACCESS_TOKENS, CREATE_ACCESS_TOKEN } from "../../api/access-documents.ts";
@@ -90,10 +90,7 @@ function Tokens() {
       >
         <h2 id="new-token-title">New token</h2>
         <TextField label="Name" name="name" value={name} onValue={setName} required error={nameError} help="Who or what uses it: letters, digits, spaces, . _ @ -" />
-        <label className="choice">
-          <input type="checkbox" checked={administrator} onChange={(e) => setAdministrator(e.target.checked)} />
-          Instance administrator (every vault, tokens and roles)
-        </label>
+        <Checkbox id="new-token-administrator" labelText="Instance administrator (every vault, tokens and roles)" checked={administrator} onChange={(_, { checked }) => setAdministrator(checked)} />
         {!administrator && <RoleFields legend="A first role (optional; more on the token's page)" vaults={q.data?.vaults.nodes ?? []} value={role} onChange={setRole} />}
         <Alert>{error}</Alert>
         <div className="actions">
