@@ -3,5 +3,6 @@ import { App } from "./App.tsx";
 import "./carbon.scss";
 import "./styles.css";
 import "./styles/tables.css";
+import "./styles/forms.css";
 
 createRoot(document.getElementById("root")!).render(<App />);

@@ -240,7 +240,7 @@ describe.skipIf(skip !== undefined)("keystore types in the wizard", () => {
     await page.getByLabel("Service ID API key").fill(ibm.identities[0]!.apiKey);
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
     await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
     await expect.poll(() => page.locator('[data-field="ibm_api_endpoint"] .error').textContent()).toMatch(/HPCS instance's key management endpoint is https:\/\/api\.<region>\.hs-crypto/);
     const list = await s.gql(`{ keystores(first: 50) { nodes { name } } }`);

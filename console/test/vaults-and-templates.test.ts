@@ -153,6 +153,39 @@ describe.skipIf(skip !== undefined)("vaults and key templates", () => {
     expect(await page.getByTestId("template-target").count()).toBe(2);
   });
 
+  it("edits a template's target options (issue 17): the current value shown, an out-of-range one refused at its field, a new one saved", async () => {
+    const { page } = s;
+    // pay-multi, made by the test before: target 1 with the type's default (stored: 7 days), target 2 with 14.
+    await page.goto(s.url("/templates"));
+    await page.locator("table.list").getByRole("link", { name: "pay-multi" }).click();
+    await page.getByRole("heading", { name: "pay-multi", level: 1 }).waitFor();
+    expect(await page.getByTestId("template-target-revision").first().textContent()).toBe("revision 1");
+    await page.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("form", { name: "Edit template" });
+    const target = (n: number) => edit.getByRole("group", { name: `Target ${n}` });
+    const days = (n: number) => target(n).locator('[data-field="aws_pending_window_days"] input');
+    await days(2).waitFor();
+    expect(await days(1).inputValue()).toBe("7");
+    expect(await days(2).inputValue()).toBe("14");
+    // AWS waits 7 to 30 days: the API's refusal is said at the option of the target it is about.
+    await days(1).fill("45");
+    await edit.getByRole("button", { name: "Save" }).click();
+    const message = target(1).locator('[data-field="aws_pending_window_days"] .error');
+    await expect.poll(() => message.textContent()).toMatch(/30/);
+    expect(await days(1).getAttribute("aria-invalid")).toBe("true");
+    expect(await target(2).locator('[data-field="aws_pending_window_days"] .error').count()).toBe(0);
+    await s.screenshot("template-edit-options-refused");
+    await days(1).fill("10");
+    await days(2).fill("21");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await edit.waitFor({ state: "hidden" });
+    const targets = page.getByTestId("template-targets");
+    await expect.poll(() => targets.textContent()).toContain("type aws_kms, group pay; options: aws_pending_window_days = 10");
+    expect(await targets.textContent()).toContain("type aws_kms, group pay-eu; options: aws_pending_window_days = 21");
+    // New option values make existing keys unaligned: the targets' revision moves on.
+    expect(await page.getByTestId("template-target-revision").first().textContent()).toBe("revision 2");
+  });
+
   it("a READER is offered no Disconnect, Check now or Activate: each is disabled with the reason", async () => {
     const token = await createTokenViaApi(s, { name: "pay reader", roles: [{ vaultId, role: "READER" }] });
     const page = await pageWithToken(s, token);

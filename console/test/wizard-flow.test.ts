@@ -53,13 +53,15 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await heading(3).waitFor();
     expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("aws-nav");
 
-    // Completed steps are links; the current and later ones are not.
+    // Completed steps go back to their step (Carbon's progress indicator: each step is a button);
+    // the current one says so and later ones are disabled (they are reached by Next, which checks).
     const pills = page.locator(".steps li");
-    expect(await pills.nth(0).locator("a").count()).toBe(1);
-    expect(await pills.nth(1).locator("a").count()).toBe(1);
-    expect(await pills.nth(2).locator("a").count()).toBe(0);
-    expect(await pills.nth(3).locator("a").count()).toBe(0);
-    await pills.nth(0).locator("a").click();
+    expect(await pills.nth(0).getByRole("button").isEnabled()).toBe(true);
+    expect(await pills.nth(1).getByRole("button").isEnabled()).toBe(true);
+    expect(await pills.nth(2).getByRole("button").getAttribute("aria-current")).toBe("step");
+    expect(await pills.nth(3).getByRole("button").isDisabled()).toBe(true);
+    expect(await pills.nth(4).getByRole("button").isDisabled()).toBe(true);
+    await pills.nth(0).getByRole("button").click();
     await heading(1).waitFor();
     expect(step()).toBe("vault");
     await s.screenshot("wizard-flow-pill-back");
@@ -156,7 +158,7 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await fill("aws-dup", ACCOUNTS.a);
     await page.getByRole("button", { name: "Next" }).click();
     await heading(4).waitFor();
-    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("button", { name: "Test connection", exact: true }).click();
     const result = page.locator(".test-result");
     await result.waitFor();
     expect(await page.getByTestId("test-account").textContent()).toContain(ACCOUNTS.a.accountId);
@@ -169,7 +171,7 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     expect(await page.getByTestId("summary-test").textContent()).toMatch(/already connected as aws-prod in vault Payments.*refused/);
 
     // Other credentials: the old verdict is gone from the test step and the summary.
-    await page.locator(".steps li").nth(2).locator("a").click();
+    await page.locator(".steps li").nth(2).getByRole("button").click();
     await heading(3).waitFor();
     await page.getByLabel("Access key ID").fill(ACCOUNTS.c.accessKeyId);
     await page.getByLabel("Secret access key").fill(ACCOUNTS.c.secretAccessKey);
@@ -177,16 +179,16 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await heading(4).waitFor();
     expect(await result.count()).toBe(0);
     expect(await page.getByTestId("already-connected").count()).toBe(0);
-    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("button", { name: "Test connection", exact: true }).click();
     await expect.poll(() => result.getAttribute("data-ok")).toBe("true");
     expect(await page.getByTestId("test-account").textContent()).toContain(ACCOUNTS.c.accountId);
     expect(await result.locator(".alert-success").count()).toBe(1);
 
     // A failing test is red, never green.
-    await page.locator(".steps li").nth(2).locator("a").click();
+    await page.locator(".steps li").nth(2).getByRole("button").click();
     await page.getByLabel("Secret access key").fill("wrong/Secret0000000000000000000000000000");
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("button", { name: "Test connection", exact: true }).click();
     await page.getByText("The connection test failed.").waitFor();
     expect(await result.locator(".alert-success").count()).toBe(0);
     expect(await result.locator(".alert-error").count()).toBeGreaterThan(0);
@@ -199,7 +201,7 @@ describe.skipIf(skip !== undefined)("wizard: address, reload, leaving, current t
     await page.getByRole("button", { name: "Next" }).click();
     await heading(4).waitFor();
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
     await heading(3).waitFor();
     const banner = page.locator(".step > .alert");
     await expect.poll(() => banner.textContent()).toMatch(/already connected/i);

@@ -87,7 +87,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await page.getByRole("button", { name: "Next" }).click();
 
     // Test connection: every check shown.
-    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("button", { name: "Test connection", exact: true }).click();
     await page.getByText("The connection works.").waitFor();
     expect(await page.locator(".checks tbody tr").count()).toBeGreaterThan(5);
     expect(await page.locator(".checks").textContent()).toContain("kms:ListKeys");
@@ -108,7 +108,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     expect(cost).not.toMatch(/Free|base charge/);
     expect(await page.getByRole("link", { name: "pricing page" }).getAttribute("href")).toBe("https://aws.amazon.com/kms/pricing/");
     await s.screenshot("wizard-summary-cost");
-    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
 
     await page.getByRole("heading", { name: "aws-prod", level: 1 }).waitFor();
     expect(page.url()).toMatch(/\/keystores\/[0-9a-f-]{36}$/);
@@ -121,14 +121,14 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     await toProperties("Payments");
     await fill({ name: "aws-wrong", accessKeyId: ACCOUNTS.b.accessKeyId, secret: "wrong/Secret0000000000000000000000000000" });
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("button", { name: "Test connection", exact: true }).click();
     await page.getByText("The connection test failed.").waitFor();
     expect(await page.locator(".test-result").textContent()).toMatch(/Failed/);
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByText(/You can connect anyway/).waitFor();
     // A second keystore costs what the first did: the cloud charges per key, not per keystore.
     await expect.poll(() => page.getByTestId("total-cost").textContent()).toMatch(/Total estimated cost: \D*[0-9][.,][0-9]{2}\D* per month/);
-    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
     await page.getByRole("heading", { name: "aws-wrong", level: 1 }).waitFor();
     expect(await page.getByTestId("status").textContent()).toContain("Configuration error");
     await s.screenshot("wizard-failed-test-connected");
@@ -170,7 +170,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
     // Next on the properties step asks the API whether the name is taken: wait for the step it leads to.
     await page.getByRole("heading", { name: /Step 4 of 5/ }).waitFor();
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
     // Back on the properties step: what and where at the top, the identifying property marked.
     await page.getByRole("heading", { name: /Step 3 of 5/ }).waitFor();
     await expect.poll(() => page.locator(".step > .alert").textContent()).toMatch(/already connected/i);
@@ -201,7 +201,7 @@ describe.skipIf(skip !== undefined)("add keystore wizard", () => {
       for (let i = 0; i < 12; i++) {
         await page.keyboard.press("Tab");
         const f = await focused();
-        expect(f.visible, `focus ring on ${f.what}`).toBe(true);
+        expect(f.visible, `focus ring on ${f.what} after ${path.join(" > ")}`).toBe(true);
         path.push(f.what);
         if (f.what.startsWith(want)) return;
       }

@@ -1,4 +1,6 @@
+import { Button, Form, PasswordInput } from "@carbon/react";
 import { useEffect, useRef, useState } from "react";
+import { carbonMessages, FieldBox } from "../components/TextField.tsx";
 import { ApiError, gql } from "../api/client.ts";
 import { Alert } from "../components/Feedback.tsx";
 import { ME } from "../api/documents.ts";
@@ -38,19 +40,18 @@ export function SignIn({ endedBecause }: { endedBecause?: string }) {
     <div className="sign-in">
       <h1>Sign in to the UKO console</h1>
       <Alert kind="info">{endedBecause}</Alert>
-      <form
+      <Form
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <div className={`field${error ? " field-invalid" : ""}`}>
-          <label htmlFor="access-token">Access token</label>
-          <input
+        <FieldBox name="token" error={error}>
+          <PasswordInput
             id="access-token"
             ref={input}
-            type="password"
+            labelText="Access token"
             autoComplete="off"
             spellCheck={false}
             value={token}
@@ -58,22 +59,19 @@ export function SignIn({ endedBecause }: { endedBecause?: string }) {
               setToken(e.target.value);
               setError(undefined);
             }}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "access-token-help access-token-error" : "access-token-help"}
+            {...carbonMessages(
+              "access-token",
+              <>
+                A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
+              </>,
+              error,
+            )}
           />
-          <p className="help" id="access-token-help">
-            A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
-          </p>
-          {error && (
-            <p className="error" id="access-token-error" role="alert">
-              {error}
-            </p>
-          )}
-        </div>
-        <button type="submit" className="primary" disabled={busy}>
+        </FieldBox>
+        <Button type="submit" kind="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
+        </Button>
+      </Form>
     </div>
   );
 }

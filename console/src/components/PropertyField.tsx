@@ -1,8 +1,9 @@
-import { useId, useState } from "react";
+import { Checkbox, NumberInput, PasswordInput, Select, SelectItem, TextInput } from "@carbon/react";
+import { useId } from "react";
 import type { Field, FormValue } from "../forms/descriptors.ts";
-import { encodeBase64, readFileProperty } from "../forms/key-files.ts";
 import { Combobox } from "./Combobox.tsx";
-import { describedBy, FieldShell } from "./TextField.tsx";
+import { KeyFileField } from "./KeyFileField.tsx";
+import { carbonMessages, describedBy, FieldBox, FieldShell, fieldLabel, TextAreaField } from "./TextField.tsx";
 
 /** The lock on properties that cannot change once connected. */
 export function LockMark() {
@@ -19,27 +20,20 @@ export function LockMark() {
 }
 
 /**
- * Up to this many choices a native <select> shows them all at a glance and is the quickest to use;
- * longer enums (regions, locations) get a Combobox, where typing a few letters finds the value.
+ * Up to this many choices Carbon's Select (a native select inside) shows them all at a glance and
+ * is the quickest to use; longer enums (regions, locations, countries) get a Combobox, where typing
+ * a few letters finds the value.
  */
 const MAX_NATIVE_SELECT_OPTIONS = 10;
 
-/** "4 KB (4096 bytes)": a limit as people say it, and exactly. */
-function sizeLimit(bytes: number): string {
-  return bytes % 1024 === 0 ? `${bytes / 1024} KB (${bytes} bytes)` : `${bytes} bytes`;
-}
-
 /**
- * One connection property, rendered from its descriptor. `preview` is a derived property's value
- * as the form's chosen files imply it (see key-files.ts), shown before the connector computes it.
+ * One connection property, rendered from its descriptor on Carbon's form controls. `preview` is a
+ * derived property's value as the form's chosen files imply it (see key-files.ts), shown before
+ * the connector computes it.
  */
 export function PropertyField(props: { field: Field; value: FormValue; error?: string; preview?: string; onValue(value: FormValue): void; onBlur?(): void }) {
-  const { field, value, onValue, onBlur } = props;
+  const { field, value, error, onValue, onBlur } = props;
   const id = useId();
-  const [fileNote, setFileNote] = useState<string>();
-  // A refused file (its name, size or shape) is this field's own message, ahead of "required".
-  const [fileError, setFileError] = useState<string>();
-  const error = fileError ?? props.error;
   const label = (
     <>
       {field.label}
@@ -50,117 +44,88 @@ export function PropertyField(props: { field: Field; value: FormValue; error?: s
     <>
       {field.description}
       {field.locked && !field.readOnly && " Locked after connect."}
-      {field.kind === "file" && (fileNote ? ` ${fileNote}` : value !== "" && " A file is loaded; choose another to replace it.")}
     </>
   );
-  const common = {
-    id,
-    name: field.name,
-    "aria-invalid": error ? true : undefined,
-    "aria-required": field.required || undefined,
-    "aria-describedby": describedBy(id, help, error),
-    onBlur,
-  };
   const required = field.required && !field.readOnly;
-
-  /**
-   * A chosen file is checked here before it is read (its name's suffix, its size) and after (its
-   * shape, when the console knows one), each refusal this field's own message; a refused file is
-   * not kept. Only its base64 goes into the form: its content is never put on the page.
-   */
-  const choose = async (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    setFileNote(undefined);
-    setFileError(undefined);
-    if (!file) return onValue("");
-    const refuse = (message: string) => {
-      input.value = "";
-      setFileError(message);
-      onValue("");
-    };
-    const suffixes = field.accept?.split(",").filter(Boolean) ?? [];
-    if (suffixes.length > 0 && !suffixes.some((s) => file.name.toLowerCase().endsWith(s.toLowerCase()))) {
-      return refuse(`${field.label} must be a file whose name ends in ${suffixes.join(" or ")} ("${file.name}" does not)`);
-    }
-    if (field.maxBytes !== undefined && file.size > field.maxBytes) {
-      return refuse(`${field.label} must be at most ${sizeLimit(field.maxBytes)}; this file has ${file.size} bytes`);
-    }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const reading = readFileProperty(field.name, new TextDecoder().decode(bytes));
-    if (reading && reading.problems.length > 0) return refuse(`${field.label} cannot be used: ${reading.problems.join("; ")}`);
-    setFileNote(`Loaded ${file.name} (${bytes.length} bytes).`);
-    onValue(encodeBase64(bytes));
-  };
+  const labelText = fieldLabel(label, required);
+  const messages = carbonMessages(id, help, error);
+  // Not `required`: the console checks the fields itself and names the problem at the field.
+  const common = { id, name: field.name, labelText, onBlur, "aria-required": required || undefined, ...messages };
 
   if (field.readOnly) {
     const shown = field.secret ? (field.current === undefined ? "" : "set") : (props.preview ?? field.current ?? "");
     return (
-      <FieldShell id={id} name={field.name} label={label} help={help} error={error}>
-        <input {...common} value={shown} readOnly placeholder={field.placeholder} className="read-only" />
-      </FieldShell>
+      <FieldBox name={field.name} error={error}>
+        <TextInput {...common} value={shown} readOnly placeholder={field.placeholder} />
+      </FieldBox>
     );
   }
 
-  let control;
   switch (field.kind) {
+    case "file":
+      return <KeyFileField field={field} value={value} error={error} label={label} help={help} onValue={onValue} onBlur={onBlur} />;
+    case "textarea":
+      return <TextAreaField id={id} name={field.name} label={label} required={required} value={String(value)} placeholder={field.placeholder} help={help} error={error} onValue={onValue} onBlur={onBlur} />;
     case "checkbox":
-      control = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onValue(e.target.checked)} />;
-      break;
+      return (
+        <FieldBox name={field.name} error={error}>
+          <Checkbox id={id} name={field.name} labelText={label} checked={value === true} onChange={(_, { checked }) => onValue(checked)} onBlur={onBlur} helperText={messages.helperText} invalid={messages.invalid} invalidText={messages.invalidText} />
+        </FieldBox>
+      );
     case "select":
       if ((field.options?.length ?? 0) > MAX_NATIVE_SELECT_OPTIONS) {
         // An optional enum can be emptied again by choosing "(none)"; a required one starts empty.
         const options = (field.required ? [] : [{ value: "", label: "(none)" }]).concat((field.options ?? []).map((o) => ({ value: o, label: o })));
-        control = (
-          <Combobox
-            id={id}
-            name={field.name}
-            options={options}
-            value={String(value)}
-            onChange={onValue}
-            onBlur={onBlur}
-            placeholder={field.required ? "Choose…" : undefined}
-            invalid={Boolean(error)}
-            required={field.required}
-            describedBy={common["aria-describedby"]}
-          />
+        return (
+          <FieldShell id={id} name={field.name} label={label} help={help} error={error} required={required}>
+            <Combobox
+              id={id}
+              name={field.name}
+              options={options}
+              value={String(value)}
+              onChange={onValue}
+              onBlur={onBlur}
+              placeholder={field.required ? "Choose…" : undefined}
+              invalid={Boolean(error)}
+              required={field.required}
+              describedBy={describedBy(id, help, error)}
+            />
+          </FieldShell>
         );
-        break;
       }
-      control = (
-        <select {...common} value={String(value)} onChange={(e) => onValue(e.target.value)}>
-          <option value="">{field.required ? "Choose…" : "(none)"}</option>
-          {field.options?.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
+      return (
+        <FieldBox name={field.name} error={error}>
+          <Select {...common} value={String(value)} onChange={(e) => onValue(e.target.value)}>
+            <SelectItem value="" text={field.required ? "Choose…" : "(none)"} />
+            {field.options?.map((o) => <SelectItem key={o} value={o} text={o} />)}
+          </Select>
+        </FieldBox>
       );
-      break;
-    case "file":
-      control = <input {...common} type="file" accept={field.accept} onChange={(e) => void choose(e.target)} />;
-      break;
-    case "textarea":
-      control = <textarea {...common} rows={4} spellCheck={false} value={String(value)} placeholder={field.placeholder} onChange={(e) => onValue(e.target.value)} />;
-      break;
+    case "number":
+      return (
+        <FieldBox name={field.name} error={error}>
+          <NumberInput
+            {...common}
+            label={labelText}
+            allowEmpty
+            min={field.minimum}
+            max={field.maximum}
+            value={String(value)}
+            onChange={(_, state) => onValue(state.value === "" ? "" : String(state.value))}
+          />
+        </FieldBox>
+      );
+    case "password":
+      return (
+        <FieldBox name={field.name} error={error}>
+          <PasswordInput {...common} autoComplete="new-password" spellCheck={false} placeholder={field.placeholder} value={String(value)} onChange={(e) => onValue(e.target.value)} />
+        </FieldBox>
+      );
     default:
-      control = (
-        <input
-          {...common}
-          type={field.kind === "password" ? "password" : field.kind === "number" ? "number" : "text"}
-          autoComplete={field.kind === "password" ? "new-password" : "off"}
-          spellCheck={false}
-          min={field.minimum}
-          max={field.maximum}
-          placeholder={field.placeholder}
-          value={String(value)}
-          onChange={(e) => onValue(e.target.value)}
-        />
+      return (
+        <FieldBox name={field.name} error={error}>
+          <TextInput {...common} autoComplete="off" spellCheck={false} placeholder={field.placeholder} value={String(value)} onChange={(e) => onValue(e.target.value)} />
+        </FieldBox>
       );
   }
-  return (
-    <FieldShell id={id} name={field.name} label={label} help={help} error={error} required={required}>
-      {control}
-    </FieldShell>
-  );
 }

@@ -54,7 +54,7 @@ export async function testAndConnect(stack: Stack, name: string, onSummary?: (su
   const { page } = stack;
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("heading", { name: /Step 4 of 5/ }).waitFor();
-  await page.getByRole("button", { name: "Test connection" }).click();
+  await page.getByRole("button", { name: "Test connection", exact: true }).click();
   await page.locator(".test-result").waitFor();
   const result = (await page.locator(".test-result").textContent()) ?? "";
   expect(result, result).toContain("The connection works.");
@@ -63,7 +63,7 @@ export async function testAndConnect(stack: Stack, name: string, onSummary?: (su
   const summary = (await page.locator(".step").textContent()) ?? "";
   expect(summary).toContain("passed");
   await onSummary?.(summary);
-  await page.getByRole("button", { name: "Connect" }).click();
+  await page.getByRole("button", { name: "Connect", exact: true }).click();
   await page.getByRole("heading", { name, level: 1 }).waitFor({ timeout: 60_000 });
   expect(await page.getByTestId("status").textContent()).toContain("OK");
   return page.url().split("/").at(-1)!;

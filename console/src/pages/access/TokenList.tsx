@@ -1,3 +1,4 @@
+import { Button, Checkbox, Form } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { ACCESS_TOKENS, CREATE_ACCESS_TOKEN } from "../../api/access-documents.ts";
@@ -74,12 +75,12 @@ function Tokens() {
             <label htmlFor="created-token">Token</label>
             <input id="created-token" className="token-value" readOnly value={created.token} onFocus={(e) => e.target.select()} />
           </p>
-          <button type="button" onClick={() => setCreated(undefined)}>
+          <Button kind="secondary" onClick={() => setCreated(undefined)}>
             I have copied it
-          </button>
+          </Button>
         </section>
       )}
-      <form
+      <Form
         className="panel"
         aria-labelledby="new-token-title"
         onSubmit={(e) => {
@@ -89,18 +90,15 @@ function Tokens() {
       >
         <h2 id="new-token-title">New token</h2>
         <TextField label="Name" name="name" value={name} onValue={setName} required error={nameError} help="Who or what uses it: letters, digits, spaces, . _ @ -" />
-        <label className="choice">
-          <input type="checkbox" checked={administrator} onChange={(e) => setAdministrator(e.target.checked)} />
-          Instance administrator (every vault, tokens and roles)
-        </label>
+        <Checkbox id="new-token-administrator" labelText="Instance administrator (every vault, tokens and roles)" checked={administrator} onChange={(_, { checked }) => setAdministrator(checked)} />
         {!administrator && <RoleFields legend="A first role (optional; more on the token's page)" vaults={q.data?.vaults.nodes ?? []} value={role} onChange={setRole} />}
         <Alert>{error}</Alert>
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <Button type="submit" kind="primary" disabled={busy}>
             {busy ? "Creating…" : "Create token"}
-          </button>
+          </Button>
         </div>
-      </form>
+      </Form>
       <Alert>{q.error}</Alert>
       {!q.data && q.loading && <Loading what="access tokens" />}
       {q.data && <TokenTable tokens={q.data.accessTokens} onChanged={q.reload} />}

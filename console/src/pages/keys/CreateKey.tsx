@@ -1,3 +1,4 @@
+import { Button, Form } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { CREATE_MANAGED_KEY, KEY_TEMPLATES } from "../../api/documents.ts";
@@ -67,7 +68,7 @@ export function CreateKey() {
         </p>
       )}
       {list.length > 0 && (
-        <form
+        <Form
           noValidate
           className="narrow"
           onSubmit={(e) => {
@@ -102,11 +103,11 @@ export function CreateKey() {
             />
           ))}
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
+            <Button type="submit" kind="primary" disabled={busy}>
               {busy ? "Creating…" : "Create key"}
-            </button>
+            </Button>
           </div>
-        </form>
+        </Form>
       )}
     </>
   );

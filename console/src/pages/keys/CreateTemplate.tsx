@@ -4,7 +4,8 @@ import { CREATE_KEY_TEMPLATE, TEMPLATE_CAPABILITIES, VAULTS } from "../../api/do
 import type { Page, TypedError, Vault } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert } from "../../components/Feedback.tsx";
-import { describedBy, FieldShell, TextField } from "../../components/TextField.tsx";
+import { Button, Form, Select, SelectItem } from "@carbon/react";
+import { carbonMessages, describedBy, FieldBox, FieldShell, fieldLabel, TextField } from "../../components/TextField.tsx";
 import { Combobox } from "../../components/Combobox.tsx";
 import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
@@ -62,17 +63,16 @@ export function CreateTemplate() {
     }
   };
 
+  // A short fixed list: Carbon's Select (a native select inside, the most accessible choice where there is nothing to type).
   const select = (name: keyof typeof form, label: string, options: [string, string][], help?: string) => (
-    <FieldShell id={`t-${name}`} name={name} label={label} required error={errors[name]} help={help}>
-      <select id={`t-${name}`} name={name} value={form[name]} onChange={(e) => set(name)(e.target.value)} aria-invalid={errors[name] ? true : undefined}>
-        <option value="">Choose…</option>
+    <FieldBox name={name} error={errors[name]}>
+      <Select id={`t-${name}`} name={name} labelText={fieldLabel(label, true)} aria-required value={form[name]} onChange={(e) => set(name)(e.target.value)} {...carbonMessages(`t-${name}`, help, errors[name])}>
+        <SelectItem value="" text="Choose…" />
         {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
+          <SelectItem key={value} value={value} text={text} />
         ))}
-      </select>
-    </FieldShell>
+      </Select>
+    </FieldBox>
   );
 
   return (
@@ -82,7 +82,7 @@ export function CreateTemplate() {
       </p>
       <h1>Create template</h1>
       <Alert>{vaults.error ?? caps.error ?? errors[FORM]}</Alert>
-      <form
+      <Form
         noValidate
         className="narrow"
         onSubmit={(e) => {
@@ -128,11 +128,11 @@ export function CreateTemplate() {
           help="Fixed text with <placeholders>, e.g. uko/<app>-<yyyy>; fixed after creation. One name in every target's keystores, so it must fit each type's key name rules."
         />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <Button type="submit" kind="primary" disabled={busy}>
             {busy ? "Creating…" : "Create template"}
-          </button>
+          </Button>
         </div>
-      </form>
+      </Form>
     </>
   );
 }

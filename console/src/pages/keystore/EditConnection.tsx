@@ -1,3 +1,4 @@
+import { Button, Form } from "@carbon/react";
 import { useMemo, useState } from "react";
 import { gql } from "../../api/client.ts";
 import { TEST_CONNECTION, UPDATE_KEYSTORE } from "../../api/documents.ts";
@@ -122,7 +123,7 @@ export function EditConnection(props: { keystore: Keystore; type: KeystoreType; 
         {propertiesChanged && !testable && "Enter the secrets again to have the new properties tested before they are saved; otherwise they are tested when saved."}
       </p>
       <Alert>{serverErrors[FORM]}</Alert>
-      <form
+      <Form
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -138,14 +139,14 @@ export function EditConnection(props: { keystore: Keystore; type: KeystoreType; 
         <PropertyForm fields={fields} values={values} errors={shown} onBlur={(name) => setTouched((t) => new Set(t).add(name))} onValue={setProperty} />
         <div aria-live="polite">{test && <ConnectionTestResult test={test} self={keystore.id} />}</div>
         <div className="actions">
-          <button type="button" onClick={props.onCancel}>
+          <Button kind="secondary" onClick={props.onCancel}>
             Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy !== undefined}>
+          </Button>
+          <Button type="submit" kind="primary" disabled={busy !== undefined}>
             {busy === "testing" ? "Testing…" : busy === "saving" ? "Saving…" : propertiesChanged && testable ? "Test and save" : "Save changes"}
-          </button>
+          </Button>
         </div>
-      </form>
+      </Form>
       <ConfirmDialog
         open={confirming}
         title="Save properties that fail the test?"

@@ -1,3 +1,4 @@
+import { Button, Form } from "@carbon/react";
 import { useState, type FormEvent } from "react";
 import { gql } from "../../api/client.ts";
 import { CREATE_VAULT_FULL, UPDATE_VAULT } from "../../api/documents.ts";
@@ -38,19 +39,19 @@ export function VaultForm({ vault, onDone, onCancel }: { vault?: VaultDetail; on
   };
 
   return (
-    <form className="panel" aria-label={vault ? "Rename vault" : "Create vault"} onSubmit={(e) => void submit(e)} noValidate>
+    <Form className="panel" aria-label={vault ? "Rename vault" : "Create vault"} onSubmit={(e) => void submit(e)} noValidate>
       <h2>{vault ? "Rename vault" : "Create vault"}</h2>
       <Alert>{errors[FORM]}</Alert>
       <TextField label="Name" name="name" value={name} onValue={setName} error={errors.name} required help="1 to 100 characters: letters, digits, spaces and #@!$%'_-." />
       <TextField label="Description" name="description" value={description} onValue={setDescription} error={errors.description} help="Optional, up to 200 characters." />
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <Button type="submit" kind="primary" disabled={busy}>
           {busy ? "Saving…" : vault ? "Save" : "Create vault"}
-        </button>
-        <button type="button" onClick={onCancel}>
+        </Button>
+        <Button kind="secondary" onClick={onCancel}>
           Cancel
-        </button>
+        </Button>
       </div>
-    </form>
+    </Form>
   );
 }

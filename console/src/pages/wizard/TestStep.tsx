@@ -1,3 +1,4 @@
+import { Button } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { TEST_CONNECTION } from "../../api/documents.ts";
@@ -42,9 +43,9 @@ export function TestStep({ state, update, registerCheck }: StepProps) {
         Test reachability, authentication and each permission the gateway needs, without saving anything or changing the remote keystore. This step is
         optional: you may connect even when the test fails, and fix the connection later.
       </p>
-      <button type="button" onClick={() => void run()} disabled={running}>
+      <Button kind="secondary" onClick={() => void run()} disabled={running}>
         {running ? "Testing…" : state.test ? "Test again" : "Test connection"}
-      </button>
+      </Button>
       <div aria-live="polite">
         <Alert>{error}</Alert>
         {state.test && <ConnectionTestResult test={state.test} />}

@@ -1,3 +1,4 @@
+import { RadioTile } from "@carbon/react";
 import { useId, useState } from "react";
 import { KEYSTORE_TYPES } from "../../api/documents.ts";
 import type { KeystoreType } from "../../api/types.ts";
@@ -44,8 +45,17 @@ export function TypeStep({ state, update, registerCheck }: StepProps) {
         <legend className="required-label">Keystore type</legend>
         <div className="cards">
           {types.data?.keystoreTypes.map((t) => (
-            <label key={t.type} className={`card${state.type?.type === t.type ? " selected" : ""}`} data-type={t.type}>
-              <input type="radio" name="keystoreType" value={t.type} checked={state.type?.type === t.type} onChange={() => choose(t)} />
+            // Carbon's radio tile: a real radio input (one tab stop for the group, arrows move) and the card as its label.
+            <RadioTile
+              key={t.type}
+              id={`type-${t.type}`}
+              name="keystoreType"
+              value={t.type}
+              checked={state.type?.type === t.type}
+              onChange={() => choose(t)}
+              className={`card${state.type?.type === t.type ? " selected" : ""}`}
+              data-type={t.type}
+            >
               <span className="card-title">{t.displayName}</span>
               <span className="card-text">{firstSentence(t.description)}</span>
               <span className="card-text card-needs">
@@ -57,7 +67,7 @@ export function TypeStep({ state, update, registerCheck }: StepProps) {
                 </span>
               )}
               <CostEstimate type={t.type} country={state.country} />
-            </label>
+            </RadioTile>
           ))}
         </div>
         {error && (

@@ -1,3 +1,4 @@
+import { Button } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { CREATE_VAULT, VAULTS } from "../../api/documents.ts";
@@ -82,9 +83,9 @@ export function VaultStep({ state, update, registerCheck }: StepProps) {
       )}
       <div className="inline-create">
         <TextField label="New vault name" name="newVault" value={newName} onValue={setNewName} error={newError} help="1 to 100 characters: letters, digits, spaces and #@!$%'_-" />
-        <button type="button" onClick={() => void create()} disabled={creating}>
+        <Button kind="tertiary" size="md" onClick={() => void create()} disabled={creating}>
           {creating ? "Creating…" : "Create vault"}
-        </button>
+        </Button>
       </div>
     </>
   );

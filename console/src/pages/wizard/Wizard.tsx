@@ -1,3 +1,4 @@
+import { Button, ProgressIndicator, ProgressStep } from "@carbon/react";
 import { useEffect, useRef, useState } from "react";
 import { gql } from "../../api/client.ts";
 import { CONNECT_KEYSTORE } from "../../api/documents.ts";
@@ -60,6 +61,8 @@ export function Wizard() {
   }, [search, step]);
   const goTo = (target: number) => {
     check.current = () => true;
+    // A step pill answers both Enter's keydown and the click it makes: one history entry, not two.
+    if (location.pathname + location.search === stepUrl(target)) return;
     navigate(stepUrl(target));
   };
 
@@ -154,28 +157,18 @@ export function Wizard() {
         <Link to="/keystores">Keystores</Link> › Add keystore
       </p>
       <h1>Add keystore</h1>
-      <ol className="steps" aria-label="Steps">
-        {STEPS.map((name, i) => {
-          const label = (
-            <>
-              <span className="step-number">{i + 1}</span> {name}
-            </>
-          );
-          return (
-            <li key={name} aria-current={i === step ? "step" : undefined} className={i < step ? "done" : undefined}>
-              {/* A completed step is a link back to it; later steps are reached by Next, which checks each. */}
-              {i < step ? (
-                <Link to={stepUrl(i)} onClick={() => (check.current = () => true)}>
-                  {label}
-                  <span className="visually-hidden"> (completed: go back to it)</span>
-                </Link>
-              ) : (
-                label
-              )}
-            </li>
-          );
-        })}
-      </ol>
+      {/* Carbon's progress indicator: completed steps go back to their step; later ones are reached by Next, which checks each. */}
+      <ProgressIndicator className="steps" aria-label="Steps" currentIndex={step} spaceEqually onChange={(i: number) => i < step && goTo(i)}>
+        {STEPS.map((name, i) => (
+          <ProgressStep
+            key={name}
+            label={`${i + 1}. ${name}`}
+            description={i < step ? `Step ${i + 1}, completed: go back to it` : undefined}
+            disabled={i > step}
+            aria-current={i === step ? "step" : undefined}
+          />
+        ))}
+      </ProgressIndicator>
       <section className="step" aria-labelledby="step-title">
         <h2 id="step-title" ref={heading} tabIndex={-1}>
           Step {step + 1} of {STEPS.length}: {STEPS[step]}
@@ -189,22 +182,22 @@ export function Wizard() {
         {step === 4 && <SummaryStep {...props} />}
       </section>
       <div className="wizard-nav">
-        <button type="button" onClick={back} disabled={step === 0 || connecting}>
+        <Button kind="secondary" onClick={back} disabled={step === 0 || connecting}>
           Back
-        </button>
+        </Button>
         {step < STEPS.length - 1 ? (
-          <button type="button" className="primary" onClick={() => void next()}>
+          <Button kind="primary" onClick={() => void next()}>
             Next
-          </button>
+          </Button>
         ) : (
-          <button type="button" className="primary" onClick={() => void connect()} disabled={connecting}>
+          <Button kind="primary" onClick={() => void connect()} disabled={connecting}>
             {connecting ? "Connecting…" : "Connect"}
-          </button>
+          </Button>
         )}
         {dirty && (
-          <button type="button" className="link-button" onClick={startOver} disabled={connecting}>
+          <Button kind="ghost" onClick={startOver} disabled={connecting}>
             Start over
-          </button>
+          </Button>
         )}
       </div>
       <ConfirmDialog

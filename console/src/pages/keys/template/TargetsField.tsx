@@ -1,6 +1,8 @@
+import { Button } from "@carbon/react";
 import { describedBy, FieldShell, TextField } from "../../../components/TextField.tsx";
 import type { FieldErrors } from "../../../forms/validate.ts";
 import { Combobox } from "../../../components/Combobox.tsx";
+import { TargetOptionFields } from "./TargetOptionFields.tsx";
 
 /** What the form knows of a keystore type: what it holds and its template options. */
 export interface TargetType {
@@ -92,41 +94,26 @@ export function TargetsField(props: { targets: TargetDraft[]; types: readonly Ta
               error={errors[key("keystoreGroup")]}
               help="Keys go to every keystore of the type in this group."
             />
-            {type?.templateOptions.map((o) => {
-              const id = `target-${index}-${o.name}`;
-              const choices = o.valueType === "BOOLEAN" ? ["true", "false"] : o.valueType === "ENUM" ? (o.enumValues ?? []) : undefined;
-              const range = o.minimum !== null || o.maximum !== null ? ` (${o.minimum ?? "…"} to ${o.maximum ?? "…"})` : "";
-              const help = `${o.description}${range}${o.default !== null ? ` Default: ${o.default}.` : ""}`;
-              const value = target.options[o.name] ?? "";
-              const set = (v: string) => change(index, { options: { ...target.options, [o.name]: v } });
-              const error = errors[key(`option.${o.name}`)];
-              return choices ? (
-                <FieldShell key={o.name} id={id} name={o.name} label={o.label} help={help} error={error}>
-                  <select id={id} value={value} onChange={(e) => set(e.target.value)} aria-invalid={error ? true : undefined}>
-                    <option value="">Default</option>
-                    {choices.map((c) => (
-                      <option key={c} value={c}>
-                        {c}
-                      </option>
-                    ))}
-                  </select>
-                </FieldShell>
-              ) : (
-                <TextField key={o.name} label={o.label} name={o.name} value={value} onValue={set} error={error} help={help} />
-              );
-            })}
+            <TargetOptionFields
+              index={index}
+              type={type}
+              values={target.options}
+              errors={errors}
+              empty="Default"
+              onValue={(name, v) => change(index, { options: { ...target.options, [name]: v } })}
+            />
             {targets.length > 1 && (
-              <button type="button" onClick={() => onChange(targets.filter((_, i) => i !== index))}>
+              <Button kind="secondary" onClick={() => onChange(targets.filter((_, i) => i !== index))}>
                 Remove target {index + 1}
-              </button>
+              </Button>
             )}
           </fieldset>
         );
       })}
       {targets.length < MAX_TARGETS && (
-        <button type="button" onClick={() => onChange([...targets, emptyTarget()])}>
+        <Button kind="secondary" onClick={() => onChange([...targets, emptyTarget()])}>
           Add target
-        </button>
+        </Button>
       )}
     </div>
   );
