@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import referenceConnector from "@uko/connector-reference";
 import { seedKeystores, seedManagedKeys } from "../test/harness.js";
-import { costPerCall, figure, msPerCall, startBenchGateway, verdict, type BenchGateway, type BenchOptions } from "./support.js";
+import { costPerCall, figure, msPerCall, startBenchGateway, verdict, type BenchGateway, type BenchOptions, type RawBaseline } from "./support.js";
 
 export const title = "page of 100 managed keys";
 
@@ -76,17 +76,26 @@ export async function measureKeyPage(bench: BenchGateway, small: number, iterati
  * read with prepared statements, the JSON columns parsed as the API would.
  */
 async function rawSqlPage(file: string, vaultId: string, iterations: number): Promise<{ ms: number; cpuMs: number }> {
-  const db = new Database(file, { readonly: true });
+  const baseline = keyPageBaseline(file, vaultId);
   try {
-    const page = db.prepare(
-      `SELECT k.id, k.label, k.state, k.alignedRevision, k.keyVersion,
-         (SELECT v.verificationValue FROM ManagedKeyVersion v WHERE v.managedKeyId = k.id AND v.number = k.keyVersion) AS verification,
-         (SELECT json_group_array(json_object('status', i.status, 'syncFlag', i.syncFlag, 'detail', i.detail, 'keystore', ks.name))
-            FROM KeyInstance i LEFT JOIN Keystore ks ON ks.id = i.keystoreId WHERE i.managedKeyId = k.id) AS instances
-       FROM ManagedKey k WHERE k.vaultId = ? ORDER BY k.label, k.id LIMIT 101`,
-    );
-    const count = db.prepare(`SELECT count(*) AS n FROM ManagedKey WHERE vaultId = ?`);
-    return await costPerCall(async () => {
+    return await costPerCall(baseline.run, iterations);
+  } finally {
+    baseline.close();
+  }
+}
+
+export function keyPageBaseline(file: string, vaultId: string): RawBaseline {
+  const db = new Database(file, { readonly: true });
+  const page = db.prepare(
+    `SELECT k.id, k.label, k.state, k.alignedRevision, k.keyVersion,
+       (SELECT v.verificationValue FROM ManagedKeyVersion v WHERE v.managedKeyId = k.id AND v.number = k.keyVersion) AS verification,
+       (SELECT json_group_array(json_object('status', i.status, 'syncFlag', i.syncFlag, 'detail', i.detail, 'keystore', ks.name))
+          FROM KeyInstance i LEFT JOIN Keystore ks ON ks.id = i.keystoreId WHERE i.managedKeyId = k.id) AS instances
+     FROM ManagedKey k WHERE k.vaultId = ? ORDER BY k.label, k.id LIMIT 101`,
+  );
+  const count = db.prepare(`SELECT count(*) AS n FROM ManagedKey WHERE vaultId = ?`);
+  return {
+    run: async () => {
       const rows = page.all(vaultId) as { verification: string; instances: string }[];
       if (rows.length < 100) throw new Error(`expected a page of 100 keys from SQL, got ${rows.length}`);
       for (const r of rows) {
@@ -94,8 +103,7 @@ async function rawSqlPage(file: string, vaultId: string, iterations: number): Pr
         JSON.parse(r.instances);
       }
       count.get(vaultId);
-    }, iterations);
-  } finally {
-    db.close();
-  }
+    },
+    close: () => db.close(),
+  };
 }

@@ -197,7 +197,7 @@ export async function createGateway(
         exactEndpoint("/graphql"),
         queryShapeLimits(),
         // Queries and mutations run compiled (not subscriptions); see jit.ts.
-        jit.plugin,
+        ...(config.graphqlJit === false ? [] : [jit.plugin]),
         requestIds(logger),
       ],
     });
