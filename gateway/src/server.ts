@@ -289,8 +289,8 @@ function requestIds(logger: Logger): Plugin<Context> {
   };
 }
 
-/** Hides what went wrong from the client, keeps it in the log under an error id. */
-function maskError(logger: Logger) {
+/** Hides what went wrong from the client, keeps it in the log under an error id. Exported for its tests. */
+export function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     // A GraphQL validation error: safe to show. One with a path but no original error is one
@@ -303,7 +303,8 @@ function maskError(logger: Logger) {
       return error;
     }
     // Thrown on purpose with a code (access control, a stream ended by revocation): safe to show; the located error carries its code.
-    if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
+    // (graphql-jit's own errors have no extensions object at all.)
+    if (original instanceof GraphQLError && original.extensions?.code) return error as GraphQLError;
     // Variables that do not fit their types (an unknown enum value, a missing field, a bad
     // DateTime): graphql-js says which, outside any field, without a code. The caller's mistake, not ours.
     if (error instanceof GraphQLError && !error.path && original instanceof GraphQLError) {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilable, lruCache } from "../src/jit.js";
-import { parse } from "graphql";
+import { buildSchema, GraphQLError, parse } from "graphql";
+import { compileQuery, isCompiledQuery } from "graphql-jit";
+import pino from "pino";
+import { maskError } from "../src/server.js";
 import { errorFields, startTestGateway, type TestGateway } from "./harness.js";
 import { subscribeSse } from "./sse.js";
 
@@ -115,5 +118,36 @@ describe("what is compiled", () => {
     cache.get("a");
     cache.set("c", 3);
     expect([cache.get("a"), cache.get("b"), cache.get("c"), cache.size]).toEqual([1, undefined, 3, 2]);
+  });
+});
+
+describe("errors graphql-jit builds itself", () => {
+  const schema = buildSchema(`type Query { name: String! secretish: Int! count(n: Int): Int }`);
+  const logged: unknown[] = [];
+  const mask = maskError(pino({ level: "error" }, { write: (line: string) => logged.push(line) } as never));
+
+  it("a null in a non-null field, and a value its scalar refuses, are masked as graphql-js's are", async () => {
+    const compiled = compileQuery(schema, parse(`{ name secretish }`));
+    if (!isCompiledQuery(compiled)) throw new Error("did not compile");
+    const result = (await compiled.query({ name: null, secretish: "sk-live-do-not-show" }, {}, {})) as { errors: GraphQLError[] };
+    expect(result.errors.length).toBeGreaterThan(0);
+    for (const error of result.errors) {
+      expect(error.originalError).toBeUndefined(); // what made maskError pass them before
+      const masked = mask(error, "Unexpected error.") as GraphQLError;
+      expect(masked.message).toBe("Unexpected error.");
+      expect(masked.extensions.code).toBe("INTERNAL_SERVER_ERROR");
+    }
+    expect(JSON.stringify(result.errors.map((e) => mask(e, "Unexpected error.")))).not.toMatch(/sk-live/);
+  });
+
+  it("its variable errors are BAD_USER_INPUT; graphql's own validation errors pass as they are", () => {
+    const compiled = compileQuery(schema, parse(`query($n: Int) { count(n: $n) }`));
+    if (!isCompiledQuery(compiled)) throw new Error("did not compile");
+    const result = compiled.query({}, {}, { n: "many" }) as { errors: GraphQLError[] };
+    const masked = mask(result.errors[0], "Unexpected error.") as GraphQLError;
+    expect(masked.message).toMatch(/Variable "\$n" got invalid value "many"/);
+    expect(masked.extensions).toEqual({ code: "BAD_USER_INPUT" });
+    const validation = new GraphQLError("Cannot query field \"nope\" on type \"Query\".");
+    expect(mask(validation, "Unexpected error.")).toBe(validation);
   });
 });
