@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import referenceConnector from "@uko/connector-reference";
 import { seedKeystores, seedManagedKeys } from "../test/harness.js";
-import { costPerCall, figure, msPerCall, startBenchGateway, verdict, type BenchOptions } from "./support.js";
+import { costPerCall, figure, msPerCall, startBenchGateway, verdict, type BenchGateway, type BenchOptions, type RawBaseline } from "./support.js";
 
 export const title = "page of 100 managed keys";
 
@@ -17,31 +17,14 @@ export default async function keyPage({ quick }: BenchOptions): Promise<string[]
   const iterations = quick ? 5 : 200;
   const bench = await startBenchGateway({ "@uko/connector-reference": referenceConnector });
   try {
+    const { mine, other, page, smallCost, sqlCost } = await measureKeyPage(bench, small, iterations);
     const db = bench.gateway.database.db;
-    await seedKeystores(db, 2, 2);
-    const [mine, other] = await db.vault.findMany({ orderBy: { name: "asc" } });
-    const keystoresOf = (vaultId: string) => db.keystore.findMany({ where: { vaultId }, select: { id: true, name: true } });
-    const query = (vaultId: string) =>
-      JSON.stringify({
-        query: `query($v: ID!) { managedKeys(first: 100, filter: { vaultId: $v }) { totalCount nodes { id label state usable aligned
-          verificationPattern { value } statusInKeystores { status syncFlag detail keystore { name } } } } }`,
-        variables: { v: vaultId },
-      });
-    const page = (body: string) => async () => {
-      const data = await bench.post(body);
-      if (data.managedKeys.nodes.length !== 100) throw new Error(`expected a page of 100 keys, got ${data.managedKeys.nodes.length}`);
-    };
-
-    // The vault being read holds `small` keys throughout; the other vault grows the table to `large`.
-    await seedManagedKeys(db, mine!.id, await keystoresOf(mine!.id), small);
-    const smallCost = await costPerCall(page(query(mine!.id)), iterations);
-    const smallMs = smallCost.ms;
-    const sqlCost = await rawSqlPage(bench.file, mine!.id, iterations);
     let seeded = Date.now();
-    await seedManagedKeys(db, other!.id, await keystoresOf(other!.id), large - small);
+    await seedManagedKeys(db, other.id, await keystoresOf(bench, other.id), large - small);
     seeded = Date.now() - seeded;
-    const largeMs = await msPerCall(page(query(mine!.id)), iterations);
-    const largeVaultMs = await msPerCall(page(query(other!.id)), iterations);
+    const smallMs = smallCost.ms;
+    const largeMs = await msPerCall(page(mine.id), iterations);
+    const largeVaultMs = await msPerCall(page(other.id), iterations);
     const n = (x: number) => x.toLocaleString("en");
     return [
       `page of 100 managed keys with status in 2 keystores each, SQLite, ${process.version}`,
@@ -56,23 +39,63 @@ export default async function keyPage({ quick }: BenchOptions): Promise<string[]
   }
 }
 
+const keystoresOf = (bench: BenchGateway, vaultId: string) => bench.gateway.database.db.keystore.findMany({ where: { vaultId }, select: { id: true, name: true } });
+
+/**
+ * Seeds two vaults of 2 keystores and `small` keys in the first, then measures a page of its
+ * keys through GraphQL and the same page in raw SQL. Also used by pages-cpu.ts, which repeats
+ * only this part (the 200,000-key seeding of the full benchmark takes minutes).
+ */
+export async function measureKeyPage(bench: BenchGateway, small: number, iterations: number) {
+  const db = bench.gateway.database.db;
+  await seedKeystores(db, 2, 2);
+  const [mine, other] = await db.vault.findMany({ orderBy: { name: "asc" } });
+  const query = (vaultId: string) =>
+    JSON.stringify({
+      query: `query($v: ID!) { managedKeys(first: 100, filter: { vaultId: $v }) { totalCount nodes { id label state usable aligned
+        verificationPattern { value } statusInKeystores { status syncFlag detail keystore { name } } } } }`,
+      variables: { v: vaultId },
+    });
+  const page = (vaultId: string) => {
+    const body = query(vaultId);
+    return async () => {
+      const data = await bench.post(body);
+      if (data.managedKeys.nodes.length !== 100) throw new Error(`expected a page of 100 keys, got ${data.managedKeys.nodes.length}`);
+    };
+  };
+  // The vault being read holds `small` keys throughout; the full benchmark then grows the table through the other vault.
+  await seedManagedKeys(db, mine!.id, await keystoresOf(bench, mine!.id), small);
+  const smallCost = await costPerCall(page(mine!.id), iterations);
+  const sqlCost = await rawSqlPage(bench.file, mine!.id, iterations);
+  return { mine: mine!, other: other!, page, smallCost, sqlCost };
+}
+
 /**
  * The baseline: the same page (keys of one vault by label, each with its status, sync flag and
  * detail in every keystore and the keystore's name, and its verification value) and the count,
  * read with prepared statements, the JSON columns parsed as the API would.
  */
 async function rawSqlPage(file: string, vaultId: string, iterations: number): Promise<{ ms: number; cpuMs: number }> {
-  const db = new Database(file, { readonly: true });
+  const baseline = keyPageBaseline(file, vaultId);
   try {
-    const page = db.prepare(
-      `SELECT k.id, k.label, k.state, k.alignedRevision, k.keyVersion,
-         (SELECT v.verificationValue FROM ManagedKeyVersion v WHERE v.managedKeyId = k.id AND v.number = k.keyVersion) AS verification,
-         (SELECT json_group_array(json_object('status', i.status, 'syncFlag', i.syncFlag, 'detail', i.detail, 'keystore', ks.name))
-            FROM KeyInstance i LEFT JOIN Keystore ks ON ks.id = i.keystoreId WHERE i.managedKeyId = k.id) AS instances
-       FROM ManagedKey k WHERE k.vaultId = ? ORDER BY k.label, k.id LIMIT 101`,
-    );
-    const count = db.prepare(`SELECT count(*) AS n FROM ManagedKey WHERE vaultId = ?`);
-    return await costPerCall(async () => {
+    return await costPerCall(baseline.run, iterations);
+  } finally {
+    baseline.close();
+  }
+}
+
+export function keyPageBaseline(file: string, vaultId: string): RawBaseline {
+  const db = new Database(file, { readonly: true });
+  const page = db.prepare(
+    `SELECT k.id, k.label, k.state, k.alignedRevision, k.keyVersion,
+       (SELECT v.verificationValue FROM ManagedKeyVersion v WHERE v.managedKeyId = k.id AND v.number = k.keyVersion) AS verification,
+       (SELECT json_group_array(json_object('status', i.status, 'syncFlag', i.syncFlag, 'detail', i.detail, 'keystore', ks.name))
+          FROM KeyInstance i LEFT JOIN Keystore ks ON ks.id = i.keystoreId WHERE i.managedKeyId = k.id) AS instances
+     FROM ManagedKey k WHERE k.vaultId = ? ORDER BY k.label, k.id LIMIT 101`,
+  );
+  const count = db.prepare(`SELECT count(*) AS n FROM ManagedKey WHERE vaultId = ?`);
+  return {
+    run: async () => {
       const rows = page.all(vaultId) as { verification: string; instances: string }[];
       if (rows.length < 100) throw new Error(`expected a page of 100 keys from SQL, got ${rows.length}`);
       for (const r of rows) {
@@ -80,8 +103,7 @@ async function rawSqlPage(file: string, vaultId: string, iterations: number): Pr
         JSON.parse(r.instances);
       }
       count.get(vaultId);
-    }, iterations);
-  } finally {
-    db.close();
-  }
+    },
+    close: () => db.close(),
+  };
 }

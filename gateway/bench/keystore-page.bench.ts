@@ -5,8 +5,9 @@
  */
 import Database from "better-sqlite3";
 import referenceConnector from "@uko/connector-reference";
+import type { GatewayConfig } from "../src/config.js";
 import { seedKeystores } from "../test/harness.js";
-import { costPerCall, figure, startBenchGateway, verdict, type BenchOptions } from "./support.js";
+import { costPerCall, figure, startBenchGateway, verdict, type BenchOptions, type RawBaseline } from "./support.js";
 
 export const title = "page of 100 keystores";
 
@@ -21,12 +22,11 @@ export default async function keystorePage({ quick }: BenchOptions): Promise<str
 }
 
 /** ms per page through GraphQL and through SQL; `isolation` loads the connector as in production (see startBenchGateway). */
-export async function measureKeystorePage(quick: boolean, isolation?: boolean): Promise<{ vaults: number; gqlMs: number; sqlMs: number; gqlCpuMs: number; sqlCpuMs: number; statements: number }> {
+export async function measureKeystorePage(quick: boolean, isolation?: boolean, overrides: Partial<GatewayConfig> = {}): Promise<{ vaults: number; gqlMs: number; sqlMs: number; gqlCpuMs: number; sqlCpuMs: number; statements: number }> {
   const vaults = quick ? 2 : 10;
   const iterations = quick ? 5 : 200;
-  const bench = await startBenchGateway({ "@uko/connector-reference": referenceConnector }, 1000, {}, isolation);
-  const raw = () => new Database(bench.file, { readonly: true });
-  let db: Database.Database | undefined;
+  const bench = await startBenchGateway({ "@uko/connector-reference": referenceConnector }, 1000, overrides, isolation);
+  let closeBaseline: (() => void) | undefined;
   try {
     const { gateway } = bench;
     await seedKeystores(gateway.database.db, vaults, 100);
@@ -37,18 +37,9 @@ export async function measureKeystorePage(quick: boolean, isolation?: boolean): 
       const data = await bench.post(query);
       if (data.keystores.nodes.length !== 100) throw new Error(`expected a page of 100 keystores, got ${data.keystores.nodes.length}`);
     };
-    db = raw();
-    const page = db.prepare(
-      `SELECT k.id, k.name, k.type, k.health, k.statusMessage, k.properties, v.id AS vid, v.name AS vname,
-         (SELECT group_concat(g.name) FROM KeystoreGroup g WHERE g.keystoreId = k.id) AS groups
-       FROM Keystore k JOIN Vault v ON v.id = k.vaultId ORDER BY k.name, k.id LIMIT 100`,
-    );
-    const count = db.prepare(`SELECT count(*) AS n FROM Keystore`);
-    const sql = async () => {
-      const rows = page.all() as { properties: string }[];
-      for (const r of rows) JSON.parse(r.properties);
-      count.get();
-    };
+    const baseline = keystorePageBaseline(bench.file);
+    const sql = baseline.run;
+    closeBaseline = baseline.close;
 
     await graphql(); // the first request of a token also records when it was last used
     const before = gateway.database.statements.count;
@@ -58,7 +49,26 @@ export async function measureKeystorePage(quick: boolean, isolation?: boolean): 
     const rawSql = await costPerCall(sql, iterations);
     return { vaults, gqlMs: gql.ms, sqlMs: rawSql.ms, gqlCpuMs: gql.cpuMs, sqlCpuMs: rawSql.cpuMs, statements };
   } finally {
-    db?.close();
+    closeBaseline?.();
     await bench.close();
   }
+}
+
+/** The baseline: the same page and count read with prepared statements, the properties parsed as the API would. */
+export function keystorePageBaseline(file: string): RawBaseline {
+  const db = new Database(file, { readonly: true });
+  const page = db.prepare(
+    `SELECT k.id, k.name, k.type, k.health, k.statusMessage, k.properties, v.id AS vid, v.name AS vname,
+       (SELECT group_concat(g.name) FROM KeystoreGroup g WHERE g.keystoreId = k.id) AS groups
+     FROM Keystore k JOIN Vault v ON v.id = k.vaultId ORDER BY k.name, k.id LIMIT 100`,
+  );
+  const count = db.prepare(`SELECT count(*) AS n FROM Keystore`);
+  return {
+    run: async () => {
+      const rows = page.all() as { properties: string }[];
+      for (const r of rows) JSON.parse(r.properties);
+      count.get();
+    },
+    close: () => db.close(),
+  };
 }

@@ -4,7 +4,9 @@
  * under that load should stay under 3 × the lone client's typical (median) latency, with no
  * error. Bounded: a fixed duration and so a fixed number of requests, loopback only.
  */
-import { performance } from "node:perf_hooks";
+import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { startServer, type BenchServer } from "./http-support.js";
 import { figure, verdict, type BenchOptions } from "./support.js";
 
@@ -21,6 +23,12 @@ async function post(server: BenchServer, token: string, query: string, variables
   const json = (await res.json()) as { data?: any; errors?: unknown };
   if (res.status !== 200 || json.errors) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json.errors ?? json)}`);
   return json.data;
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux; clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -57,6 +65,14 @@ export default async function polling({ quick }: BenchOptions): Promise<string[]
     const single = percentile(alone, 50);
 
     // Every client polls on its own 5 s cycle, started at a random point of the first one.
+    // Who is busy meanwhile: the gateway (its process's CPU), this runner (its CPU, and how late
+    // its event loop runs a ready callback: a late loop would add its lateness to every latency).
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const runnerCpu = process.cpuUsage();
+    const gatewayCpu = cpuSecondsOf(server.pid);
+    const loadStart = loadavg()[0]!;
+    const wallStart = performance.now();
     const latencies: number[] = [];
     let errors = 0;
     const until = performance.now() + durationMs;
@@ -74,6 +90,11 @@ export default async function polling({ quick }: BenchOptions): Promise<string[]
         }
       }),
     );
+    const wall = (performance.now() - wallStart) / 1000;
+    loop.disable();
+    const runnerUsed = process.cpuUsage(runnerCpu);
+    const runnerShare = (runnerUsed.user + runnerUsed.system) / 1e6 / wall;
+    const gatewayUsed = cpuSecondsOf(server.pid) - gatewayCpu;
     latencies.sort((a, b) => a - b);
     const p99 = percentile(latencies, 99);
     return [
@@ -81,6 +102,9 @@ export default async function polling({ quick }: BenchOptions): Promise<string[]
         (quick ? " (quick: 20 clients every second for 5 s)" : ""),
       `  ${figure("one client alone, median", single, " ms", 1)}   ${figure("its p99", percentile(alone, 99), " ms", 1)}   ${figure("under load, p50", percentile(latencies, 50), " ms", 1)}   ${figure("p99", p99, " ms", 1)}   ${latencies.length} requests, ${errors} errors (goal 0)`,
       `  ${verdict("p99 under load / one client alone", p99 / single, { atMost: 3 })}${errors > 0 ? `; ${errors} errors: missed` : ""}`,
+      `  during the load: gateway CPU ${((gatewayUsed / wall) * 100).toFixed(0)} % of one core (${((gatewayUsed * 1000) / Math.max(1, latencies.length + errors)).toFixed(1)} ms a request)   ` +
+        `runner CPU ${(runnerShare * 100).toFixed(0)} % of one core, its event loop late by p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms   ` +
+        `load average ${loadStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     ];
   } finally {
     await server.stop();

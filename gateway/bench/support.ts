@@ -120,3 +120,9 @@ export function verdict(label: string, ratio: number, goal: { atMost: number } |
 export function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 }
+
+/** A page read straight from SQLite with prepared statements, the baseline of a page benchmark. */
+export interface RawBaseline {
+  run(): Promise<void>;
+  close(): void;
+}

@@ -25,6 +25,8 @@ export interface GatewayConfig {
   connectorIsolation?: boolean;
   /** Heap limit of each connector process, in MiB. */
   connectorMemoryMb?: number;
+  /** Run queries and mutations compiled by graphql-jit (default); off runs them through graphql-js (jit.ts). */
+  graphqlJit?: boolean;
   /** How long a deactivated managed key must stay deactivated before it can be destroyed (UKO: 4 hours). */
   destroyWaitSeconds?: number;
   /** Requests per minute one access token may make (0 = unlimited). */
@@ -86,6 +88,7 @@ const schema = z.object({
   UKO_INSTALL_BACKOFF_BASE_S: z.coerce.number().int().min(1).max(86_400).default(30),
   UKO_INSTALL_BACKOFF_MAX_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
   UKO_CONNECTOR_ISOLATION: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  UKO_GRAPHQL_JIT: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
   UKO_CONNECTOR_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   UKO_PRICE_LIST_FILE: z.string().min(1).optional(),
   UKO_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(0, "must be 0 (unlimited) or more").max(1_000_000).default(600),
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorCallTimeoutMs: e.UKO_CONNECTOR_CALL_TIMEOUT_MS,
     connectorIsolation: e.UKO_CONNECTOR_ISOLATION === "on",
     connectorMemoryMb: e.UKO_CONNECTOR_MEMORY_MB,
+    graphqlJit: e.UKO_GRAPHQL_JIT === "on",
     destroyWaitSeconds: e.UKO_DESTROY_WAIT_S,
     installBackoffBaseSeconds: e.UKO_INSTALL_BACKOFF_BASE_S,
     installBackoffMaxSeconds: e.UKO_INSTALL_BACKOFF_MAX_S,

@@ -19,6 +19,7 @@ import { applyMigrations } from "./db/migrations.js";
 import { bodyLimit } from "./http-limits.js";
 import { consoleFiles } from "./console-files.js";
 import { queryShapeLimits } from "./query-shape.js";
+import { jitExecution, type JitExecution } from "./jit.js";
 import { clientAddress, exactEndpoint, requireActor, requireToken } from "./access/authentication.js";
 import { RefusedAuthentications } from "./access/refusals.js";
 import { corsPolicy } from "./cors.js";
@@ -63,6 +64,8 @@ export interface Gateway {
   appliedMigrations: string[];
   /** On PostgreSQL: carries events between replicas (LISTEN/NOTIFY). */
   eventTarget?: PgEventTarget;
+  /** Compiled execution of queries and mutations (jit.ts): what it compiled and ran. */
+  jit: Omit<JitExecution, "plugin">;
   /** /readyz, and the requests in flight. */
   readiness: Readiness;
   /**
@@ -156,6 +159,7 @@ export async function createGateway(
     const healthChecker = new HealthChecker(database.db, services.keystores, asConnectorLogger(logger.child({ component: "health" })), config.healthIntervalSeconds * 1000, services.claims);
     const readiness = new Readiness(database, () => (eventTarget ? { events: eventTarget.listening ? "listening" : "reconnecting" } : {}));
     const verified = new VerifiedTokens(services.events);
+    const jit = jitExecution(logger);
     const yoga = createYoga<Record<string, never>, Context>({
       schema: guardSchema(refuseUnstorableText(buildSchema(connectors))),
       graphqlEndpoint: "/graphql",
@@ -192,6 +196,8 @@ export async function createGateway(
         }),
         exactEndpoint("/graphql"),
         queryShapeLimits(),
+        // Queries and mutations run compiled (not subscriptions); see jit.ts.
+        ...(config.graphqlJit === false ? [] : [jit.plugin]),
         requestIds(logger),
       ],
     });
@@ -230,6 +236,7 @@ export async function createGateway(
       appliedMigrations,
       ...(eventTarget ? { eventTarget } : {}),
       readiness,
+      jit: { compiledDocuments: jit.compiledDocuments, executions: jit.executions },
       shutdown: async (timeoutMs: number, stopServing?: () => void) => {
         readiness.beginShutdown();
         logger.info({ inFlight: readiness.requestsInFlight, timeoutMs }, "shutting down: unready, finishing in-flight requests");
@@ -282,13 +289,22 @@ function requestIds(logger: Logger): Plugin<Context> {
   };
 }
 
-/** Hides what went wrong from the client, keeps it in the log under an error id. */
-function maskError(logger: Logger) {
+/** Hides what went wrong from the client, keeps it in the log under an error id. Exported for its tests. */
+export function maskError(logger: Logger) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (error instanceof GraphQLError && !error.originalError) return error; // a GraphQL validation error: safe to show
+    // A GraphQL validation error: safe to show. One with a path but no original error is one
+    // graphql-jit built while executing (a null in a non-null field, a value of the wrong type,
+    // whose message may show the value): masked below, as graphql-js's own are (it wraps them).
+    if (error instanceof GraphQLError && !error.originalError && !error.path) {
+      // graphql-jit's own errors have no extensions: outside any field, only its coercion of the
+      // variables makes one (a value that does not fit its type), the caller's mistake.
+      if (!error.extensions) return new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } });
+      return error;
+    }
     // Thrown on purpose with a code (access control, a stream ended by revocation): safe to show; the located error carries its code.
-    if (original instanceof GraphQLError && original.extensions.code) return error as GraphQLError;
+    // (graphql-jit's own errors have no extensions object at all.)
+    if (original instanceof GraphQLError && original.extensions?.code) return error as GraphQLError;
     // Variables that do not fit their types (an unknown enum value, a missing field, a bad
     // DateTime): graphql-js says which, outside any field, without a code. The caller's mistake, not ours.
     if (error instanceof GraphQLError && !error.path && original instanceof GraphQLError) {
