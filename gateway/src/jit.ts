@@ -24,20 +24,38 @@ export const JIT_CACHE_SIZE = 500;
  */
 export function jitExecution(logger: Logger): JitExecution {
   const cache = lruCache<JITCacheEntry>(JIT_CACHE_SIZE);
+  const seen = lruCache<number>(SEEN_DOCUMENTS);
   let executions = 0;
   const plugin = useGraphQlJit(
     {},
     {
       enableIf: (args) => {
-        const yes = compilable(args);
-        if (yes) executions++;
-        return yes;
+        if (!compilable(args) || !hot(seen, args.document)) return false;
+        executions++;
+        return true;
       },
       cache,
       onError: (result) => logger.warn({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile a document"),
     },
   ) as Plugin;
   return { plugin, compiledDocuments: () => cache.size, executions: () => executions };
+}
+
+/**
+ * Only hot documents are compiled: one run HOT_AFTER times (the console's and a client's own
+ * queries, sent again and again). Compiling costs far more than one interpreted run, so a client
+ * sending a stream of distinct documents makes the gateway compile nothing; those run through
+ * graphql-js as before. Counted by document text, at most SEEN_DOCUMENTS texts remembered.
+ */
+export const HOT_AFTER = 3;
+export const SEEN_DOCUMENTS = 2_000;
+
+function hot(seen: ReturnType<typeof lruCache<number>>, document: DocumentNode): boolean {
+  const text = document.loc?.source.body;
+  if (text === undefined) return false;
+  const runs = (seen.get(text) ?? 0) + 1;
+  if (runs <= HOT_AFTER) seen.set(text, runs);
+  return runs > HOT_AFTER;
 }
 
 /** The plugin, and what it did (for tests and benchmarks). */

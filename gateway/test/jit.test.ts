@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compilable, lruCache } from "../src/jit.js";
+import { compilable, HOT_AFTER, lruCache } from "../src/jit.js";
 import { buildSchema, GraphQLError, parse } from "graphql";
 import { compileQuery, isCompiledQuery } from "graphql-jit";
 import pino from "pino";
@@ -22,8 +22,18 @@ describe("compiled execution", () => {
     return { compiled: t.gateway.jit.compiledDocuments() - before.compiled, executions: t.gateway.jit.executions() - before.executions };
   }
 
-  it("compiles a query once and runs it compiled every time", async () => {
+  /** Runs a document until it is hot (HOT_AFTER runs interpreted), then counts one more run. */
+  async function hotRun(run: () => Promise<unknown>) {
+    for (let i = 0; i < HOT_AFTER; i++) await run();
+    return counted(run);
+  }
+
+  it("runs a document interpreted until it is hot, then compiles it once and runs it compiled every time", async () => {
     const query = `{ vaults(first: 5) { totalCount nodes { id name } } }`;
+    const cold = await counted(async () => {
+      for (let i = 0; i < HOT_AFTER; i++) expect((await t.gql(query)).data.vaults.totalCount).toBeGreaterThanOrEqual(0);
+    });
+    expect(cold).toEqual({ compiled: 0, executions: 0 });
     const first = await counted(() => t.gql(query));
     expect(first).toEqual({ compiled: 1, executions: 1 });
     const again = await counted(async () => {
@@ -31,6 +41,13 @@ describe("compiled execution", () => {
       expect(r.data.vaults.totalCount).toBeGreaterThanOrEqual(0);
     });
     expect(again).toEqual({ compiled: 0, executions: 1 });
+  });
+
+  it("compiles nothing for a stream of distinct documents (each run once)", async () => {
+    const seen = await counted(async () => {
+      for (let i = 0; i < 20; i++) expect((await t.gql(`{ vaults(first: ${i + 1}) { totalCount } }`)).data.vaults.totalCount).toBeGreaterThanOrEqual(0);
+    });
+    expect(seen).toEqual({ compiled: 0, executions: 0 });
   });
 
   it("does not compile a subscription", async () => {
@@ -47,7 +64,7 @@ describe("compiled execution", () => {
   it("a typed error of a compiled mutation is still its result union's member", async () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     let result: any;
-    const seen = await counted(async () => {
+    const seen = await hotRun(async () => {
       result = (
         await t.gql(`mutation($input: UpdateVaultInput!) { updateVault(input: $input) { ... on UpdateVaultSuccess { vault { id } } ${errorFields("NotFoundError", "VersionConflictError")} } }`, {
           input: { id: missing, expectedVersion: 1, name: "x" },
@@ -62,7 +79,7 @@ describe("compiled execution", () => {
     await t.gateway.database.db.$executeRawUnsafe(`ALTER TABLE "Vault" RENAME TO "VaultGone"`);
     try {
       let broken: any;
-      const seen = await counted(async () => (broken = await t.gql(`{ vaults { totalCount } } # expect-errors`)));
+      const seen = await hotRun(async () => (broken = await t.gql(`{ vaults { totalCount } } # expect-errors`)));
       expect(seen.executions).toBe(1);
       const error = broken.errors[0];
       expect(error.message).toBe("Unexpected error.");
@@ -75,7 +92,9 @@ describe("compiled execution", () => {
   });
 
   it("a variable that does not fit its type is the caller's mistake, with a code", async () => {
-    const r = await t.gql(`query($n: Int) { vaults(first: $n) { totalCount } } # expect-errors`, { n: "many" });
+    let r: any;
+    const seen = await hotRun(async () => (r = await t.gql(`query($n: Int) { vaults(first: $n) { totalCount } } # expect-errors`, { n: "many" })));
+    expect(seen.executions).toBe(1);
     expect(r.data ?? null).toBeNull();
     expect(r.errors?.[0]?.message).toMatch(/Variable "\$n" got invalid value "many"/);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", requestId: expect.any(String) });
@@ -95,7 +114,7 @@ describe("compiled execution", () => {
     });
     expect(seen).toEqual({ compiled: 0, executions: 0 });
     const single = `query C { __typename }`;
-    const wrong = await counted(async () => expect((await post("D", single)).errors[0].message).toMatch(/operation/));
+    const wrong = await hotRun(async () => expect((await post("D", single)).errors[0].message).toMatch(/operation/));
     expect(wrong.executions).toBe(0);
     expect((await post("C", single)).data).toEqual({ __typename: "Query" });
   });
