@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiError, gql } from "../api/client.ts";
+import { Button, Stack, TextInput, Tile } from "@carbon/react";
 import { Alert } from "../components/Feedback.tsx";
 import { ME } from "../api/documents.ts";
 import type { Me } from "./me.ts";
@@ -7,7 +8,8 @@ import { startSession } from "./session.ts";
 
 /**
  * The sign-in page: an access token, checked with `me` before it is kept (in sessionStorage, for
- * this tab only). The page stays at the address asked for, so signing in lands there.
+ * this tab only). The page stays at the address asked for, so signing in lands there. Carbon's
+ * Tile, TextInput and Button.
  */
 export function SignIn({ endedBecause }: { endedBecause?: string }) {
   const [token, setToken] = useState("");
@@ -35,45 +37,45 @@ export function SignIn({ endedBecause }: { endedBecause?: string }) {
   };
 
   return (
-    <div className="sign-in">
-      <h1>Sign in to the UKO console</h1>
-      <Alert kind="info">{endedBecause}</Alert>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <div className={`field${error ? " field-invalid" : ""}`}>
-          <label htmlFor="access-token">Access token</label>
-          <input
-            id="access-token"
-            ref={input}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={token}
-            onChange={(e) => {
-              setToken(e.target.value);
-              setError(undefined);
-            }}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "access-token-help access-token-error" : "access-token-help"}
-          />
-          <p className="help" id="access-token-help">
-            A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
-          </p>
-          {error && (
-            <p className="error" id="access-token-error" role="alert">
-              {error}
-            </p>
-          )}
-        </div>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
-    </div>
+    <Tile className="sign-in">
+      <Stack gap={5}>
+        <h1>Sign in to the UKO console</h1>
+        <Alert kind="info">{endedBecause}</Alert>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <Stack gap={6}>
+            <TextInput
+              id="access-token"
+              ref={input}
+              type="password"
+              labelText="Access token"
+              autoComplete="off"
+              spellCheck={false}
+              value={token}
+              onChange={(e) => {
+                setToken(e.target.value);
+                setError(undefined);
+              }}
+              invalid={Boolean(error)}
+              // Announced when it appears; Carbon ties it to the field (aria-describedby).
+              invalidText={<span role="alert">{error}</span>}
+              helperText={
+                <>
+                  A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
+                </>
+              }
+            />
+            <Button type="submit" kind="primary" disabled={busy}>
+              {busy ? "Signing in…" : "Sign in"}
+            </Button>
+          </Stack>
+        </form>
+      </Stack>
+    </Tile>
   );
 }

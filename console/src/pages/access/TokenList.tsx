@@ -12,6 +12,7 @@ import { plural } from "../../text/words.ts";
 import type { AccessToken, TokensData } from "./types.ts";
 import { AdminOnly } from "./AdminOnly.tsx";
 import { RoleFields } from "./RoleFields.tsx";
+import { Button } from "@carbon/react";
 
 /** Access tokens: every token with its roles, and a new one, whose secret is shown once. */
 export function TokenList() {
@@ -74,9 +75,9 @@ function Tokens() {
             <label htmlFor="created-token">Token</label>
             <input id="created-token" className="token-value" readOnly value={created.token} onFocus={(e) => e.target.select()} />
           </p>
-          <button type="button" onClick={() => setCreated(undefined)}>
+          <Button kind="primary" size="md" onClick={() => setCreated(undefined)}>
             I have copied it
-          </button>
+          </Button>
         </section>
       )}
       <form

@@ -7,6 +7,7 @@ import { ActionButton } from "../../components/ActionButton.tsx";
 import { Alert, formatTime, Loading } from "../../components/Feedback.tsx";
 import { Link, navigate } from "../../router.tsx";
 import { VaultForm } from "./VaultForm.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 /** The vaults the caller can read. Counts are on each vault's page: here they would cost a query per row. */
 export function VaultList() {
@@ -19,12 +20,15 @@ export function VaultList() {
       <div className="page-head">
         <h1>Vaults</h1>
         {!creating && (
-          <ActionButton className="primary" refused={why("vaults.write")} onClick={() => setCreating(true)}>
+          <ActionButton kind="primary" refused={why("vaults.write")} onClick={() => setCreating(true)}>
             Create vault
           </ActionButton>
         )}
       </div>
-      {creating && <VaultForm onCancel={() => setCreating(false)} onDone={(v) => navigate(`/vaults/${v.id}`)} />}
+      {creating && <VaultForm onCancel={() => setCreating(false)} onDone={(v) => {
+            showToast({ kind: "success", title: `Vault ${v.name} created` });
+            navigate(`/vaults/${v.id}`);
+          }} />}
       <Alert>{q.error}</Alert>
       {!page && <Loading what="vaults" />}
       {page && page.totalCount === 0 && <p className="empty">No vault you can read. A vault holds keystores, key templates and keys; access is granted per vault.</p>}
