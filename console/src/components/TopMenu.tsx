@@ -12,7 +12,7 @@ export interface Section {
 
 /**
  * Carbon's UI shell header (dark, as IBM's consoles): the product name, then, in a wide window,
- * the sections in the header's row and the account at its end. Below Carbon's `lg` breakpoint they
+ * the sections in the header's row and the account at its end. Below Carbon's `xlg` breakpoint they
  * fold into Carbon's side navigation behind a Menu button (aria-expanded): Tab from the button
  * goes into it, Escape closes it and returns focus to the button, and going to another page or
  * clicking beside it closes it.
@@ -63,7 +63,9 @@ export function TopMenu({ pathname, sections, account }: { pathname: string; sec
                 </SideNavLink>
               ))}
             </SideNavItems>
-            {account}
+            {/* Carbon makes the closed navigation inert only below its lg breakpoint; the account's
+                button must not be reachable in a closed navigation at any width. */}
+            <div inert={!open}>{account}</div>
           </SideNav>
         )}
       </Header>
