@@ -95,6 +95,11 @@ describe.skipIf(skip !== undefined)("the Carbon design system, under the console
       if (path.split("/").length > 2 && (await page.locator("nav[aria-label=Breadcrumb] > ol.cds--breadcrumb").count()) !== 1) found.push(`${path}: no Carbon breadcrumb`);
       for (const v of await cspViolations(page)) found.push(`${path}: CSP: ${v}`);
     }
+    // A "create" action that goes to a page is a Carbon button drawn on a real link (role, address).
+    await page.goto(s.url("/keys"));
+    const create = page.getByRole("link", { name: "Create key" });
+    expect(await create.getAttribute("href")).toBe("/keys/new");
+    expect(await create.getAttribute("class")).toContain("cds--btn--primary");
     // The font files are served by the gateway itself, and the browser used them (no CDN, no fallback).
     expect(await page.evaluate(async () => (await document.fonts.ready, [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family)))).toContain("IBM Plex Sans");
     expect(found).toEqual([]);

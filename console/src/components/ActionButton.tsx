@@ -46,8 +46,10 @@ export function ActionLink({ to, refused, kind = "primary", children }: { to: st
       </ActionButton>
     );
   }
+  // Carbon's Button passes its own `href` to the element it renders as: give it the same address,
+  // or the anchor would lose its href (and with it the link role).
   return (
-    <Button as={Link} to={to} kind={kind} size="md">
+    <Button as={Link} to={to} href={to} kind={kind} size="md">
       {children}
     </Button>
   );
