@@ -19,8 +19,10 @@ import { useSession } from "./auth/use-session.ts";
 import { SignIn } from "./auth/SignIn.tsx";
 import { Account } from "./auth/Account.tsx";
 import { Alert, Loading } from "./components/Feedback.tsx";
-import { Brand } from "./components/Brand.tsx";
-import { TopMenu } from "./components/TopMenu.tsx";
+import { Button } from "@carbon/react";
+import { Toasts } from "./components/Toasts.tsx";
+import { TopMenu, type Section } from "./components/TopMenu.tsx";
+import { focusMain, PageContent } from "./shell/PageContent.tsx";
 
 /**
  * Routes, most specific first, each with the tab title it starts with; a page that knows more
@@ -47,9 +49,14 @@ const ROUTES: [string, string, (p: Record<string, string>) => React.ReactElement
 export function App() {
   const { pathname } = useLocation();
   const session = useSession();
-  const main = useRef<HTMLElement>(null);
-  // On a client-side page change, move focus to the new page's content, as a page load would.
-  useEffect(() => main.current?.focus(), [pathname]);
+  // On a client-side page change (not the first load, which starts at the document's top like any
+  // page load), move focus to the new page's content.
+  const shownPath = useRef(pathname);
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
+    focusMain();
+  }, [pathname]);
   // The route's title first (layout effects run before the page's own usePageTitle effect).
   useLayoutEffect(() => {
     document.title = `${session.token ? (routeTitle(pathname) ?? "Page not found") : "Sign in"} · UKO console`;
@@ -58,29 +65,30 @@ export function App() {
   if (!session.token) {
     return (
       <>
-        <header className="top">
-          <Brand />
-        </header>
-        <main id="main">
+        <TopMenu pathname={pathname} sections={[]} />
+        <PageContent>
           <SignIn endedBecause={session.endedBecause} />
-        </main>
+        </PageContent>
       </>
     );
   }
   if (!session.me) {
     return (
-      <main id="main">
-        {session.loadError ? (
-          <>
-            <Alert>{session.loadError}</Alert>
-            <button type="button" onClick={session.retry}>
-              Try again
-            </button>
-          </>
-        ) : (
-          <Loading what="your account" />
-        )}
-      </main>
+      <>
+        <TopMenu pathname={pathname} sections={[]} />
+        <PageContent>
+          {session.loadError ? (
+            <>
+              <Alert>{session.loadError}</Alert>
+              <Button kind="primary" onClick={session.retry}>
+                Try again
+              </Button>
+            </>
+          ) : (
+            <Loading what="your account" />
+          )}
+        </PageContent>
+      </>
     );
   }
   let page: React.ReactElement = <NotFound />;
@@ -92,48 +100,26 @@ export function App() {
     }
   }
   const section = pathname.split("/")[1];
+  const sections: Section[] = SECTIONS.filter((s) => !s.administrator || session.me!.administrator).map((s) => ({ to: s.to, label: s.label, current: section === s.to.slice(1) }));
   return (
     <>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="top">
-        <Brand />
-        <TopMenu pathname={pathname}>
-          <nav aria-label="Main">
-            <Link to="/" aria-current={section === "" ? "page" : undefined}>
-              Overview
-            </Link>
-            <Link to="/vaults" aria-current={section === "vaults" ? "page" : undefined}>
-              Vaults
-            </Link>
-            <Link to="/keystores" aria-current={section === "keystores" ? "page" : undefined}>
-              Keystores
-            </Link>
-            <Link to="/keys" aria-current={section === "keys" ? "page" : undefined}>
-              Managed keys
-            </Link>
-            <Link to="/templates" aria-current={section === "templates" ? "page" : undefined}>
-              Key templates
-            </Link>
-            <Link to="/audit" aria-current={section === "audit" ? "page" : undefined}>
-              Audit log
-            </Link>
-            {session.me.administrator && (
-              <Link to="/tokens" aria-current={section === "tokens" ? "page" : undefined}>
-                Access tokens
-              </Link>
-            )}
-          </nav>
-          <Account me={session.me} />
-        </TopMenu>
-      </header>
-      <main id="main" ref={main} tabIndex={-1}>
-        {page}
-      </main>
+      <TopMenu pathname={pathname} sections={sections} account={<Account me={session.me} />} />
+      <PageContent>{page}</PageContent>
+      <Toasts />
     </>
   );
 }
+
+/** The header's sections, in the order of a security team's day: the state, then what is in it. */
+const SECTIONS: { to: string; label: string; administrator?: boolean }[] = [
+  { to: "/", label: "Overview" },
+  { to: "/vaults", label: "Vaults" },
+  { to: "/keystores", label: "Keystores" },
+  { to: "/keys", label: "Managed keys" },
+  { to: "/templates", label: "Key templates" },
+  { to: "/audit", label: "Audit log" },
+  { to: "/tokens", label: "Access tokens", administrator: true },
+];
 
 function NotFound() {
   return (

@@ -4,5 +4,6 @@ import "./carbon.scss";
 import "./styles.css";
 import "./styles/tables.css";
 import "./styles/forms.css";
+import "./styles/shell.css";
 
 createRoot(document.getElementById("root")!).render(<App />);

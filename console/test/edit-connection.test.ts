@@ -49,7 +49,7 @@ describe.skipIf(skip !== undefined)("edit connection", () => {
     await form.getByRole("button", { name: "Save changes" }).click();
 
     await page.getByRole("heading", { name: "aws-renamed", level: 1 }).waitFor();
-    expect(await page.locator(".alert-success").textContent()).toBe("Saved.");
+    expect(await page.locator(".alert-success .alert-text").textContent()).toBe("Saved.");
     const saved = (await s.gql(`query($id: ID!) { keystore(id: $id) { name description groups } }`, { id })).keystore;
     expect(saved).toEqual({ name: "aws-renamed", description: "Renamed in the console", groups: ["prod", "eu"] });
 

@@ -35,9 +35,10 @@ describe.skipIf(skip !== undefined)("per-keystore outcomes", () => {
       const dialog = page.getByRole("dialog", { name: /^Activate failing-key\?/ });
       await dialog.getByRole("button", { name: "Activate", exact: true }).click();
       await dialog.waitFor({ state: "hidden" });
-      const banner = page.getByRole("alert").filter({ hasText: /^Activated:/ });
+      // The banner is Carbon's notification: its message is in .alert-text (beside the icon's title).
+      const banner = page.getByRole("alert").filter({ has: page.locator(".alert-text", { hasText: /^Activated:/ }) });
       await banner.waitFor();
-      expect(await banner.textContent()).toMatch(/^Activated: 0 keystores succeeded, 1 failed\. Failed in aws-only/);
+      expect(await banner.locator(".alert-text").textContent()).toMatch(/^Activated: 0 keystores succeeded, 1 failed\. Failed in aws-only/);
       expect(await banner.getAttribute("class")).toContain("alert-error");
       expect(await page.getByText(/^Done/).count()).toBe(0);
       expect(await page.getByTestId("key-state").textContent()).toMatch(/^active, not yet in any keystore: 1 failed/);
@@ -71,9 +72,9 @@ describe.skipIf(skip !== undefined)("per-keystore outcomes", () => {
     const dialog = page.getByRole("dialog", { name: /^Sync failing-key\?/ });
     await dialog.getByLabel(/Only look \(dry run\)/).uncheck();
     await dialog.getByRole("button", { name: "Sync", exact: true }).click();
-    const banner = page.getByRole("status").filter({ hasText: /^Synced:/ });
+    const banner = page.getByRole("status").filter({ has: page.locator(".alert-text", { hasText: /^Synced:/ }) });
     await banner.waitFor();
-    expect(await banner.textContent()).toBe("Synced: 1 keystore succeeded, 0 failed.");
+    expect(await banner.locator(".alert-text").textContent()).toBe("Synced: 1 keystore succeeded, 0 failed.");
     expect(await banner.getAttribute("class")).toContain("alert-success");
     await expect.poll(() => page.getByTestId("key-state").textContent()).toMatch(/^active usable/);
   });

@@ -88,11 +88,12 @@ describe.skipIf(skip !== undefined)("the console's look in wide and narrow windo
           });
           found.push(`${path}: page is ${scrollWidth} px wide in a ${innerWidth} px window (${culprit})`);
         }
-        // The header is one row: the brand and the Menu button, each on one line.
+        // The header is one row: the brand's name (Carbon's HeaderName fills the header's height,
+        // so its text is measured) and the Menu button, each on one line.
         const header = await page.evaluate(() => {
           const box = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
-          const line = parseFloat(getComputedStyle(document.querySelector(".top")!).lineHeight) || 22;
-          return { brand: box(".top .brand"), menu: box(".menu-button"), line };
+          const line = parseFloat(getComputedStyle(document.querySelector(".top .brand")!).lineHeight) || 22;
+          return { brand: box(".top .brand > span"), menu: box(".menu-button"), line };
         });
         if (header.menu.width === 0) found.push(`${path}: no Menu button`);
         if (header.brand.height > header.line * 1.6 || header.menu.height > 48) found.push(`${path}: a header item wraps`);

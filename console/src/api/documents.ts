@@ -89,7 +89,7 @@ export const MANAGED_KEY = `query($id: ID!) { managedKey(id: $id) { ${KEY_FIELDS
 export const MANAGED_KEY_CHANGED = `subscription($vaultId: ID!) { managedKeyChanged(vaultId: $vaultId) { ${KEY_FIELDS} } }`;
 
 export const CREATE_MANAGED_KEY = `mutation($input: CreateManagedKeyInput!) { createManagedKey(input: $input) {
-  ${WITH_ISSUES} ... on CreateManagedKeySuccess { managedKey { id } } } }`;
+  ${WITH_ISSUES} ... on CreateManagedKeySuccess { managedKey { id label statusInKeystores { keystoreName status syncFlag error } } } } }`;
 
 const KEY_ACTION_ERRORS = `... on KeyStateError { allowedStates state } ... on RotationTooSoonError { nextRotationAt }`;
 

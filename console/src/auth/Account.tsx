@@ -1,17 +1,18 @@
+import { Button } from "@carbon/react";
 import { describeAccess, type Me } from "./me.ts";
 import { endSession } from "./session.ts";
 
-/** The header's "who am I": the token's name, its access, and Sign out. */
+/** The header's "who am I": the token's name, its access, and Sign out (in the side navigation when narrow). */
 export function Account({ me }: { me: Me }) {
   return (
     <div className="account" data-testid="account">
-      <span>
-        <span className="visually-hidden">Signed in as </span>
+      <span className="account-who">
+        <span className="cds--visually-hidden">Signed in as </span>
         <strong>{me.name}</strong> <span className="access">{describeAccess(me)}</span>
       </span>
-      <button type="button" onClick={() => endSession()}>
+      <Button kind="ghost" size="sm" onClick={() => endSession()}>
         Sign out
-      </button>
+      </Button>
     </div>
   );
 }

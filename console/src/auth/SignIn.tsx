@@ -1,4 +1,4 @@
-import { Button, Form, PasswordInput } from "@carbon/react";
+import { Button, Form, PasswordInput, Stack, Tile } from "@carbon/react";
 import { useEffect, useRef, useState } from "react";
 import { carbonMessages, FieldBox } from "../components/TextField.tsx";
 import { ApiError, gql } from "../api/client.ts";
@@ -9,7 +9,8 @@ import { startSession } from "./session.ts";
 
 /**
  * The sign-in page: an access token, checked with `me` before it is kept (in sessionStorage, for
- * this tab only). The page stays at the address asked for, so signing in lands there.
+ * this tab only). The page stays at the address asked for, so signing in lands there. Carbon's
+ * Tile, TextInput and Button.
  */
 export function SignIn({ endedBecause }: { endedBecause?: string }) {
   const [token, setToken] = useState("");
@@ -37,41 +38,43 @@ export function SignIn({ endedBecause }: { endedBecause?: string }) {
   };
 
   return (
-    <div className="sign-in">
-      <h1>Sign in to the UKO console</h1>
-      <Alert kind="info">{endedBecause}</Alert>
-      <Form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <FieldBox name="token" error={error}>
-          <PasswordInput
-            id="access-token"
-            ref={input}
-            labelText="Access token"
-            autoComplete="off"
-            spellCheck={false}
-            value={token}
-            onChange={(e) => {
-              setToken(e.target.value);
-              setError(undefined);
-            }}
-            {...carbonMessages(
-              "access-token",
-              <>
-                A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
-              </>,
-              error,
-            )}
-          />
-        </FieldBox>
-        <Button type="submit" kind="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </Button>
-      </Form>
-    </div>
+    <Tile className="sign-in">
+      <Stack gap={5}>
+        <h1>Sign in to the UKO console</h1>
+        <Alert kind="info">{endedBecause}</Alert>
+        <Form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <FieldBox name="token" error={error}>
+            <PasswordInput
+              id="access-token"
+              ref={input}
+              labelText="Access token"
+              autoComplete="off"
+              spellCheck={false}
+              value={token}
+              onChange={(e) => {
+                setToken(e.target.value);
+                setError(undefined);
+              }}
+              {...carbonMessages(
+                "access-token",
+                <>
+                  A token an administrator created for you (<code>uko_…</code>), or the gateway's administrator token. It is kept only while this tab is open.
+                </>,
+                error,
+              )}
+            />
+          </FieldBox>
+          <Button type="submit" kind="primary" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </Button>
+        </Form>
+      </Stack>
+    </Tile>
   );
 }

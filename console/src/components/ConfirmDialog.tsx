@@ -1,8 +1,11 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
+import { Modal } from "@carbon/react";
 
 /**
- * A modal confirmation on the native <dialog>: the browser traps focus in it, Escape cancels, and
- * focus returns to the button that opened it when it closes.
+ * A confirmation as Carbon's Modal (its danger variant for destructive actions): Carbon keeps
+ * focus inside it and Escape or its close button cancel. It is mounted only while open, so a page
+ * holds no hidden dialogs; it remembers the element that had focus when it opened (the button
+ * that opened it) and gives focus back to it when it closes.
  */
 export function ConfirmDialog(props: {
   open: boolean;
@@ -14,35 +17,35 @@ export function ConfirmDialog(props: {
   onConfirm(): void;
   onCancel(): void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  // Its own title id: a page may hold several dialogs (disconnect, edit connection), each named by its title.
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
-    if (!props.open && dialog.open) dialog.close();
+  const opener = useRef<HTMLElement | null>(null);
+  // A layout effect: it runs before Carbon's (passive) effect moves focus into the modal.
+  useLayoutEffect(() => {
+    if (props.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      return;
+    }
+    const back = opener.current;
+    opener.current = null;
+    // After Carbon's own close handling, and only if the opener is still on the page.
+    if (back?.isConnected) setTimeout(() => back.focus());
   }, [props.open]);
+  if (!props.open) return null;
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
+    <Modal
+      open
+      danger={props.danger}
+      size="sm"
+      modalHeading={props.title}
+      primaryButtonText={props.busy ? "Working…" : props.confirmLabel}
+      primaryButtonDisabled={props.busy}
+      secondaryButtonText="Cancel"
+      selectorPrimaryFocus=".cds--modal-footer .cds--btn--secondary"
+      onRequestSubmit={props.onConfirm}
+      onRequestClose={() => {
+        if (!props.busy) props.onCancel();
       }}
     >
-      <h2 id={titleId}>{props.title}</h2>
       <div className="dialog-body">{props.children}</div>
-      <div className="actions">
-        <button type="button" onClick={props.onCancel} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className={props.danger ? "danger" : "primary"} onClick={props.onConfirm} disabled={props.busy}>
-          {props.busy ? "Working…" : props.confirmLabel}
-        </button>
-      </div>
-    </dialog>
+    </Modal>
   );
 }

@@ -1,13 +1,24 @@
 import type { ReactNode } from "react";
+import { InlineNotification, Tag } from "@carbon/react";
 import type { Health } from "../api/types.ts";
 
-/** A message for the whole page or form, announced when it appears. */
-export function Alert({ kind = "error", children }: { kind?: "error" | "info" | "success"; children: ReactNode }) {
+export type AlertKind = "error" | "warning" | "info" | "success";
+
+/** Words for the kind, read before the message (Carbon puts them in the icon's title). */
+const KIND_WORD: Record<AlertKind, string> = { error: "Error", warning: "Warning", info: "Note", success: "Done" };
+
+/**
+ * A message for the whole page or form, announced when it appears: Carbon's InlineNotification
+ * (low contrast, as on a page), red for errors, never green for a failure. An error is an alert,
+ * the others a status. It has no close button: it belongs to the page's state and goes with it.
+ * The classes `alert alert-<kind>` are hooks for the browser tests; `.alert-text` holds the message.
+ */
+export function Alert({ kind = "error", children }: { kind?: AlertKind; children: ReactNode }) {
   if (!children) return null;
   return (
-    <div className={`alert alert-${kind}`} role={kind === "error" ? "alert" : "status"}>
-      {children}
-    </div>
+    <InlineNotification className={`alert alert-${kind}`} kind={kind} lowContrast hideCloseButton role={kind === "error" ? "alert" : "status"} statusIconDescription={KIND_WORD[kind]}>
+      <div className="cds--inline-notification__subtitle alert-text">{children}</div>
+    </InlineNotification>
   );
 }
 
@@ -30,13 +41,29 @@ export function healthText(health: Health): string {
   return HEALTH_TEXT[health] ?? health;
 }
 
+const HEALTH_TONE: Record<Health, Tone> = { OK: "ok", CONFIGURATION_ERROR: "bad", NOT_RESPONDING: "bad", PENDING_CHECK: "warn" };
+
 /** Health as text plus colour: the word carries the meaning, the colour only repeats it. */
 export function HealthBadge({ health }: { health: Health }) {
-  return <span className={`badge health-${health.toLowerCase()}`}>{healthText(health)}</span>;
+  return (
+    <Badge tone={HEALTH_TONE[health] ?? "neutral"} className={`health-${health.toLowerCase()}`}>
+      {healthText(health)}
+    </Badge>
+  );
 }
 
-export function Badge({ tone, children }: { tone: "ok" | "warn" | "bad" | "neutral"; children: ReactNode }) {
-  return <span className={`badge tone-${tone}`}>{children}</span>;
+export type Tone = "ok" | "warn" | "bad" | "neutral";
+
+/** Carbon's tag colours by tone; Carbon has no yellow tag, so a warning is warm grey recoloured (shell.css). */
+const TAG_TYPE = { ok: "green", bad: "red", warn: "warm-gray", neutral: "gray" } as const;
+
+/** A state word as Carbon's Tag (read-only); the class `badge` is the tests' hook. */
+export function Badge({ tone, className, children }: { tone: Tone; className?: string; children: ReactNode }) {
+  return (
+    <Tag type={TAG_TYPE[tone]} size="sm" className={`badge tone-${tone}${className ? ` ${className}` : ""}`}>
+      {children}
+    </Tag>
+  );
 }
 
 export function formatTime(iso: string | null | undefined): string {

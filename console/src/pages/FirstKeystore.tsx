@@ -11,7 +11,7 @@ export function FirstKeystore() {
         A keystore is a connection to a key store you already have, such as one region of an AWS account. Choose <strong>Add keystore</strong> to connect
         the first one: you pick a vault, the keystore type, enter its connection properties and can test them before connecting.
       </p>
-      <ActionLink className="primary" to="/keystores/new" refused={why("keystores.write")}>
+      <ActionLink kind="primary" to="/keystores/new" refused={why("keystores.write")}>
         Add your first keystore
       </ActionLink>
     </div>

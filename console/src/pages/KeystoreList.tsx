@@ -81,7 +81,7 @@ export function KeystoreList() {
       <div className="page-head">
         <h1>Target keystores</h1>
         <LiveNote live={list.live} />
-        <ActionLink className="primary" to="/keystores/new" refused={why("keystores.write")}>
+        <ActionLink kind="primary" to="/keystores/new" refused={why("keystores.write")}>
           Add keystore
         </ActionLink>
       </div>

@@ -16,6 +16,7 @@ import { RepairKeystore } from "./keystore/RepairKeystore.tsx";
 import { useCan } from "../auth/use-can.ts";
 import { ActionButton } from "../components/ActionButton.tsx";
 import { usePageTitle } from "../components/use-page-title.ts";
+import { Crumbs } from "../shell/Crumbs.tsx";
 
 /** One keystore: its properties, its status (checked on demand), editing and disconnecting. */
 export function KeystorePage({ id }: { id: string }) {
@@ -79,9 +80,7 @@ export function KeystorePage({ id }: { id: string }) {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/keystores">Keystores</Link> › {keystore.name}
-      </p>
+      <Crumbs parent={{ to: "/keystores", label: "Keystores" }} current={keystore.name} />
       <div className="page-head">
         <h1>{keystore.name}</h1>
         <div className="actions">

@@ -1,3 +1,4 @@
+import { Stack, Tile } from "@carbon/react";
 import { OVERVIEW } from "../api/access-documents.ts";
 import type { Health, KeyState, KeyStatusInKeystore } from "../api/types.ts";
 import { HEALTHS } from "../api/types.ts";
@@ -49,7 +50,7 @@ const DATE_COLUMNS: Column<{ key: { id: string; label: string }; at: string; wha
 
 const STATES: KeyState[] = ["PRE_ACTIVATION", "ACTIVE", "DEACTIVATED", "DESTROYED"];
 
-/** The start page: keystore health, keys by state, keys that need attention, and the dates ahead. */
+/** The start page: keystore health, keys by state, keys that need attention, and the dates ahead, as Carbon tiles. */
 export function Overview() {
   usePageTitle("Overview");
   const q = useQuery<OverviewData>(OVERVIEW, {}, { pollMs: POLL_MS });
@@ -77,12 +78,12 @@ export function Overview() {
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
   return (
-    <>
+    <Stack gap={5}>
       <h1>Overview</h1>
       <Alert>{q.error}</Alert>
       {d.keystores.totalCount === 0 && <FirstKeystore />}
       <div className="tiles">
-        <section className="panel" aria-labelledby="health-title" data-testid="overview-health">
+        <Tile role="region" className="overview-tile" aria-labelledby="health-title" data-testid="overview-health">
           <h2 id="health-title">Keystore health</h2>
           <p>
             {plural(d.keystores.totalCount, "keystore")}
@@ -98,8 +99,8 @@ export function Overview() {
               ))}
             </ul>
           )}
-        </section>
-        <section className="panel" aria-labelledby="states-title" data-testid="overview-states">
+        </Tile>
+        <Tile role="region" className="overview-tile" aria-labelledby="states-title" data-testid="overview-states">
           <h2 id="states-title">Managed keys by state</h2>
           <dl className="summary">
             {STATES.map((s) => (
@@ -111,24 +112,24 @@ export function Overview() {
               </div>
             ))}
           </dl>
-        </section>
+        </Tile>
       </div>
-      <section className="panel" aria-labelledby="attention-title" data-testid="overview-attention">
+      <Tile role="region" className="overview-tile" aria-labelledby="attention-title" data-testid="overview-attention">
         <h2 id="attention-title">Keys that need attention ({attention.size})</h2>
         {attention.size === 0 ? (
           <p className="muted">No drift and no failed installation.</p>
         ) : (
           <ListTable caption="Keys that need attention" columns={ATTENTION_COLUMNS} rows={[...attention.values()]} rowId={(x) => x.key.id} />
         )}
-      </section>
-      <section className="panel" aria-labelledby="dates-title" data-testid="overview-dates">
+      </Tile>
+      <Tile role="region" className="overview-tile" aria-labelledby="dates-title" data-testid="overview-dates">
         <h2 id="dates-title">Upcoming destroy dates</h2>
         {dates.length === 0 ? (
           <p className="muted">Nothing scheduled.</p>
         ) : (
           <ListTable caption="Upcoming destroy dates" columns={DATE_COLUMNS} rows={dates} rowId={(x) => `${x.key.id} ${x.what}`} />
         )}
-      </section>
-    </>
+      </Tile>
+    </Stack>
   );
 }

@@ -75,7 +75,7 @@ function Tokens() {
             <label htmlFor="created-token">Token</label>
             <input id="created-token" className="token-value" readOnly value={created.token} onFocus={(e) => e.target.select()} />
           </p>
-          <Button kind="secondary" onClick={() => setCreated(undefined)}>
+          <Button kind="primary" size="md" onClick={() => setCreated(undefined)}>
             I have copied it
           </Button>
         </section>

@@ -16,6 +16,7 @@ import { tokenStatus } from "./token-status.ts";
 import { ListTable } from "../../components/table/ListTable.tsx";
 import { byText } from "../../components/table/sort.ts";
 import type { AccessToken, TokensData } from "./types.ts";
+import { Crumbs } from "../../shell/Crumbs.tsx";
 
 type Answer = TypedError & { accessToken?: AccessToken };
 
@@ -66,14 +67,12 @@ function Token({ id }: { id: string }) {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/tokens">Access tokens</Link> › {token.name}
-      </p>
+      <Crumbs parent={{ to: "/tokens", label: "Access tokens" }} current={token.name} />
       <div className="page-head">
         <h1>{token.name}</h1>
         <div className="actions">
           {!revoked && (
-            <ActionButton className="danger" refused={self ? "This is the token you are signed in with: revoke it from another administrator's session." : undefined} onClick={() => setConfirming("token")}>
+            <ActionButton kind="danger--tertiary" refused={self ? "This is the token you are signed in with: revoke it from another administrator's session." : undefined} onClick={() => setConfirming("token")}>
               Revoke token
             </ActionButton>
           )}

@@ -2,6 +2,7 @@ import { AUDIT_CHAIN } from "../../api/access-documents.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { plural } from "../../text/words.ts";
+import { Button } from "@carbon/react";
 
 interface Verification {
   ok: boolean;
@@ -30,9 +31,9 @@ export function ChainStatus() {
           Broken{v.firstBadSeq !== null ? ` at event ${v.firstBadSeq}` : ""}: {v.problem ?? "a hash or link does not hold"}. {plural(v.events, "event")} checked.
         </Alert>
       )}
-      <button type="button" onClick={() => void q.reload()} disabled={q.loading}>
+      <Button kind="tertiary" size="md" onClick={() => void q.reload()} disabled={q.loading}>
         Check again
-      </button>
+      </Button>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { Button, Form } from "@carbon/react";
 import { useState } from "react";
 import { gql } from "../../api/client.ts";
 import { CREATE_MANAGED_KEY, KEY_TEMPLATES } from "../../api/documents.ts";
-import { targetsText, type KeyTemplate, type Page, type TypedError } from "../../api/types.ts";
+import { targetsText, type KeyStatusInKeystore, type KeyTemplate, type Page, type TypedError } from "../../api/types.ts";
 import { useQuery } from "../../api/use-query.ts";
 import { Alert, Loading } from "../../components/Feedback.tsx";
 import { describedBy, FieldShell, TextField } from "../../components/TextField.tsx";
@@ -10,6 +10,8 @@ import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
 import { Link, navigate } from "../../router.tsx";
 import { Combobox } from "../../components/Combobox.tsx";
+import { Crumbs } from "../../shell/Crumbs.tsx";
+import { toastOutcome } from "./installs.ts";
 
 /** Create a managed key from a template; the template's placeholders ask for their values. */
 export function CreateKey() {
@@ -31,7 +33,7 @@ export function CreateKey() {
     if (Object.keys(local).length > 0 || !template) return;
     setBusy(true);
     try {
-      const r = await gql<{ createManagedKey: TypedError & { managedKey?: { id: string } } }>(CREATE_MANAGED_KEY, {
+      const r = await gql<{ createManagedKey: TypedError & { managedKey?: { id: string; label: string; statusInKeystores: KeyStatusInKeystore[] } } }>(CREATE_MANAGED_KEY, {
         input: {
           vaultId: template.vault.id,
           templateId: template.id,
@@ -41,7 +43,11 @@ export function CreateKey() {
         },
       });
       const outcome = r.createManagedKey;
-      if (outcome.managedKey) return navigate(`/keys/${outcome.managedKey.id}`);
+      if (outcome.managedKey) {
+        // Its installation is per keystore: a failure is a red toast that stays, never a green one.
+        toastOutcome(`Key ${outcome.managedKey.label} created`, "Installed", outcome.managedKey.statusInKeystores);
+        return navigate(`/keys/${outcome.managedKey.id}`);
+      }
       const byField = errorToFields(outcome);
       // A taken name is the label here; naming-value issues show at the placeholders' block.
       if (outcome.__typename === "DuplicateNameError") setErrors({ label: outcome.message });
@@ -56,9 +62,7 @@ export function CreateKey() {
   const list = templates.data?.keyTemplates.nodes ?? [];
   return (
     <>
-      <p className="crumbs">
-        <Link to="/keys">Managed keys</Link> › Create key
-      </p>
+      <Crumbs parent={{ to: "/keys", label: "Managed keys" }} current="Create key" />
       <h1>Create key</h1>
       <Alert>{templates.error ?? errors[FORM]}</Alert>
       {!templates.data && <Loading what="templates" />}

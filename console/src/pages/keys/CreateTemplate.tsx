@@ -9,8 +9,10 @@ import { carbonMessages, describedBy, FieldBox, FieldShell, fieldLabel, TextFiel
 import { Combobox } from "../../components/Combobox.tsx";
 import { errorToFields, FORM } from "../../forms/issues.ts";
 import type { FieldErrors } from "../../forms/validate.ts";
-import { Link, navigate } from "../../router.tsx";
+import { navigate } from "../../router.tsx";
 import { commonAlgorithms, emptyTarget, targetInput, TargetsField, targetIssueKey, type TargetDraft, type TargetType } from "./template/TargetsField.tsx";
+import { Crumbs } from "../../shell/Crumbs.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 /** A key template: where its keys go (one or more targets), and an algorithm and size every target's type can hold. */
 export function CreateTemplate() {
@@ -48,7 +50,10 @@ export function CreateTemplate() {
         },
       });
       const outcome = r.createKeyTemplate;
-      if (outcome.keyTemplate) return navigate("/templates");
+      if (outcome.keyTemplate) {
+        showToast({ kind: "success", title: `Template ${form.name.trim()} created` });
+        return navigate("/templates");
+      }
       // Issue paths are input.key.size (keep the leaf) or input.targets.1.keystoreGroup (that target's field).
       const byField: FieldErrors = {};
       for (const issue of outcome.issues ?? []) {
@@ -77,9 +82,7 @@ export function CreateTemplate() {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/templates">Key templates</Link> › Create template
-      </p>
+      <Crumbs parent={{ to: "/templates", label: "Key templates" }} current="Create template" />
       <h1>Create template</h1>
       <Alert>{vaults.error ?? caps.error ?? errors[FORM]}</Alert>
       <Form

@@ -95,7 +95,7 @@ export function KeyList() {
     <>
       <div className="page-head">
         <h1>Managed keys</h1>
-        <ActionLink className="primary" to="/keys/new" refused={why("keys.create")}>
+        <ActionLink kind="primary" to="/keys/new" refused={why("keys.create")}>
           Create key
         </ActionLink>
       </div>

@@ -39,6 +39,8 @@ const COPY_COLUMNS: Column<Copy>[] = [
   },
   { key: "checked", header: "Checked", compare: byTime((s) => s.checkedAt), cell: (s) => formatTime(s.checkedAt) },
 ];
+import { Crumbs } from "../../shell/Crumbs.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 export function KeyPage({ id }: { id: string }) {
   const q = useLiveQuery<{ managedKey: ManagedKey | null }>(MANAGED_KEY, { id }, {
@@ -75,7 +77,10 @@ export function KeyPage({ id }: { id: string }) {
       const input = action === "sync" ? { id, dryRun } : { id, expectedVersion: key.version };
       const r = await gql<Record<string, TypedError & { managedKey?: ManagedKey; allowedStates?: string[]; nextRotationAt?: string; keystoreNames?: string[] }>>(keyAction(action), { input });
       const outcome = r[`${action}ManagedKey`]!;
-      if (outcome.managedKey && action === "delete") return navigate(`/vaults/${key.vault.id}`);
+      if (outcome.managedKey && action === "delete") {
+        showToast({ kind: "success", title: `Key ${key.label} deleted` });
+        return navigate(`/vaults/${key.vault.id}`);
+      }
       if (outcome.managedKey) {
         const spec = ACTIONS.find((a) => a.action === action)!;
         // Outcomes are per keystore: a keystore that failed makes the banner red, never green.
@@ -100,15 +105,13 @@ export function KeyPage({ id }: { id: string }) {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/keys">Managed keys</Link> › {key.label}
-      </p>
+      <Crumbs parent={{ to: "/keys", label: "Managed keys" }} current={key.label} />
       <div className="page-head">
         <h1>{key.label}</h1>
         <LiveNote live={q.live} />
         <div className="actions">
           {ACTIONS.filter((a) => a.states.includes(key.state)).map((a) => (
-            <ActionButton key={a.action} className={a.danger ? "danger" : undefined} refused={why(a.permission, key.vault) ?? stateRefusal(a.action, key, Date.now())} onClick={() => setPending(a)}>
+            <ActionButton key={a.action} kind={a.danger ? "danger--tertiary" : "tertiary"} refused={why(a.permission, key.vault) ?? stateRefusal(a.action, key, Date.now())} onClick={() => setPending(a)}>
               {a.label}
             </ActionButton>
           ))}

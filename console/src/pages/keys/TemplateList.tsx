@@ -37,7 +37,7 @@ export function TemplateList() {
     <>
       <div className="page-head">
         <h1>Key templates</h1>
-        <ActionLink className="primary" to="/templates/new" refused={why("templates.write")}>
+        <ActionLink kind="primary" to="/templates/new" refused={why("templates.write")}>
           Create template
         </ActionLink>
       </div>

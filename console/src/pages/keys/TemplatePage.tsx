@@ -10,6 +10,7 @@ import { usePageTitle } from "../../components/use-page-title.ts";
 import { StateBadge } from "./badges.tsx";
 import { EditTemplate } from "./template/EditTemplate.tsx";
 import { TemplateActions } from "./template/TemplateActions.tsx";
+import { Crumbs } from "../../shell/Crumbs.tsx";
 
 /** One key template: what its keys look like, where they go, the keys made from it, and its lifecycle. */
 export function TemplatePage({ id }: { id: string }) {
@@ -33,9 +34,7 @@ export function TemplatePage({ id }: { id: string }) {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/templates">Key templates</Link> › {t.name}
-      </p>
+      <Crumbs parent={{ to: "/templates", label: "Key templates" }} current={t.name} />
       <div className="page-head">
         <h1>{t.name}</h1>
         <div className="actions">

@@ -1,5 +1,6 @@
 import type { KeyState, KeyStatusInKeystore } from "../../api/types.ts";
 import { plural, stateWord } from "../../text/words.ts";
+import { showToast } from "../../components/toasts.ts";
 
 type Copy = Pick<KeyStatusInKeystore, "keystoreName" | "status" | "syncFlag"> & { error?: string | null };
 
@@ -18,6 +19,15 @@ export function stateSummary(key: { state: KeyState; statusInKeystores: readonly
   const { failed, activeSomewhere } = countInstalls(key.statusInKeystores);
   if (activeSomewhere) return undefined;
   return { text: `${stateWord("ACTIVE")}, not yet in any keystore${failed.length ? `: ${failed.length} failed` : ""}`, tone: "bad" };
+}
+
+/**
+ * The toast after an action that leaves the page (creating a key): the same count as the banner,
+ * an error (which stays until closed) when a keystore failed, a success (which fades) otherwise.
+ */
+export function toastOutcome(title: string, verb: string, copies: readonly Copy[]): void {
+  const { text, failed } = actionOutcome(verb, copies);
+  showToast({ kind: failed ? "error" : "success", title, subtitle: text });
 }
 
 /** The banner after an action: how many keystores did it and how many failed, naming the failures. */

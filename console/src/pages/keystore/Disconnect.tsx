@@ -6,6 +6,7 @@ import { Alert } from "../../components/Feedback.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { navigate } from "../../router.tsx";
 import { ActionButton } from "../../components/ActionButton.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 type Mode = "RESTRICT" | "DISCONNECT" | "DEACTIVATE" | "DESTROY";
 
@@ -36,7 +37,10 @@ export function Disconnect({ keystore, refused }: { keystore: Keystore; refused?
         input: { id: keystore.id, expectedVersion: keystore.version, mode },
       });
       const outcome = r.disconnectKeystore;
-      if (outcome.keystore) return navigate("/keystores");
+      if (outcome.keystore) {
+        showToast({ kind: "success", title: `Keystore ${keystore.name} disconnected` });
+        return navigate("/keystores");
+      }
       const keys = outcome.keyLabels?.length ? ` Keys: ${outcome.keyLabels.join(", ")}.` : "";
       setError(`${outcome.message}${keys}`);
     } catch (e) {
@@ -48,7 +52,7 @@ export function Disconnect({ keystore, refused }: { keystore: Keystore; refused?
 
   return (
     <>
-      <ActionButton className="danger" refused={refused} onClick={() => setOpen(true)}>
+      <ActionButton kind="danger--tertiary" refused={refused} onClick={() => setOpen(true)}>
         Disconnect
       </ActionButton>
       <ConfirmDialog open={open} title={`Disconnect ${keystore.name}?`} confirmLabel="Disconnect" danger busy={busy} onConfirm={() => void confirm()} onCancel={() => setOpen(false)}>

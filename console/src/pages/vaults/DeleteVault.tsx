@@ -6,6 +6,7 @@ import { ActionButton } from "../../components/ActionButton.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { Alert } from "../../components/Feedback.tsx";
 import { navigate } from "../../router.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 type Outcome = TypedError & { vault?: { id: string }; keystoreNames?: string[]; templateNames?: string[] };
 
@@ -27,7 +28,10 @@ export function DeleteVault({ vault, refused }: { vault: VaultDetail; refused?: 
     setError(undefined);
     try {
       const outcome = (await gql<{ deleteVault: Outcome }>(DELETE_VAULT, { input: { id: vault.id, expectedVersion: vault.version } })).deleteVault;
-      if (outcome.vault) return navigate("/vaults");
+      if (outcome.vault) {
+        showToast({ kind: "success", title: `Vault ${vault.name} deleted` });
+        return navigate("/vaults");
+      }
       setError(outcome.__typename === "VaultNotEmptyError" ? explainNotEmpty(outcome) : outcome.message);
     } catch (e) {
       setError((e as Error).message);
@@ -38,7 +42,7 @@ export function DeleteVault({ vault, refused }: { vault: VaultDetail; refused?: 
 
   return (
     <>
-      <ActionButton className="danger" refused={refused} onClick={() => setOpen(true)}>
+      <ActionButton kind="danger--tertiary" refused={refused} onClick={() => setOpen(true)}>
         Delete vault
       </ActionButton>
       <ConfirmDialog open={open} title={`Delete ${vault.name}?`} confirmLabel="Delete vault" danger busy={busy} onConfirm={() => void confirm()} onCancel={() => setOpen(false)}>

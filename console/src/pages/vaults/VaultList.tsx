@@ -15,6 +15,7 @@ const COLUMNS: Column<VaultDetail>[] = [
   { key: "description", header: "Description", cell: (v) => v.description || <span className="muted">none</span> },
   { key: "CREATED_AT", header: "Created", serverSort: true, cell: (v) => formatTime(v.createdAt) },
 ];
+import { showToast } from "../../components/toasts.ts";
 
 /** The vaults the caller can read. Counts are on each vault's page: here they would cost a query per row. */
 export function VaultList() {
@@ -29,12 +30,15 @@ export function VaultList() {
       <div className="page-head">
         <h1>Vaults</h1>
         {!creating && (
-          <ActionButton className="primary" refused={why("vaults.write")} onClick={() => setCreating(true)}>
+          <ActionButton kind="primary" refused={why("vaults.write")} onClick={() => setCreating(true)}>
             Create vault
           </ActionButton>
         )}
       </div>
-      {creating && <VaultForm onCancel={() => setCreating(false)} onDone={(v) => navigate(`/vaults/${v.id}`)} />}
+      {creating && <VaultForm onCancel={() => setCreating(false)} onDone={(v) => {
+            showToast({ kind: "success", title: `Vault ${v.name} created` });
+            navigate(`/vaults/${v.id}`);
+          }} />}
       <Alert>{q.error}</Alert>
       {!page && <Loading what="vaults" />}
       {page && page.totalCount === 0 && <p className="empty">No vault you can read. A vault holds keystores, key templates and keys; access is granted per vault.</p>}

@@ -15,6 +15,7 @@ import { useTypeNames } from "../../api/use-type-names.ts";
 import { plural } from "../../text/words.ts";
 import { usePageTitle } from "../../components/use-page-title.ts";
 import type { KeyStatusInKeystore } from "../../api/types.ts";
+import { Crumbs } from "../../shell/Crumbs.tsx";
 
 interface VaultData {
   vault: VaultDetail | null;
@@ -48,9 +49,7 @@ export function VaultPage({ id }: { id: string }) {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/vaults">Vaults</Link> › {vault.name}
-      </p>
+      <Crumbs parent={{ to: "/vaults", label: "Vaults" }} current={vault.name} />
       <div className="page-head">
         <h1>{vault.name}</h1>
         <div className="actions">

@@ -18,6 +18,8 @@ import { PropertiesStep } from "./PropertiesStep.tsx";
 import { TestStep } from "./TestStep.tsx";
 import { SummaryStep } from "./SummaryStep.tsx";
 import { SecretsNote } from "./SecretsNote.tsx";
+import { Crumbs } from "../../shell/Crumbs.tsx";
+import { showToast } from "../../components/toasts.ts";
 
 /** What each step needs: the shared state, a way to change it, and its Next check. */
 export interface StepProps {
@@ -134,7 +136,10 @@ export function Wizard() {
         },
       });
       const outcome = result.connectKeystore;
-      if (outcome.keystore) return leave(`/keystores/${outcome.keystore.id}`);
+      if (outcome.keystore) {
+        showToast({ kind: "success", title: `Keystore ${general.name.trim()} connected` });
+        return leave(`/keystores/${outcome.keystore.id}`);
+      }
       const errors = errorToFields(outcome, type);
       update({ serverErrors: errors });
       // Take the person to the step where the field is; a message for no field stays here.
@@ -153,9 +158,7 @@ export function Wizard() {
   const missingSecrets = droppedSecrets.filter((name) => (state.values[name] ?? "") === "");
   return (
     <>
-      <p className="crumbs">
-        <Link to="/keystores">Keystores</Link> › Add keystore
-      </p>
+      <Crumbs parent={{ to: "/keystores", label: "Keystores" }} current="Add keystore" />
       <h1>Add keystore</h1>
       {/* Carbon's progress indicator: completed steps go back to their step; later ones are reached by Next, which checks each. */}
       <ProgressIndicator className="steps" aria-label="Steps" currentIndex={step} spaceEqually onChange={(i: number) => i < step && goTo(i)}>

@@ -5,6 +5,7 @@ import type { KeyTemplateDetail, TypedError } from "../../../api/types.ts";
 import { ActionButton } from "../../../components/ActionButton.tsx";
 import { ConfirmDialog } from "../../../components/ConfirmDialog.tsx";
 import { navigate } from "../../../router.tsx";
+import { showToast } from "../../../components/toasts.ts";
 
 type Action = "archive" | "unarchive" | "delete";
 type Outcome = TypedError & { keyTemplate?: KeyTemplateDetail; keyCount?: number };
@@ -36,7 +37,10 @@ export function TemplateActions(props: { template: KeyTemplateDetail; refused?: 
     try {
       const r = await gql<Record<string, Outcome>>(templateAction(action), { input: { id: template.id, expectedVersion: template.version } });
       const outcome = r[`${action}KeyTemplate`]!;
-      if (outcome.keyTemplate && action === "delete") return navigate("/templates");
+      if (outcome.keyTemplate && action === "delete") {
+        showToast({ kind: "success", title: `Template ${template.name} deleted` });
+        return navigate("/templates");
+      }
       if (outcome.keyTemplate) props.onChanged(outcome.keyTemplate, action === "archive" ? "Archived: it creates no keys until it is unarchived." : "Unarchived: it can create keys again.");
       else props.onError(explain(outcome));
     } catch (e) {
@@ -52,7 +56,7 @@ export function TemplateActions(props: { template: KeyTemplateDetail; refused?: 
   return (
     <>
       {shown.map((a) => (
-        <ActionButton key={a} className={ACTIONS[a].danger ? "danger" : undefined} refused={props.refused} onClick={() => setPending(a)}>
+        <ActionButton key={a} kind={ACTIONS[a].danger ? "danger--tertiary" : "tertiary"} refused={props.refused} onClick={() => setPending(a)}>
           {ACTIONS[a].label}
         </ActionButton>
       ))}
