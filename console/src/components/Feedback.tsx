@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { InlineNotification, Tag } from "@carbon/react";
+import { Tag } from "@carbon/react";
+import { CheckmarkFilled, ErrorFilled, InformationFilled, WarningFilled } from "@carbon/icons-react";
 import type { Health } from "../api/types.ts";
 
 export type AlertKind = "error" | "warning" | "info" | "success";
@@ -7,18 +8,32 @@ export type AlertKind = "error" | "warning" | "info" | "success";
 /** Words for the kind, read before the message (Carbon puts them in the icon's title). */
 const KIND_WORD: Record<AlertKind, string> = { error: "Error", warning: "Warning", info: "Note", success: "Done" };
 
+const KIND_ICON = { error: ErrorFilled, warning: WarningFilled, info: InformationFilled, success: CheckmarkFilled } as const;
+
 /**
- * A message for the whole page or form, announced when it appears: Carbon's InlineNotification
+ * A message for the whole page or form, announced when it appears: Carbon's inline notification
  * (low contrast, as on a page), red for errors, never green for a failure. An error is an alert,
  * the others a status. It has no close button: it belongs to the page's state and goes with it.
- * The classes `alert alert-<kind>` are hooks for the browser tests; `.alert-text` holds the message.
+ * Carbon's markup and classes, not its InlineNotification component: that component throws when
+ * its message holds a link, and ours may (the keystore a test found connected already, the key a
+ * failure is about). The classes `alert alert-<kind>` are hooks for the browser tests;
+ * `.alert-text` holds the message.
  */
 export function Alert({ kind = "error", children }: { kind?: AlertKind; children: ReactNode }) {
   if (!children) return null;
+  const Icon = KIND_ICON[kind];
   return (
-    <InlineNotification className={`alert alert-${kind}`} kind={kind} lowContrast hideCloseButton role={kind === "error" ? "alert" : "status"} statusIconDescription={KIND_WORD[kind]}>
-      <div className="cds--inline-notification__subtitle alert-text">{children}</div>
-    </InlineNotification>
+    <div
+      className={`alert alert-${kind} cds--inline-notification cds--inline-notification--low-contrast cds--inline-notification--${kind} cds--inline-notification--hide-close-button`}
+      role={kind === "error" ? "alert" : "status"}
+    >
+      <div className="cds--inline-notification__details">
+        <Icon className="cds--inline-notification__icon" size={20} aria-label={KIND_WORD[kind]} />
+        <div className="cds--inline-notification__text-wrapper">
+          <div className="cds--inline-notification__subtitle alert-text">{children}</div>
+        </div>
+      </div>
+    </div>
   );
 }
 
