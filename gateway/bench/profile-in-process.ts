@@ -14,6 +14,7 @@ import { Session } from "node:inspector/promises";
 import referenceConnector from "@uko/connector-reference";
 import { seedKeystores, seedManagedKeys } from "../test/harness.js";
 import { startBenchGateway } from "./support.js";
+import { printProfileSummary, type CpuProfile } from "./profile-summary.js";
 
 const [which = "keys", requests = "400", top = "25"] = process.argv.slice(2);
 const bench = await startBenchGateway({ "@uko/connector-reference": referenceConnector });
@@ -42,23 +43,4 @@ for (let i = 0; i < Number(requests); i++) await bench.post(body);
 const { profile } = await session.post("Profiler.stop");
 await bench.close();
 
-const total = profile.samples!.length;
-const byFunction = new Map<string, number>();
-const byPackage = new Map<string, number>();
-for (const node of profile.nodes) {
-  const hits = node.hitCount ?? 0;
-  if (!hits) continue;
-  const { functionName, url, lineNumber } = node.callFrame;
-  const where = url.replace(/^file:\/\//, "").replace(/^.*\/node_modules\//, "").replace(/^.*\/gateway\//, "gateway/");
-  const key = `${functionName || "(anonymous)"} ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
-  byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
-  const pkg = !url
-    ? /Handler|Resolver|Serializer/.test(functionName) ? "(no file: compiled by graphql-jit)" : `${functionName || "(anonymous)"} (native or VM)`
-    : url.includes("/node_modules/") ? (/node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? url) : url.startsWith("node:") ? "node internals" : url.includes("/gateway/src/") ? "gateway/src" : where;
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
-}
-const pct = (n: number) => `${((n / total) * 100).toFixed(1).padStart(5)} %`;
-console.log(`${which}: ${requests} pages, ${total} samples\n\nself time by function (top ${top}):`);
-for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) console.log(`${pct(n)}  ${k}`);
-console.log(`\nself time by package:`);
-for (const [k, n] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`${pct(n)}  ${k}`);
+printProfileSummary(profile as CpuProfile, `${which}: ${requests} pages`, Number(top));
