@@ -18,6 +18,10 @@ interface Violation {
  * ("color-contrast: Elements must meet … at .badge"), so a failing test names what to fix.
  */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Colours are judged at rest: a Carbon button just clicked or focused is still fading between its
+  // states (a 70–110 ms CSS transition), and axe would measure a colour halfway. Wait (bounded: a
+  // spinner runs for ever) until no transition or animation is running.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 3_000 }).catch(() => undefined);
   // Evaluated rather than added as a <script>: the console's Content-Security-Policy (script-src
   // 'self') rightly refuses an inline script tag, and axe must judge the page as served.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
